@@ -1,0 +1,101 @@
+package dev.weft.agent;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The agent's options, from {@code -javaagent:weft-agent.jar=opt1,opt2}: {@code verify},
+ * {@code verbose}, {@code include=pkg.a;pkg.b}, {@code exclude=pkg.c}, {@code dump=DIR}.
+ */
+final class AgentOptions {
+    final boolean verify;
+    final boolean verbose;
+    final List<String> include;
+    final List<String> exclude;
+    final Path dump;
+
+    private AgentOptions(boolean verify, boolean verbose, List<String> include, List<String> exclude, Path dump) {
+        this.verify = verify;
+        this.verbose = verbose;
+        this.include = include;
+        this.exclude = exclude;
+        this.dump = dump;
+    }
+
+    /**
+     * Parses an option string.
+     *
+     * @throws IllegalArgumentException naming an option it does not know
+     */
+    static AgentOptions parse(String args) {
+        boolean verify = Boolean.getBoolean("weft.verify");
+        boolean verbose = false;
+        List<String> include = new ArrayList<>();
+        List<String> exclude = new ArrayList<>();
+        Path dump = null;
+        if (args != null && !args.isBlank()) {
+            for (String opt : args.split(",")) {
+                opt = opt.trim();
+                int eq = opt.indexOf('=');
+                String key = eq < 0 ? opt : opt.substring(0, eq);
+                String value = eq < 0 ? null : opt.substring(eq + 1);
+                switch (key) {
+                    case "verify":
+                        verify = true;
+                        break;
+                    case "verbose":
+                        verbose = true;
+                        break;
+                    case "include":
+                        include.addAll(packages(key, value));
+                        break;
+                    case "exclude":
+                        exclude.addAll(packages(key, value));
+                        break;
+                    case "dump":
+                        if (value == null || value.isEmpty()) {
+                            throw new IllegalArgumentException("Weft agent option dump needs a directory: dump=DIR");
+                        }
+                        dump = Path.of(value);
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown Weft agent option '" + opt
+                                + "'; expected verify, verbose, include=pkg.a;pkg.b, exclude=pkg.c or dump=DIR");
+                }
+            }
+        }
+        return new AgentOptions(verify, verbose, List.copyOf(include), List.copyOf(exclude), dump);
+    }
+
+    private static List<String> packages(String key, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("Weft agent option " + key + " needs packages: " + key + "=pkg.a;pkg.b");
+        }
+        List<String> out = new ArrayList<>();
+        for (String p : value.split(";")) {
+            if (!p.isBlank()) {
+                out.add(p.trim().replace('.', '/') + "/");
+            }
+        }
+        return out;
+    }
+
+    /** True when the options let the class (internal name) be woven. */
+    boolean accepts(String className) {
+        for (String p : exclude) {
+            if (className.startsWith(p)) {
+                return false;
+            }
+        }
+        if (include.isEmpty()) {
+            return true;
+        }
+        for (String p : include) {
+            if (className.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.weft.agent;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The agent's entry points: {@code premain} for {@code -javaagent}, {@code agentmain} for attaching
+ * to a running JVM. Installing twice is harmless.
+ */
+public final class WeftAgent {
+    private static Instrumentation installed;
+
+    private WeftAgent() {
+    }
+
+    /**
+     * Installs the transformer before {@code main}.
+     *
+     * @param args the agent options
+     * @param inst the instrumentation the JVM hands over
+     */
+    public static void premain(String args, Instrumentation inst) {
+        install(args, inst);
+    }
+
+    /**
+     * Installs the transformer in a running JVM.
+     *
+     * @param args the agent options
+     * @param inst the instrumentation the JVM hands over
+     */
+    public static void agentmain(String args, Instrumentation inst) {
+        install(args, inst);
+    }
+
+    private static synchronized void install(String args, Instrumentation inst) {
+        if (installed != null) {
+            return;
+        }
+        AgentOptions options = AgentOptions.parse(args);
+        if (options.verify) {
+            System.setProperty("weft.verify", "true");
+        }
+        inst.addTransformer(new WeftTransformer(options), true);
+        installed = inst;
+    }
+
+    /** The instrumentation the agent was installed with, or null before it is. */
+    public static synchronized Instrumentation instrumentation() {
+        return installed;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.weft.agent;
+
+import dev.weft.agent.analysis.ClassHierarchy;
+import dev.weft.agent.select.ClassSelector;
+import dev.weft.agent.weave.ClassWeaver;
+import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent's transformer: select, then weave. It never throws and never loads classes: a class it
+ * cannot read or weave is left unchanged and named once in the log.
+ */
+final class WeftTransformer implements ClassFileTransformer {
+    private final AgentOptions options;
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+    WeftTransformer(AgentOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
+            byte[] bytes) {
+        if (className == null || bytes == null || loader == null || ClassHierarchy.isPlatform(className)
+                || className.startsWith("dev/weft/agent/") || !options.accepts(className)) {
+            return null;
+        }
+        try {
+            ClassHierarchy hierarchy = ClassHierarchy.of(loader);
+            if (!ClassSelector.isCandidate(bytes, hierarchy)) {
+                return null;
+            }
+            ClassWeaver.Result result = ClassWeaver.weave(bytes, hierarchy);
+            for (String refusal : result.refusals) {
+                log(className + "#" + refusal, "refused: " + refusal);
+            }
+            if (result.bytes == null) {
+                return null;
+            }
+            if (options.verbose) {
+                System.err.println("[weft] woven " + className.replace('/', '.'));
+            }
+            if (options.dump != null) {
+                dump(className, result.bytes);
+            }
+            return result.bytes;
+        } catch (Throwable t) {
+            log(className, "left " + className.replace('/', '.') + " unchanged: " + t);
+            return null;
+        }
+    }
+
+    private void dump(String className, byte[] bytes) {
+        try {
+            Path file = options.dump.resolve(className + ".class");
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException | RuntimeException e) {
+            log("dump:" + className, "could not dump " + className + ": " + e);
+        }
+    }
+
+    private void log(String key, String message) {
+        if (logged.add(key)) {
+            System.err.println("[weft] " + message);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.weft.agent.analysis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ref.WeakReference;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.objectweb.asm.tree.ClassNode;
+
+/**
+ * The class hierarchy as seen by one class loader, built from class-file bytes found through the
+ * loader's resources, never by loading classes: a transformer that loads classes meets
+ * {@code ClassCircularityError}, deadlocks and the wrong loader.
+ *
+ * <p>Answers which methods are suspendable ({@code @Suspendable} on the method or on the method it
+ * overrides, anywhere up the hierarchy) and the subtyping questions that frame computation asks.
+ */
+public final class ClassHierarchy {
+    private static final String OBJECT = "java/lang/Object";
+    private static final ClassInfo MISSING = new ClassInfo("?", OBJECT, java.util.List.of(), false, Set.of(), Map.of());
+    private static final Map<ClassLoader, ClassHierarchy> BY_LOADER = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final ClassHierarchy BOOT = new ClassHierarchy(null);
+
+    private final WeakReference<ClassLoader> loader;
+    private final ConcurrentHashMap<String, ClassInfo> infos = new ConcurrentHashMap<>();
+
+    private ClassHierarchy(ClassLoader loader) {
+        this.loader = new WeakReference<>(loader);
+    }
+
+    /** Returns the hierarchy seen by {@code loader} (null for the bootstrap loader). */
+    public static ClassHierarchy of(ClassLoader loader) {
+        if (loader == null) {
+            return BOOT;
+        }
+        return BY_LOADER.computeIfAbsent(loader, ClassHierarchy::new);
+    }
+
+    /** True for names in packages whose classes never declare suspendable methods (the JDK's). */
+    public static boolean isPlatform(String name) {
+        return name.startsWith("java/") || name.startsWith("javax/") || name.startsWith("jdk/")
+                || name.startsWith("sun/") || name.startsWith("com/sun/");
+    }
+
+    /** Records a class being transformed, so it is not read again through the loader. */
+    public void define(ClassNode node) {
+        infos.put(node.name, ClassInfo.of(node));
+    }
+
+    /** Returns the info of a class, or null when its bytes cannot be found. */
+    public ClassInfo info(String name) {
+        if (name == null || name.startsWith("[")) {
+            return null;
+        }
+        ClassInfo info = infos.get(name);
+        if (info == null) {
+            info = read(name);
+            ClassInfo raced = infos.putIfAbsent(name, info);
+            if (raced != null) {
+                info = raced;
+            }
+        }
+        return info == MISSING ? null : info;
+    }
+
+    private ClassInfo read(String name) {
+        String resource = name + ".class";
+        ClassLoader l = loader.get();
+        try (InputStream in = l != null ? l.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
+            if (in == null) {
+                return MISSING;
+            }
+            return ClassInfo.read(in.readAllBytes());
+        } catch (IOException | RuntimeException e) {
+            return MISSING;
+        }
+    }
+
+    // ---- suspendable methods ----------------------------------------------------------------------
+
+    /** Every suspendable name+descriptor of a class, inherited ones included (empty when unknown). */
+    public Set<String> suspendableMethods(String name) {
+        if (name == null || isPlatform(name)) {
+            return ClassInfo.none();
+        }
+        ClassInfo info = info(name);
+        if (info == null) {
+            return ClassInfo.none();
+        }
+        Set<String> all = info.suspendable;
+        if (all == null) {
+            all = new HashSet<>();
+            all.addAll(suspendableMethods(info.superName));
+            for (String itf : info.interfaces) {
+                all.addAll(suspendableMethods(itf));
+            }
+            all.addAll(info.annotated);
+            for (Map.Entry<String, String> bridge : info.bridges.entrySet()) {
+                if (all.contains(bridge.getKey())) {
+                    all.add(bridge.getValue());
+                }
+            }
+            all = all.isEmpty() ? ClassInfo.none() : Set.copyOf(all);
+            info.suspendable = all;
+        }
+        return all;
+    }
+
+    /** True when a call to {@code owner.name descriptor} may suspend. */
+    public boolean isSuspendable(String owner, String name, String descriptor) {
+        return !suspendableMethods(owner).isEmpty() && suspendableMethods(owner).contains(name + descriptor);
+    }
+
+    /** True when the class or one of its supertypes declares a suspendable method. */
+    public boolean hasSuspendableMethods(String name) {
+        return !suspendableMethods(name).isEmpty();
+    }
+
+    // ---- subtyping, for frames -----------------------------------------------------------------
+
+    /** True for interfaces; false for classes and for classes that cannot be found. */
+    public boolean isInterface(String name) {
+        ClassInfo info = info(name);
+        return info != null && info.isInterface;
+    }
+
+    /** The superclass of a class; {@code java/lang/Object} for interfaces and unknown classes, null for Object. */
+    public String superName(String name) {
+        if (OBJECT.equals(name)) {
+            return null;
+        }
+        ClassInfo info = info(name);
+        if (info == null || info.isInterface || info.superName == null) {
+            return OBJECT;
+        }
+        return info.superName;
+    }
+
+    /** True when a value of class {@code from} can be assigned to a variable of type {@code to}. */
+    public boolean isAssignable(String to, String from) {
+        if (to.equals(from) || OBJECT.equals(to)) {
+            return true;
+        }
+        return isSubtype(from, to, 0);
+    }
+
+    private boolean isSubtype(String from, String to, int depth) {
+        if (from == null || depth > 64) {
+            return false;
+        }
+        if (from.equals(to)) {
+            return true;
+        }
+        ClassInfo info = info(from);
+        if (info == null) {
+            return false;
+        }
+        if (isSubtype(info.superName, to, depth + 1)) {
+            return true;
+        }
+        for (String itf : info.interfaces) {
+            if (isSubtype(itf, to, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The nearest common superclass of two classes, as {@code ClassWriter.getCommonSuperClass} defines it. */
+    public String commonSuperClass(String a, String b) {
+        if (isAssignable(a, b)) {
+            return a;
+        }
+        if (isAssignable(b, a)) {
+            return b;
+        }
+        if (isInterface(a) || isInterface(b)) {
+            return OBJECT;
+        }
+        String s = a;
+        for (int guard = 0; s != null && guard < 64; guard++) {
+            s = superName(s);
+            if (s == null || isAssignable(s, b)) {
+                break;
+            }
+        }
+        return s == null ? OBJECT : s;
+    }
+}

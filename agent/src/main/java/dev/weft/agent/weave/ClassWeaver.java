@@ -1,0 +1,191 @@
+package dev.weft.agent.weave;
+
+import dev.weft.agent.analysis.ClassHierarchy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.commons.JSRInlinerAdapter;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+
+/**
+ * Weaves one class: finds the methods to make resumable (annotated, overriding an annotated method,
+ * or implementing a suspendable functional interface as a lambda), rewrites each with a
+ * {@link MethodWeaver}, and writes the class with frames computed from the hierarchy.
+ *
+ * <p>Methods that call suspendable code but cannot be made resumable (constructors, static
+ * initialisers, monitors held across the call), and plain methods that call suspendable code without
+ * being suspendable themselves, get a check after each such call instead: a suspension passing
+ * through them fails at once with an error naming the method, the line and the fix.
+ */
+public final class ClassWeaver {
+    private static final int MAX_RETRIES = 8;
+
+    /** The outcome of weaving a class. */
+    public static final class Result {
+        /** The woven class file, or null when the class is unchanged. */
+        public final byte[] bytes;
+        /** One message per method that was refused (to be logged once). */
+        public final List<String> refusals;
+
+        Result(byte[] bytes, List<String> refusals) {
+            this.bytes = bytes;
+            this.refusals = refusals;
+        }
+    }
+
+    private ClassWeaver() {
+    }
+
+    /**
+     * Weaves a class file.
+     *
+     * @param original the class file as the JVM would load it
+     * @param hierarchy the hierarchy of the class's loader
+     * @return the result; its bytes are null when nothing needed weaving
+     */
+    public static Result weave(byte[] original, ClassHierarchy hierarchy) {
+        List<String> refusals = new ArrayList<>();
+        List<String> tooLarge = new ArrayList<>();
+        for (int attempt = 0; ; attempt++) {
+            ClassNode cls = read(original);
+            if (isWoven(cls)) {
+                return new Result(null, List.of());
+            }
+            hierarchy.define(cls);
+            refusals.clear();
+            if (!weaveMethods(cls, hierarchy, refusals, tooLarge)) {
+                return new Result(null, List.of());
+            }
+            ClassWriter writer = new HierarchyClassWriter(hierarchy, ClassWriter.COMPUTE_FRAMES);
+            try {
+                cls.accept(writer);
+                return new Result(writer.toByteArray(), List.copyOf(refusals));
+            } catch (MethodTooLargeException e) {
+                if (attempt >= MAX_RETRIES) {
+                    throw e;
+                }
+                tooLarge.add(e.getMethodName() + e.getDescriptor());
+            }
+        }
+    }
+
+    private static ClassNode read(byte[] bytes) {
+        ClassNode cls = new ClassNode();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9, cls) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+                return new JSRInlinerAdapter(mv, access, name, descriptor, signature, exceptions);
+            }
+        }, ClassReader.SKIP_FRAMES);
+        return cls;
+    }
+
+    /** True when the class already calls what woven code calls: it is never woven twice. */
+    private static boolean isWoven(ClassNode cls) {
+        for (MethodNode m : cls.methods) {
+            for (AbstractInsnNode insn : m.instructions) {
+                if (insn instanceof MethodInsnNode && MethodWeaver.STACK.equals(((MethodInsnNode) insn).owner)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean weaveMethods(ClassNode cls, ClassHierarchy hierarchy, List<String> refusals,
+            List<String> tooLarge) {
+        Set<String> suspendable = hierarchy.suspendableMethods(cls.name);
+        Map<String, Integer> lambdas = LambdaTargets.find(cls, hierarchy);
+        boolean runtime = isRuntimeClass(cls.name);
+        boolean changed = false;
+        for (int i = 0; i < cls.methods.size(); i++) {
+            MethodNode m = cls.methods.get(i);
+            if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+                continue;
+            }
+            List<MethodInsnNode> points = MethodWeaver.suspensionPoints(m, hierarchy);
+            if (points.isEmpty()) {
+                continue;
+            }
+            String key = m.name + m.desc;
+            Integer lambdaId = lambdas.get(key);
+            boolean resumable = !m.name.startsWith("<") && (suspendable.contains(key) || lambdaId != null);
+            String name = Code.methodName(cls.name, m);
+            if (!resumable) {
+                if (runtime) {
+                    continue;
+                }
+                String message;
+                if (m.name.startsWith("<")) {
+                    try {
+                        new MethodWeaver(cls, m, hierarchy, 0).checkResumable(points);
+                        message = name + " cannot suspend";
+                    } catch (WeaveRefusal r) {
+                        message = r.getMessage();
+                        refusals.add(message);
+                    }
+                } else {
+                    MethodInsnNode first = points.get(0);
+                    message = name + " line " + Code.lineOf(first) + " calls suspendable method "
+                            + first.owner.replace('/', '.') + "." + first.name + first.desc
+                            + " but is not suspendable itself, so a suspension cannot pass through it. "
+                            + "Fix: annotate " + cls.name.replace('/', '.') + "." + m.name + " with @Suspendable";
+                }
+                MethodWeaver.refuse(m, points, message);
+                changed = true;
+                continue;
+            }
+            int id = lambdaId != null ? lambdaId : Code.idOf(key);
+            if (tooLarge.contains(key)) {
+                String message = name + ": the method is too large to be made resumable (the JVM's 64 KiB limit "
+                        + "on a method's code). Fix: split it into smaller @Suspendable methods";
+                refusals.add(message);
+                MethodWeaver.refuse(m, points, message);
+                changed = true;
+                continue;
+            }
+            MethodNode copy = copyOf(m);
+            try {
+                new MethodWeaver(cls, copy, hierarchy, id).weave(MethodWeaver.suspensionPoints(copy, hierarchy));
+                cls.methods.set(i, copy);
+            } catch (WeaveRefusal r) {
+                refusals.add(r.getMessage());
+                MethodWeaver.refuse(m, points, r.getMessage());
+            } catch (AnalyzerException | RuntimeException e) {
+                String message = name + ": the weaver could not analyse this method (" + e + "). "
+                        + "Please report this as a bug in Weft, with the class file";
+                refusals.add(message);
+                MethodWeaver.refuse(m, points, message);
+            }
+            changed = true;
+        }
+        return changed;
+    }
+
+    /** The runtime's own drivers call suspendable bodies from plain code on purpose. */
+    private static boolean isRuntimeClass(String name) {
+        int slash = name.lastIndexOf('/');
+        String pkg = slash < 0 ? "" : name.substring(0, slash);
+        return pkg.equals("dev/weft") || pkg.equals("dev/weft/internal");
+    }
+
+    private static MethodNode copyOf(MethodNode m) {
+        MethodNode copy = new MethodNode(Opcodes.ASM9, m.access, m.name, m.desc, m.signature,
+                m.exceptions == null ? null : m.exceptions.toArray(new String[0]));
+        m.accept(copy);
+        return copy;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.weft.agent.weave;
+
+import dev.weft.agent.analysis.ClassHierarchy;
+import java.util.HashMap;
+import java.util.Map;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+
+/**
+ * Finds the methods of a class that lambdas and method references turn into implementations of a
+ * suspendable functional interface: those bodies are woven even though nothing annotates them.
+ */
+final class LambdaTargets {
+    private static final String METAFACTORY = "java/lang/invoke/LambdaMetafactory";
+
+    private LambdaTargets() {
+    }
+
+    /**
+     * Maps name+descriptor of each such method to the identity its frames carry: the functional
+     * interface method's for a lambda body, any-callee for a method reference (it may also be called
+     * directly, under its own name).
+     */
+    static Map<String, Integer> find(ClassNode cls, ClassHierarchy hierarchy) {
+        Map<String, Integer> targets = new HashMap<>();
+        for (MethodNode m : cls.methods) {
+            if (m.instructions == null) {
+                continue;
+            }
+            for (AbstractInsnNode insn : m.instructions) {
+                if (!(insn instanceof InvokeDynamicInsnNode)) {
+                    continue;
+                }
+                InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) insn;
+                if (!METAFACTORY.equals(indy.bsm.getOwner()) || indy.bsmArgs.length < 3
+                        || !(indy.bsmArgs[0] instanceof Type) || !(indy.bsmArgs[1] instanceof Handle)) {
+                    continue;
+                }
+                Type fi = Type.getReturnType(indy.desc);
+                String samDesc = ((Type) indy.bsmArgs[0]).getDescriptor();
+                if (fi.getSort() != Type.OBJECT || !hierarchy.isSuspendable(fi.getInternalName(), indy.name, samDesc)) {
+                    continue;
+                }
+                Handle impl = (Handle) indy.bsmArgs[1];
+                if (!impl.getOwner().equals(cls.name) || impl.getName().startsWith("<")) {
+                    continue;
+                }
+                String key = impl.getName() + impl.getDesc();
+                int id = impl.getName().startsWith("lambda$") ? Code.idOf(indy.name + samDesc) : 0;
+                Integer previous = targets.put(key, id);
+                if (previous != null && previous != id) {
+                    targets.put(key, 0);
+                }
+            }
+        }
+        return targets;
+    }
+}

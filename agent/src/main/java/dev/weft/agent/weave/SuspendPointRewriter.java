@@ -1,0 +1,216 @@
+package dev.weft.agent.weave;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.Frame;
+
+/**
+ * Rewrites one suspension point: a call to a suspendable method. Three pieces of code are involved.
+ *
+ * <pre>
+ *  call (in place)         operand stack                   what happens
+ *  ---------------------   -----------------------------   ------------------------------------------
+ *                          [.. beneath, recv, a1 .. an]
+ *    store an .. a1        [.. beneath, recv]              the receiver is kept in a local, so that
+ *    dup; astore recv'     [.. beneath, recv]              the restore can call it again
+ *    load a1 .. an         [.. beneath, recv, a1 .. an]
+ *  CALL:
+ *    invoke                [.. beneath, result]
+ *    if (s.mode != 0) goto UNWIND
+ *
+ *  unwind (out of line)
+ *  UNWIND:
+ *    pop result            [.. beneath]
+ *    s.pushX(top) ...      []                              operand stack, top first
+ *    s.pushX(local) ...                                    live locals, ascending
+ *    s.unwind(callee, id, index)                           checks the callee's record, pushes ours
+ *    return dummy                                          the caller unwinds in turn
+ *
+ *  restore (out of line, reached from the method's entry switch)
+ *  RESTORE:
+ *    local = s.popX() ...                                  locals, descending
+ *    s.popX() ...          [.. beneath]                    operand stack, bottom first
+ *    aload recv'; dummies  [.. beneath, recv, 0 .. 0]      the callee restores its own locals
+ *    goto CALL                                             the call sits in its original try blocks
+ * </pre>
+ */
+final class SuspendPointRewriter {
+    private static final String STACK = MethodWeaver.STACK;
+
+    final MethodInsnNode call;
+    private final int index;
+    private final boolean isStatic;
+    private final Type[] args;
+    private final LabelNode callLabel = new LabelNode();
+    private final LabelNode unwindLabel = new LabelNode();
+    final LabelNode restoreLabel = new LabelNode();
+    int receiverVar = -1;
+
+    SuspendPointRewriter(MethodInsnNode call, int index) {
+        this.call = call;
+        this.index = index;
+        this.isStatic = call.getOpcode() == Opcodes.INVOKESTATIC;
+        this.args = Type.getArgumentTypes(call.desc);
+    }
+
+    /** Keeps the receiver in a local and marks the call, so that the restore can jump back to it. */
+    void spill(InsnList code, LocalAllocator locals, Set<Integer> scratch) {
+        InsnList pre = new InsnList();
+        if (!isStatic) {
+            int[] vars = new int[args.length];
+            for (int a = args.length - 1; a >= 0; a--) {
+                vars[a] = locals.allocate(args[a].getSize());
+                scratch.add(vars[a]);
+                pre.add(Slot.of(args[a]).storeInsn(vars[a]));
+            }
+            pre.add(new InsnNode(Opcodes.DUP));
+            receiverVar = locals.allocate(1);
+            pre.add(new VarInsnNode(Opcodes.ASTORE, receiverVar));
+            for (int a = 0; a < args.length; a++) {
+                pre.add(Slot.of(args[a]).loadInsn(vars[a]));
+            }
+        }
+        pre.add(callLabel);
+        code.insertBefore(call, pre);
+    }
+
+    /**
+     * Adds the flag check after the call, and appends the unwind and restore code to {@code tail}.
+     *
+     * @param frame the analysed frame just before the call
+     * @param excluded locals that are never saved (the stack local, scratch, other sites' receivers)
+     */
+    void rewrite(InsnList code, InsnList tail, Frame<BasicValue> frame, Set<Integer> excluded, int stackVar,
+            MethodWeaver method) throws WeaveRefusal {
+        int consumed = args.length + (isStatic ? 0 : 1);
+        int beneath = frame.getStackSize() - consumed;
+        List<Slot> stackSlots = new ArrayList<>();
+        List<Type> stackTypes = new ArrayList<>();
+        for (int j = 0; j < beneath; j++) {
+            Type t = frame.getStack(j).getType();
+            Slot slot = Slot.of(t);
+            if (slot == null) {
+                throw new WeaveRefusal(method.name + " line " + Code.lineOf(call) + ": a value on the operand "
+                        + "stack at the call to " + call.owner.replace('/', '.') + "." + call.name
+                        + " cannot be saved (" + frame.getStack(j) + "). Fix: store it in a local variable first");
+            }
+            stackSlots.add(slot);
+            stackTypes.add(t);
+        }
+        List<Integer> localVars = new ArrayList<>();
+        List<Slot> localSlots = new ArrayList<>();
+        List<Type> localTypes = new ArrayList<>();
+        for (int i = 0; i < frame.getLocals(); i++) {
+            if (excluded.contains(i) && i != receiverVar) {
+                continue;
+            }
+            Type t = frame.getLocal(i).getType();
+            Slot slot = Slot.of(t);
+            if (slot != null) {
+                localVars.add(i);
+                localSlots.add(slot);
+                localTypes.add(t);
+            }
+        }
+
+        InsnList check = new InsnList();
+        check.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
+        check.add(new FieldInsnNode(Opcodes.GETFIELD, STACK, "mode", "I"));
+        check.add(new JumpInsnNode(Opcodes.IFNE, unwindLabel));
+        code.insert(call, check);
+
+        // unwind
+        tail.add(unwindLabel);
+        int resultSize = Type.getReturnType(call.desc).getSize();
+        if (resultSize == 1) {
+            tail.add(new InsnNode(Opcodes.POP));
+        } else if (resultSize == 2) {
+            tail.add(new InsnNode(Opcodes.POP2));
+        }
+        for (int j = beneath - 1; j >= 0; j--) {
+            Slot slot = stackSlots.get(j);
+            if (slot == Slot.NULL) {
+                tail.add(new InsnNode(Opcodes.POP));
+                continue;
+            }
+            tail.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
+            if (slot.isWide()) {
+                tail.add(new InsnNode(Opcodes.DUP_X2));
+                tail.add(new InsnNode(Opcodes.POP));
+            } else {
+                tail.add(new InsnNode(Opcodes.SWAP));
+            }
+            tail.add(push(slot));
+        }
+        for (int i = 0; i < localVars.size(); i++) {
+            Slot slot = localSlots.get(i);
+            if (slot == Slot.NULL) {
+                continue;
+            }
+            tail.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
+            tail.add(slot.loadInsn(localVars.get(i)));
+            tail.add(push(slot));
+        }
+        tail.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
+        tail.add(Code.intConst(Code.idOf(call.name + call.desc)));
+        tail.add(new LdcInsnNode(call.owner.replace('/', '.') + "." + call.name + call.desc));
+        tail.add(Code.intConst(method.id));
+        tail.add(Code.intConst(index));
+        tail.add(new LdcInsnNode(method.name));
+        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "unwind", "(ILjava/lang/String;IILjava/lang/String;)V"));
+        method.addDummyReturn(tail);
+
+        // restore
+        tail.add(restoreLabel);
+        int line = Code.lineOf(call);
+        if (line >= 0) {
+            tail.add(new LineNumberNode(line, restoreLabel));
+        }
+        for (int i = localVars.size() - 1; i >= 0; i--) {
+            Slot slot = localSlots.get(i);
+            pop(tail, slot, localTypes.get(i), stackVar);
+            tail.add(slot.storeInsn(localVars.get(i)));
+        }
+        for (int j = 0; j < beneath; j++) {
+            pop(tail, stackSlots.get(j), stackTypes.get(j), stackVar);
+        }
+        if (!isStatic) {
+            tail.add(new VarInsnNode(Opcodes.ALOAD, receiverVar));
+        }
+        for (Type a : args) {
+            tail.add(Slot.of(a).zeroInsn());
+        }
+        tail.add(new JumpInsnNode(Opcodes.GOTO, callLabel));
+    }
+
+    private static AbstractInsnNode push(Slot slot) {
+        return new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "push" + slot.suffix, "(" + slot.descriptor() + ")V");
+    }
+
+    private static void pop(InsnList tail, Slot slot, Type type, int stackVar) {
+        if (slot == Slot.NULL) {
+            tail.add(new InsnNode(Opcodes.ACONST_NULL));
+            return;
+        }
+        tail.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
+        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "pop" + slot.suffix, "()" + slot.descriptor()));
+        if (slot == Slot.REF && !"java/lang/Object".equals(type.getInternalName())) {
+            tail.add(new TypeInsnNode(Opcodes.CHECKCAST, type.getInternalName()));
+        }
+    }
+}
