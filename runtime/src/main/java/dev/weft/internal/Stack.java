@@ -12,7 +12,7 @@ import java.util.Arrays;
  * references in an {@code Object[]}; a reference slot is cleared as soon as it is popped.
  *
  * <pre>
- *   records: [ id | state ] [ id | state ] ...   one pair per saved frame, innermost at the bottom
+ *   records: [ id | state ] [ id | state ] ...   one long per saved frame, innermost at the bottom
  *   prims:   [ long ] [ long ] ...               ints, floats (raw bits), longs, doubles (raw bits)
  *   refs:    [ Object ] [ Object ] ...
  * </pre>
@@ -38,7 +38,8 @@ public final class Stack {
     private int pp;
     private Object[] refs = new Object[8];
     private int rp;
-    private int[] records = new int[8];
+    /** One record per saved frame: the method's identity in the high half, the suspension index in the low. */
+    private long[] records = new long[8];
     private int fp;
 
     /** The coroutine these frames belong to, or null for {@link #NONE}. */
@@ -70,6 +71,14 @@ public final class Stack {
         return h == ANY_CALLEE ? 1 : h;
     }
 
+    private static long record(int id, int state) {
+        return ((long) id << 32) | (state & 0xFFFFFFFFL);
+    }
+
+    private static int idOf(long record) {
+        return (int) (record >>> 32);
+    }
+
     // ---- entry of a woven method --------------------------------------------------------------
 
     /**
@@ -81,6 +90,18 @@ public final class Stack {
      * @return the suspension-point index saved by this frame
      */
     public int enter(int id, String method) {
+        int f = fp - 1;
+        if (f >= 0 && mode == RESUMING) {
+            long r = records[f];
+            if (idOf(r) == id) {
+                fp = f;
+                return (int) r;
+            }
+        }
+        return enterSlow(id, method);
+    }
+
+    private int enterSlow(int id, String method) {
         if (mode != RESUMING) {
             throw lost(method + " was called while a suspension was unwinding: a method that called a "
                     + "suspendable method went on running instead of suspending. That method is not woven; "
@@ -89,13 +110,13 @@ public final class Stack {
         if (fp == 0) {
             throw corrupt(method + " is resuming, but no frame is left to restore");
         }
-        int state = records[--fp];
-        int saved = records[--fp];
+        long r = records[--fp];
+        int saved = idOf(r);
         if (saved != id && saved != ANY_CALLEE && id != ANY_CALLEE) {
             throw corrupt(method + " is resuming a frame that another method saved: a method between the "
                     + "coroutine and " + method + " is not woven; annotate it with @Suspendable");
         }
-        return state;
+        return (int) r;
     }
 
     // ---- unwinding ------------------------------------------------------------------------------
@@ -111,43 +132,73 @@ public final class Stack {
      * @param method {@code Owner.name(descriptor)} of this method, for the error message
      */
     public void unwind(int calleeId, String callee, int id, int state, String method) {
-        checkCallee(calleeId, callee, method);
-        pushRecord(id, state);
+        int f = fp;
+        long[] r = records;
+        if (f > 0 && f < r.length && idOf(r[f - 1]) == calleeId) {
+            r[f] = record(id, state);
+            fp = f + 1;
+            return;
+        }
+        unwindSlow(calleeId, callee, id, state, method);
     }
 
-    void checkCallee(int calleeId, String callee, String method) {
+    private void unwindSlow(int calleeId, String callee, int id, int state, String method) {
         if (fp == 0) {
             throw corrupt("no saved frame above " + method);
         }
-        int top = records[fp - 2];
+        int top = idOf(records[fp - 1]);
         if (top != calleeId && top != ANY_CALLEE && calleeId != ANY_CALLEE) {
             throw lost("a suspension was lost between " + method + " and its call to " + callee
                     + ": a method in between is not woven and went on running after the suspension. "
                     + "Annotate the methods between them with @Suspendable (run with -Dweft.verify=true to "
                     + "have the method named)");
         }
+        pushRecord(id, state);
     }
 
-    void pushRecord(int id, int state) {
-        if (fp + 2 > records.length) {
+    private void pushRecord(int id, int state) {
+        if (fp == records.length) {
             records = Arrays.copyOf(records, records.length * 2);
         }
-        records[fp++] = id;
-        records[fp++] = state;
+        records[fp++] = record(id, state);
     }
 
-    /** Pops the record a primitive pushed when it suspended; true when it was there. */
-    boolean popRecord(int id) {
-        if (fp < 2 || records[fp - 2] != id) {
+    // ---- the primitive's side -----------------------------------------------------------------
+
+    /**
+     * Starts a suspension: the primitive's record goes on top, and every woven frame on the way out
+     * will save itself. Returns false when this stack cannot suspend now (the caller reports why).
+     */
+    boolean beginSuspend(int id, Object value) {
+        if (owner == null || mode != RUNNING) {
             return false;
         }
-        fp -= 2;
+        transfer = value;
+        pushRecord(id, 0);
+        mode = SUSPENDING;
         return true;
     }
 
-    /** The identity on top of the record stack, or {@link #ANY_CALLEE} when it is empty. */
-    int topId() {
-        return fp == 0 ? ANY_CALLEE : records[fp - 2];
+    /** Ends a restore at the primitive that suspended: pops its record and hands over the sent value. */
+    Object endResume(int id, String what) {
+        int f = fp - 1;
+        if (f < 0 || records[f] != record(id, 0)) {
+            throw corrupt(what + " is resuming, but the saved frame was not its own");
+        }
+        fp = f;
+        mode = RUNNING;
+        Object in = transfer;
+        transfer = null;
+        return in;
+    }
+
+    /** True when the record on top belongs to a method with identity {@code id} (or to any method). */
+    boolean topIs(int id) {
+        if (fp == 0) {
+            return false;
+        }
+        int top = idOf(records[fp - 1]);
+        return top == id || top == ANY_CALLEE;
     }
 
     /** Drops every saved frame and clears every reference slot. */
@@ -161,18 +212,16 @@ public final class Stack {
         pendingThrow = null;
     }
 
-    boolean isEmpty() {
-        return fp == 0 && pp == 0 && rp == 0;
-    }
-
     // ---- typed storage --------------------------------------------------------------------------
 
     /** Saves an int (also boolean, byte, char, short). */
     public void pushI(int v) {
-        if (pp == prims.length) {
-            prims = Arrays.copyOf(prims, pp * 2);
+        int p = pp;
+        if (p == prims.length) {
+            growPrims();
         }
-        prims[pp++] = v;
+        prims[p] = v;
+        pp = p + 1;
     }
 
     /** Saves a float. */
@@ -182,10 +231,12 @@ public final class Stack {
 
     /** Saves a long. */
     public void pushL(long v) {
-        if (pp == prims.length) {
-            prims = Arrays.copyOf(prims, pp * 2);
+        int p = pp;
+        if (p == prims.length) {
+            growPrims();
         }
-        prims[pp++] = v;
+        prims[p] = v;
+        pp = p + 1;
     }
 
     /** Saves a double. */
@@ -195,10 +246,20 @@ public final class Stack {
 
     /** Saves a reference. */
     public void pushA(Object v) {
-        if (rp == refs.length) {
-            refs = Arrays.copyOf(refs, rp * 2);
+        int p = rp;
+        if (p == refs.length) {
+            growRefs();
         }
-        refs[rp++] = v;
+        refs[p] = v;
+        rp = p + 1;
+    }
+
+    private void growPrims() {
+        prims = Arrays.copyOf(prims, prims.length * 2);
+    }
+
+    private void growRefs() {
+        refs = Arrays.copyOf(refs, refs.length * 2);
     }
 
     /** Restores an int. */
@@ -223,8 +284,11 @@ public final class Stack {
 
     /** Restores a reference and clears its slot. */
     public Object popA() {
-        Object v = refs[--rp];
-        refs[rp] = null;
+        int p = rp - 1;
+        Object[] r = refs;
+        Object v = r[p];
+        r[p] = null;
+        rp = p;
         return v;
     }
 

@@ -57,75 +57,87 @@ public final class Task {
      * @throws IllegalStateException when the task has finished or is running already
      */
     public Object resume(Object sent, Throwable toThrow) {
+        Stack s = stack;
+        if (state != SUSPENDED) {
+            start(toThrow);
+        } else {
+            s.transfer = sent;
+            if (toThrow != null) {
+                s.pendingThrow = toThrow;
+            }
+            s.mode = Stack.RESUMING;
+        }
+        state = RUNNING;
+        Carrier carrier = Carrier.current();
+        Stack previous = carrier.stack;
+        carrier.stack = s;
+        try {
+            body.run();
+        } catch (Throwable t) {
+            carrier.stack = previous;
+            throw failed(t);
+        }
+        carrier.stack = previous;
+        if (s.mode == Stack.SUSPENDING && s.topIs(BODY_ID)) {
+            s.mode = Stack.RUNNING;
+            state = SUSPENDED;
+            Object out = s.transfer;
+            s.transfer = null;
+            return out;
+        }
+        return ended();
+    }
+
+    /** Checks a first run is allowed and prepares it. */
+    private void start(Throwable toThrow) {
         if (state == DONE) {
             throw new IllegalStateException("coroutine already finished");
         }
         if (state == RUNNING) {
             throw new IllegalStateException("coroutine already running: it cannot resume itself");
         }
-        Carrier carrier = Carrier.current();
-        Stack previous = carrier.stack;
-        Stack s = stack;
-        if (state == NEW) {
-            s.mode = Stack.RUNNING;
-            if (toThrow != null) {
-                state = DONE;
-                throw unchecked(toThrow);
-            }
-        } else {
-            s.mode = Stack.RESUMING;
-            s.transfer = sent;
-            s.pendingThrow = toThrow;
-        }
-        state = RUNNING;
-        carrier.stack = s;
-        try {
-            body.run();
-        } catch (Throwable t) {
+        stack.mode = Stack.RUNNING;
+        if (toThrow != null) {
             state = DONE;
-            boolean lost = s.mode == Stack.SUSPENDING && !(t instanceof dev.weft.WeaveError);
-            s.reset();
-            if (lost) {
-                IllegalStateException e = Stack.lost("a suspension was lost: the coroutine body threw while "
-                        + "a suspension was unwinding, because a method between the body and the suspension "
-                        + "point is not woven. Annotate it with @Suspendable (run with -Dweft.verify=true to "
-                        + "have it named)");
-                e.initCause(t);
-                throw e;
-            }
-            throw unchecked(t);
-        } finally {
-            carrier.stack = previous;
+            throw unchecked(toThrow);
         }
-        switch (s.mode) {
-            case Stack.SUSPENDING: {
-                int top = s.topId();
-                if (top != BODY_ID && top != Stack.ANY_CALLEE) {
-                    state = DONE;
-                    s.reset();
-                    throw Stack.lost("a suspension was lost: the coroutine body returned while a suspension was "
-                            + "unwinding, so it went on running after the suspension point. The body, or a "
-                            + "method between it and the suspension point, is not woven: annotate it with "
-                            + "@Suspendable (run with -Dweft.verify=true to have it named)");
-                }
-                s.mode = Stack.RUNNING;
-                state = SUSPENDED;
-                Object out = s.transfer;
-                s.transfer = null;
-                return out;
-            }
-            case Stack.RESUMING: {
-                state = DONE;
-                s.reset();
-                throw Stack.corrupt("the coroutine body returned without reaching its suspension point while "
-                        + "resuming: the body is not woven (is the Weft agent installed? start the JVM with "
-                        + "-javaagent:weft-agent.jar)");
-            }
-            default:
-                state = DONE;
-                s.reset();
-                return null;
+    }
+
+    /** The body threw: the task is done, and a throw in the middle of an unwinding means a lost suspension. */
+    private RuntimeException failed(Throwable t) {
+        Stack s = stack;
+        state = DONE;
+        boolean lost = s.mode == Stack.SUSPENDING && !(t instanceof dev.weft.WeaveError);
+        s.reset();
+        if (lost) {
+            IllegalStateException e = Stack.lost("a suspension was lost: the coroutine body threw while "
+                    + "a suspension was unwinding, because a method between the body and the suspension "
+                    + "point is not woven. Annotate it with @Suspendable (run with -Dweft.verify=true to "
+                    + "have it named)");
+            e.initCause(t);
+            return e;
         }
+        return unchecked(t);
+    }
+
+    /** The body returned without a proper suspension: it finished, or something was not woven. */
+    private Object ended() {
+        Stack s = stack;
+        int mode = s.mode;
+        state = DONE;
+        s.reset();
+        if (mode == Stack.SUSPENDING) {
+            throw Stack.lost("a suspension was lost: the coroutine body returned while a suspension was "
+                    + "unwinding, so it went on running after the suspension point. The body, or a "
+                    + "method between it and the suspension point, is not woven: annotate it with "
+                    + "@Suspendable (run with -Dweft.verify=true to have it named)");
+        }
+        if (mode == Stack.RESUMING) {
+            throw Stack.corrupt("the coroutine body returned without reaching its suspension point while "
+                    + "resuming: the body is not woven (is the Weft agent installed? start the JVM with "
+                    + "-javaagent:weft-agent.jar)");
+        }
+        return null;
     }
 
     /**
@@ -166,34 +178,42 @@ public final class Task {
      * @return the value the driver sends in, or null while suspending
      */
     public static Object suspend(int id, Object value, String what) {
-        Stack s = Stack.current();
+        return suspend(value, id, what, Stack.current());
+    }
+
+    /**
+     * The same primitive, called by woven code, which holds the current stack already.
+     *
+     * @param value the value to hand to the driver
+     * @param id the identity of the public primitive the woven code called
+     * @param what that primitive's name, for the error message
+     * @param s the current stack
+     * @return the value the driver sends in, or null while suspending
+     */
+    public static Object suspend(Object value, int id, String what, Stack s) {
         if (s.mode == Stack.RESUMING) {
-            if (!s.popRecord(id)) {
-                throw Stack.corrupt(what + " is resuming, but the saved frame was not its own");
-            }
-            s.mode = Stack.RUNNING;
-            Object in = s.transfer;
-            Throwable t = s.pendingThrow;
-            s.transfer = null;
-            if (t != null) {
+            Object in = s.endResume(id, what);
+            if (s.pendingThrow != null) {
+                Throwable t = s.pendingThrow;
                 s.pendingThrow = null;
                 throw Task.<RuntimeException>sneaky(t);
             }
             return in;
         }
+        if (!s.beginSuspend(id, value)) {
+            throw cannotSuspend(s, what);
+        }
+        return null;
+    }
+
+    private static IllegalStateException cannotSuspend(Stack s, String what) {
         if (s.owner == null) {
-            throw new IllegalStateException(what + " called outside a coroutine: only a body run by a "
+            return new IllegalStateException(what + " called outside a coroutine: only a body run by a "
                     + "Coroutine or Generator (or a @Suspendable method it calls) can yield");
         }
-        if (s.mode == Stack.SUSPENDING) {
-            throw Stack.lost(what + " was called while a suspension was unwinding: a method that called a "
-                    + "suspendable method went on running instead of suspending. That method is not woven; "
-                    + "annotate it with @Suspendable");
-        }
-        s.transfer = value;
-        s.pushRecord(id, 0);
-        s.mode = Stack.SUSPENDING;
-        return null;
+        return Stack.lost(what + " was called while a suspension was unwinding: a method that called a "
+                + "suspendable method went on running instead of suspending. That method is not woven; "
+                + "annotate it with @Suspendable");
     }
 
     private static RuntimeException unchecked(Throwable t) {

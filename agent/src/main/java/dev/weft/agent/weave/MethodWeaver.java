@@ -2,6 +2,7 @@ package dev.weft.agent.weave;
 
 import dev.weft.agent.analysis.ClassHierarchy;
 import dev.weft.agent.analysis.FrameAnalysis;
+import dev.weft.agent.analysis.Liveness;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -112,13 +113,17 @@ final class MethodWeaver {
         m.maxStack += 4;
 
         Frame<BasicValue>[] frames = FrameAnalysis.analyze(hierarchy, owner, m);
+        Liveness liveness = Liveness.of(m);
         List<Frame<BasicValue>> siteFrames = new ArrayList<>();
+        List<java.util.BitSet> siteLive = new ArrayList<>();
         for (SuspendPointRewriter site : sites) {
-            Frame<BasicValue> f = frames[m.instructions.indexOf(site.call)];
+            int index = m.instructions.indexOf(site.call);
+            Frame<BasicValue> f = frames[index];
             if (f == null) {
                 throw new WeaveRefusal(name + ": unreachable suspension point at line " + Code.lineOf(site.call));
             }
             siteFrames.add(f);
+            siteLive.add(liveness.liveBefore(index));
         }
 
         InsnList tail = new InsnList();
@@ -134,7 +139,7 @@ final class MethodWeaver {
         }
         tail.add(new TableSwitchInsnNode(0, restores.length - 1, restores[0], restores));
         for (int k = 0; k < sites.size(); k++) {
-            sites.get(k).rewrite(m.instructions, tail, siteFrames.get(k), excluded, stackVar, this);
+            sites.get(k).rewrite(m.instructions, tail, siteFrames.get(k), siteLive.get(k), excluded, stackVar, this);
         }
 
         InsnList entry = new InsnList();

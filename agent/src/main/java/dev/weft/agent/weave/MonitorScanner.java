@@ -1,15 +1,12 @@
 package dev.weft.agent.weave;
 
+import dev.weft.agent.analysis.ControlFlow;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.JumpInsnNode;
-import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TableSwitchInsnNode;
-import org.objectweb.asm.tree.TryCatchBlockNode;
 
 /**
  * Finds how many monitors ({@code synchronized} blocks) may be held at each instruction: a suspension
@@ -25,67 +22,39 @@ final class MonitorScanner {
     static int[] depths(MethodNode m) {
         int n = m.instructions.size();
         int[] depth = new int[n];
-        java.util.Arrays.fill(depth, -1);
         boolean any = false;
         for (AbstractInsnNode insn : m.instructions) {
-            if (insn.getOpcode() == Opcodes.MONITORENTER) {
-                any = true;
-                break;
-            }
+            any |= insn.getOpcode() == Opcodes.MONITORENTER;
         }
         if (!any || n == 0) {
-            java.util.Arrays.fill(depth, 0);
             return depth;
         }
+        Arrays.fill(depth, -1);
+        ControlFlow flow = ControlFlow.of(m);
+        AbstractInsnNode[] insns = m.instructions.toArray();
         Deque<Integer> work = new ArrayDeque<>();
         depth[0] = 0;
         work.push(0);
         while (!work.isEmpty()) {
             int i = work.pop();
-            AbstractInsnNode insn = m.instructions.get(i);
             int d = depth[i];
-            for (TryCatchBlockNode t : m.tryCatchBlocks) {
-                int start = m.instructions.indexOf(t.start);
-                int end = m.instructions.indexOf(t.end);
-                if (i >= start && i < end) {
-                    flow(m.instructions.indexOf(t.handler), d, depth, work);
-                }
-            }
-            int op = insn.getOpcode();
+            int op = insns[i].getOpcode();
             int out = op == Opcodes.MONITORENTER ? Math.min(d + 1, LIMIT) : op == Opcodes.MONITOREXIT ? Math.max(d - 1, 0) : d;
-            if (insn instanceof JumpInsnNode) {
-                flow(m.instructions.indexOf(((JumpInsnNode) insn).label), out, depth, work);
-                if (op == Opcodes.GOTO || op == Opcodes.JSR) {
-                    continue;
+            for (int s : flow.successors(i)) {
+                // A handler is entered with the monitors held before the instruction that threw.
+                int next = isHandlerEdge(insns, i, s) ? d : out;
+                if (next > depth[s]) {
+                    depth[s] = next;
+                    work.push(s);
                 }
-            } else if (insn instanceof TableSwitchInsnNode) {
-                TableSwitchInsnNode s = (TableSwitchInsnNode) insn;
-                flow(m.instructions.indexOf(s.dflt), out, depth, work);
-                for (LabelNode l : s.labels) {
-                    flow(m.instructions.indexOf(l), out, depth, work);
-                }
-                continue;
-            } else if (insn instanceof LookupSwitchInsnNode) {
-                LookupSwitchInsnNode s = (LookupSwitchInsnNode) insn;
-                flow(m.instructions.indexOf(s.dflt), out, depth, work);
-                for (LabelNode l : s.labels) {
-                    flow(m.instructions.indexOf(l), out, depth, work);
-                }
-                continue;
-            } else if ((op >= Opcodes.IRETURN && op <= Opcodes.RETURN) || op == Opcodes.ATHROW || op == Opcodes.RET) {
-                continue;
-            }
-            if (i + 1 < n) {
-                flow(i + 1, out, depth, work);
             }
         }
         return depth;
     }
 
-    private static void flow(int target, int d, int[] depth, Deque<Integer> work) {
-        if (d > depth[target]) {
-            depth[target] = d;
-            work.push(target);
-        }
+    private static boolean isHandlerEdge(AbstractInsnNode[] insns, int from, int to) {
+        return to != from + 1 && !(insns[from] instanceof org.objectweb.asm.tree.JumpInsnNode)
+                && !(insns[from] instanceof org.objectweb.asm.tree.TableSwitchInsnNode)
+                && !(insns[from] instanceof org.objectweb.asm.tree.LookupSwitchInsnNode);
     }
 }

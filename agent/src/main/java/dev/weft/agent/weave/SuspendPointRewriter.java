@@ -37,7 +37,7 @@ import org.objectweb.asm.tree.analysis.Frame;
  *  UNWIND:
  *    pop result            [.. beneath]
  *    s.pushX(top) ...      []                              operand stack, top first
- *    s.pushX(local) ...                                    live locals, ascending
+ *    s.pushX(local) ...                                    locals live after the call, ascending
  *    s.unwind(callee, id, index)                           checks the callee's record, pushes ours
  *    return dummy                                          the caller unwinds in turn
  *
@@ -56,6 +56,9 @@ final class SuspendPointRewriter {
     private final int index;
     private final boolean isStatic;
     private final Type[] args;
+    private final int resultSize;
+    private final int calleeId;
+    private final String callee;
     private final LabelNode callLabel = new LabelNode();
     private final LabelNode unwindLabel = new LabelNode();
     final LabelNode restoreLabel = new LabelNode();
@@ -66,6 +69,9 @@ final class SuspendPointRewriter {
         this.index = index;
         this.isStatic = call.getOpcode() == Opcodes.INVOKESTATIC;
         this.args = Type.getArgumentTypes(call.desc);
+        this.resultSize = Type.getReturnType(call.desc).getSize();
+        this.calleeId = Code.idOf(call.name + call.desc);
+        this.callee = call.owner.replace('/', '.') + "." + call.name + call.desc;
     }
 
     /** Keeps the receiver in a local and marks the call, so that the restore can jump back to it. */
@@ -93,10 +99,11 @@ final class SuspendPointRewriter {
      * Adds the flag check after the call, and appends the unwind and restore code to {@code tail}.
      *
      * @param frame the analysed frame just before the call
+     * @param live the locals that may be read after the call (the others are not saved)
      * @param excluded locals that are never saved (the stack local, scratch, other sites' receivers)
      */
-    void rewrite(InsnList code, InsnList tail, Frame<BasicValue> frame, Set<Integer> excluded, int stackVar,
-            MethodWeaver method) throws WeaveRefusal {
+    void rewrite(InsnList code, InsnList tail, Frame<BasicValue> frame, java.util.BitSet live, Set<Integer> excluded,
+            int stackVar, MethodWeaver method) throws WeaveRefusal {
         int consumed = args.length + (isStatic ? 0 : 1);
         int beneath = frame.getStackSize() - consumed;
         List<Slot> stackSlots = new ArrayList<>();
@@ -116,7 +123,7 @@ final class SuspendPointRewriter {
         List<Slot> localSlots = new ArrayList<>();
         List<Type> localTypes = new ArrayList<>();
         for (int i = 0; i < frame.getLocals(); i++) {
-            if (excluded.contains(i) && i != receiverVar) {
+            if (i != receiverVar && (excluded.contains(i) || !live.get(i))) {
                 continue;
             }
             Type t = frame.getLocal(i).getType();
@@ -133,10 +140,12 @@ final class SuspendPointRewriter {
         check.add(new FieldInsnNode(Opcodes.GETFIELD, STACK, "mode", "I"));
         check.add(new JumpInsnNode(Opcodes.IFNE, unwindLabel));
         code.insert(call, check);
+        if (Primitives.isPrimitive(call)) {
+            Primitives.redirect(code, call, stackVar);
+        }
 
         // unwind
         tail.add(unwindLabel);
-        int resultSize = Type.getReturnType(call.desc).getSize();
         if (resultSize == 1) {
             tail.add(new InsnNode(Opcodes.POP));
         } else if (resultSize == 2) {
@@ -167,8 +176,8 @@ final class SuspendPointRewriter {
             tail.add(push(slot));
         }
         tail.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
-        tail.add(Code.intConst(Code.idOf(call.name + call.desc)));
-        tail.add(new LdcInsnNode(call.owner.replace('/', '.') + "." + call.name + call.desc));
+        tail.add(Code.intConst(calleeId));
+        tail.add(new LdcInsnNode(callee));
         tail.add(Code.intConst(method.id));
         tail.add(Code.intConst(index));
         tail.add(new LdcInsnNode(method.name));
