@@ -40,6 +40,8 @@ public final class WeftAgent {
         if (options.verify) {
             System.setProperty("weft.verify", "true");
         }
+        // Tells the runtime, which cannot see this class, that woven code can be expected.
+        System.setProperty("weft.agent", "installed");
         inst.addTransformer(new WeftTransformer(options), true);
         installed = inst;
     }

@@ -150,8 +150,7 @@ public final class Stack {
         if (top != calleeId && top != ANY_CALLEE && calleeId != ANY_CALLEE) {
             throw lost("a suspension was lost between " + method + " and its call to " + callee
                     + ": a method in between is not woven and went on running after the suspension. "
-                    + "Annotate the methods between them with @Suspendable (run with -Dweft.verify=true to "
-                    + "have the method named)");
+                    + fixForUnwoven());
         }
         pushRecord(id, state);
     }
@@ -303,6 +302,18 @@ public final class Stack {
      */
     public static Error refuse(String message) {
         return new dev.weft.WeaveError(message);
+    }
+
+    /**
+     * What to do about code that was not woven: install the agent when it is missing, otherwise
+     * annotate the method.
+     */
+    static String fixForUnwoven() {
+        if (System.getProperty("weft.agent") == null) {
+            return "The Weft agent is not installed, so nothing is woven: start the JVM with "
+                    + "-javaagent:weft-agent.jar (or test with the Weft JUnit extension)";
+        }
+        return "Fix: annotate it with @Suspendable (run with -Dweft.verify=true to have the method named)";
     }
 
     static IllegalStateException lost(String message) {

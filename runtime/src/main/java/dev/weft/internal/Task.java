@@ -112,8 +112,7 @@ public final class Task {
         if (lost) {
             IllegalStateException e = Stack.lost("a suspension was lost: the coroutine body threw while "
                     + "a suspension was unwinding, because a method between the body and the suspension "
-                    + "point is not woven. Annotate it with @Suspendable (run with -Dweft.verify=true to "
-                    + "have it named)");
+                    + "point is not woven. " + Stack.fixForUnwoven());
             e.initCause(t);
             return e;
         }
@@ -129,13 +128,11 @@ public final class Task {
         if (mode == Stack.SUSPENDING) {
             throw Stack.lost("a suspension was lost: the coroutine body returned while a suspension was "
                     + "unwinding, so it went on running after the suspension point. The body, or a "
-                    + "method between it and the suspension point, is not woven: annotate it with "
-                    + "@Suspendable (run with -Dweft.verify=true to have it named)");
+                    + "method between it and the suspension point, is not woven. " + Stack.fixForUnwoven());
         }
         if (mode == Stack.RESUMING) {
             throw Stack.corrupt("the coroutine body returned without reaching its suspension point while "
-                    + "resuming: the body is not woven (is the Weft agent installed? start the JVM with "
-                    + "-javaagent:weft-agent.jar)");
+                    + "resuming: the body is not woven. " + Stack.fixForUnwoven());
         }
         return null;
     }
@@ -199,6 +196,9 @@ public final class Task {
                 throw Task.<RuntimeException>sneaky(t);
             }
             return in;
+        }
+        if (Verifier.ON && s.owner != null) {
+            Verifier.checkSuspension(what);
         }
         if (!s.beginSuspend(id, value)) {
             throw cannotSuspend(s, what);

@@ -1,0 +1,96 @@
+package dev.weft.internal;
+
+import dev.weft.Suspendable;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Verification mode ({@code -Dweft.verify=true}, or the agent's {@code verify} option): at every
+ * suspension, walks the thread's stack from the primitive up to the coroutine's driver and names
+ * any method on the way that cannot be suspended, before it can go on running by mistake. Costs a
+ * stack walk per suspension, so it is off by default; without it, the same mistake is still
+ * detected, later and with less detail.
+ */
+final class Verifier {
+    /** True when verification is on; read once, when the first suspension happens. */
+    static final boolean ON = Boolean.getBoolean("weft.verify");
+
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private Verifier() {
+    }
+
+    /** Throws when a frame between the suspension point and the driver is not suspendable. */
+    static void checkSuspension(String what) {
+        List<StackWalker.StackFrame> frames = WALKER.walk(s -> s
+                .dropWhile(Verifier::isPrimitive)
+                .takeWhile(f -> !isDriver(f))
+                .collect(Collectors.toList()));
+        for (StackWalker.StackFrame f : frames) {
+            if (!isSuspendable(f)) {
+                throw new IllegalStateException("Weft verify: " + what + " would suspend through "
+                        + f.getClassName() + "." + f.getMethodName() + f.getDescriptor() + " (" + f.getFileName()
+                        + ":" + f.getLineNumber() + "), which is not suspendable, so it would go on running "
+                        + "instead of suspending. Fix: annotate " + f.getClassName() + "." + f.getMethodName()
+                        + " with @Suspendable");
+            }
+        }
+    }
+
+    private static boolean isPrimitive(StackWalker.StackFrame f) {
+        String c = f.getClassName();
+        return c.equals(Verifier.class.getName()) || c.equals(Task.class.getName()) || c.equals("dev.weft.Coroutine")
+                || c.equals("dev.weft.Generator");
+    }
+
+    private static boolean isDriver(StackWalker.StackFrame f) {
+        return f.getClassName().equals(Task.class.getName()) && f.getMethodName().equals("resume");
+    }
+
+    private static boolean isSuspendable(StackWalker.StackFrame f) {
+        Class<?> owner = f.getDeclaringClass();
+        if (owner.isHidden() || f.getMethodName().startsWith("lambda$")) {
+            // Lambda proxies forward to the lambda body; the body is woven with its interface.
+            return true;
+        }
+        Method m = find(owner, f.getMethodName(), f.getDescriptor());
+        if (m == null) {
+            return false;
+        }
+        return m.isBridge() || isAnnotated(owner, m.getName(), m.getParameterTypes());
+    }
+
+    private static Method find(Class<?> owner, String name, String descriptor) {
+        try {
+            MethodType type = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
+            return owner.getDeclaredMethod(name, type.parameterArray());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** True when the method, or one it overrides anywhere up the hierarchy, is annotated. */
+    private static boolean isAnnotated(Class<?> c, String name, Class<?>[] params) {
+        if (c == null) {
+            return false;
+        }
+        try {
+            if (c.getDeclaredMethod(name, params).isAnnotationPresent(Suspendable.class)) {
+                return true;
+            }
+        } catch (NoSuchMethodException e) {
+            // not declared here; look further up
+        }
+        if (isAnnotated(c.getSuperclass(), name, params)) {
+            return true;
+        }
+        for (Class<?> i : c.getInterfaces()) {
+            if (isAnnotated(i, name, params)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
