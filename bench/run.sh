@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs Weft's benchmarks beside Loom's Continuation in one JMH run on JDK 25, and prints the ratios.
+#
+#   bench/run.sh            full run (a few minutes)
+#   bench/run.sh --quick    short run (about a minute; wide error bars)
+#   bench/run.sh --quick 'RoundTrip'   only the benchmarks matching a JMH regex
+#
+# Needs JDK 21+ for Loom (JDK25 below, or JAVA_HOME); builds the agent and the benchmarks first.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+JDK=${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
+[[ -x "$JDK/bin/java" ]] || JDK=${JAVA_HOME:-}
+[[ -n "$JDK" && -x "$JDK/bin/java" ]] || { echo "bench/run.sh: no JDK 21+ found (set JDK=/path/to/jdk)" >&2; exit 2; }
+
+quick=0
+if [[ ${1:-} == --quick ]]; then quick=1; shift; fi
+filter=${1:-'RoundTrip|FastPath'}
+
+mvn -B -q -Dstyle.color=never -DskipTests -pl bench -am package >/dev/null
+AGENT=$PWD/agent/target/weft-agent-0.1.0-SNAPSHOT.jar
+out=$(mktemp -d)
+if [[ $quick == 1 ]]; then
+    jmh=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
+else
+    jmh=(-f 2 -wi 4 -w 2s -i 5 -r 2s)
+fi
+
+echo "JDK: $("$JDK/bin/java" -version 2>&1 | head -1); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+"$JDK/bin/java" -jar bench/target/weft-benchmarks.jar "$filter" "${jmh[@]}" \
+    -jvmArgsAppend "-javaagent:$AGENT --add-exports java.base/jdk.internal.vm=ALL-UNNAMED" \
+    -rf csv -rff "$out/result.csv" | grep -E '^(Benchmark +\(|RoundTrip|FastPath)'
+
+# One line per figure: Weft, the anchor, and how many times faster Weft is (or its overhead).
+awk -F, '
+    NR == 1 { next }
+    {
+        gsub(/"/, "");
+        split($1, name, ".");
+        bench = name[length(name)];
+        param = $NF == "" ? $(NF - 1) : $NF;
+        key = name[length(name) - 1] "/" param;
+        score[key "/" bench] = $5;
+        keys[key] = 1;
+    }
+    END {
+        printf "\n%-22s %12s %12s %10s\n", "figure", "weft ns", "anchor ns", "ratio";
+        for (k in keys) {
+            if ((k "/weft") in score && (k "/loom") in score) {
+                split(k, p, "/");
+                printf "%-22s %12.1f %12.1f %9.1fx  (Loom / Weft)\n", "round trip depth " p[2], score[k "/weft"], score[k "/loom"], score[k "/loom"] / score[k "/weft"];
+            }
+            if ((k "/wovenOutside") in score && (k "/plainOutside") in score) {
+                printf "%-22s %12.1f %12.1f %+9.1f%%  (woven vs plain)\n", "fast path, outside", score[k "/wovenOutside"], score[k "/plainOutside"], 100 * (score[k "/wovenOutside"] / score[k "/plainOutside"] - 1);
+            }
+            if ((k "/wovenInside") in score && (k "/plainInside") in score) {
+                printf "%-22s %12.1f %12.1f %+9.1f%%  (woven vs plain)\n", "fast path, inside", score[k "/wovenInside"], score[k "/plainInside"], 100 * (score[k "/wovenInside"] / score[k "/plainInside"] - 1);
+            }
+        }
+    }' "$out/result.csv" | sort -V
+rm -rf "$out"
