@@ -120,7 +120,8 @@ public final class Stack {
             throw corrupt("no saved frame above " + method);
         }
         int top = records[fp - 2];
-        if (top != calleeId && top != ANY_CALLEE && calleeId != ANY_CALLEE) {
+        if (top != calleeId && top != ANY_CALLEE && calleeId != ANY_CALLEE
+                && !MethodReferences.isAlias(calleeId, top)) {
             throw lost("a suspension was lost between " + method + " and its call to " + callee
                     + ": a method in between is not woven and went on running after the suspension. "
                     + "Annotate the methods between them with @Suspendable (run with -Dweft.verify=true to "

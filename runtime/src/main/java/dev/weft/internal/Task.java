@@ -100,7 +100,7 @@ public final class Task {
         switch (s.mode) {
             case Stack.SUSPENDING: {
                 int top = s.topId();
-                if (top != BODY_ID && top != Stack.ANY_CALLEE) {
+                if (top != BODY_ID && top != Stack.ANY_CALLEE && !MethodReferences.isAlias(BODY_ID, top)) {
                     state = DONE;
                     s.reset();
                     throw Stack.lost("a suspension was lost: the coroutine body returned while a suspension was "
