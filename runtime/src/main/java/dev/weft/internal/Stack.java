@@ -147,7 +147,8 @@ public final class Stack {
             throw corrupt("no saved frame above " + method);
         }
         int top = idOf(records[fp - 1]);
-        if (top != calleeId && top != ANY_CALLEE && calleeId != ANY_CALLEE) {
+        if (top != calleeId && top != ANY_CALLEE && calleeId != ANY_CALLEE
+                && !MethodReferences.isAlias(calleeId, top)) {
             throw lost("a suspension was lost between " + method + " and its call to " + callee
                     + ": a method in between is not woven and went on running after the suspension. "
                     + fixForUnwoven());
@@ -197,7 +198,7 @@ public final class Stack {
             return false;
         }
         int top = idOf(records[fp - 1]);
-        return top == id || top == ANY_CALLEE;
+        return top == id || top == ANY_CALLEE || MethodReferences.isAlias(id, top);
     }
 
     /** Drops every saved frame and clears every reference slot. */

@@ -21,7 +21,8 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
 /**
  * Weaves one class: finds the methods to make resumable (annotated, overriding an annotated method,
  * or implementing a suspendable functional interface as a lambda), rewrites each with a
- * {@link MethodWeaver}, and writes the class with frames computed from the hierarchy.
+ * {@link MethodWeaver}, links its method references to suspendable interfaces through the runtime
+ * ({@link MethodReferenceLinker}), and writes the class with frames computed from the hierarchy.
  *
  * <p>Methods that call suspendable code but cannot be made resumable (constructors, static
  * initialisers, monitors held across the call), and plain methods that call suspendable code without
@@ -64,7 +65,9 @@ public final class ClassWeaver {
             }
             hierarchy.define(cls);
             refusals.clear();
-            if (!weaveMethods(cls, hierarchy, refusals, tooLarge)) {
+            boolean changed = weaveMethods(cls, hierarchy, refusals, tooLarge);
+            changed |= MethodReferenceLinker.link(cls, hierarchy);
+            if (!changed) {
                 return new Result(null, List.of());
             }
             ClassWriter writer = new HierarchyClassWriter(hierarchy, ClassWriter.COMPUTE_FRAMES);

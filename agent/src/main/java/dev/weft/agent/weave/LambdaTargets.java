@@ -15,15 +15,16 @@ import org.objectweb.asm.tree.MethodNode;
  * suspendable functional interface: those bodies are woven even though nothing annotates them.
  */
 final class LambdaTargets {
-    private static final String METAFACTORY = "java/lang/invoke/LambdaMetafactory";
+    static final String METAFACTORY = "java/lang/invoke/LambdaMetafactory";
 
     private LambdaTargets() {
     }
 
     /**
      * Maps name+descriptor of each such method to the identity its frames carry: the functional
-     * interface method's for a lambda body, any-callee for a method reference (it may also be called
-     * directly, under its own name).
+     * interface method's for a lambda body, its own for a method reference (it may also be called
+     * directly, under its own name; {@link MethodReferenceLinker} makes that identity an alias of the
+     * interface method's).
      */
     static Map<String, Integer> find(ClassNode cls, ClassHierarchy hierarchy) {
         Map<String, Integer> targets = new HashMap<>();
@@ -36,13 +37,7 @@ final class LambdaTargets {
                     continue;
                 }
                 InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) insn;
-                if (!METAFACTORY.equals(indy.bsm.getOwner()) || indy.bsmArgs.length < 3
-                        || !(indy.bsmArgs[0] instanceof Type) || !(indy.bsmArgs[1] instanceof Handle)) {
-                    continue;
-                }
-                Type fi = Type.getReturnType(indy.desc);
-                String samDesc = ((Type) indy.bsmArgs[0]).getDescriptor();
-                if (fi.getSort() != Type.OBJECT || !hierarchy.isSuspendable(fi.getInternalName(), indy.name, samDesc)) {
+                if (!isSuspendableSite(indy, hierarchy)) {
                     continue;
                 }
                 Handle impl = (Handle) indy.bsmArgs[1];
@@ -50,7 +45,8 @@ final class LambdaTargets {
                     continue;
                 }
                 String key = impl.getName() + impl.getDesc();
-                int id = impl.getName().startsWith("lambda$") ? Code.idOf(indy.name + samDesc) : 0;
+                int id = isLambdaBody(cls, impl) ? Code.idOf(indy.name + ((Type) indy.bsmArgs[0]).getDescriptor())
+                        : Code.idOf(key);
                 Integer previous = targets.put(key, id);
                 if (previous != null && previous != id) {
                     targets.put(key, 0);
@@ -58,5 +54,21 @@ final class LambdaTargets {
             }
         }
         return targets;
+    }
+
+    /** True for an {@code invokedynamic} that makes a lambda or method reference of a suspendable interface. */
+    static boolean isSuspendableSite(InvokeDynamicInsnNode indy, ClassHierarchy hierarchy) {
+        if (!METAFACTORY.equals(indy.bsm.getOwner()) || indy.bsmArgs.length < 3
+                || !(indy.bsmArgs[0] instanceof Type) || !(indy.bsmArgs[1] instanceof Handle)) {
+            return false;
+        }
+        Type fi = Type.getReturnType(indy.desc);
+        String samDesc = ((Type) indy.bsmArgs[0]).getDescriptor();
+        return fi.getSort() == Type.OBJECT && hierarchy.isSuspendable(fi.getInternalName(), indy.name, samDesc);
+    }
+
+    /** True when the implementation is a lambda body javac wrote into this class, not a method reference. */
+    static boolean isLambdaBody(ClassNode cls, Handle impl) {
+        return impl.getOwner().equals(cls.name) && impl.getName().startsWith("lambda$");
     }
 }
