@@ -118,6 +118,29 @@ public final class ClassFiles {
         mv.visitEnd();
     }
 
+    /** Runs ASM's {@code CheckClassAdapter} on a class file; returns what it printed (empty when valid). */
+    public static String check(byte[] bytes, ClassLoader loader) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (java.io.PrintWriter pw = new java.io.PrintWriter(out)) {
+            org.objectweb.asm.util.CheckClassAdapter.verify(new org.objectweb.asm.ClassReader(bytes), loader, false, pw);
+        } catch (RuntimeException e) {
+            out.append(e.toString());
+        }
+        return out.toString();
+    }
+
+    /** The class file of a class as {@code loader} finds it. */
+    public static byte[] bytesOf(ClassLoader loader, String internalName) {
+        try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
+            if (in == null) {
+                throw new IllegalArgumentException("no class file for " + internalName);
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** True when the bytes contain {@code text} (in ASCII), e.g. a name in the constant pool. */
     public static boolean mentions(byte[] bytes, String text) {
         return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);

@@ -2,24 +2,17 @@ package dev.weft.agent;
 
 import dev.weft.agent.analysis.ClassHierarchy;
 import dev.weft.agent.weave.ClassWeaver;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
  * A child-first loader that defines every class of the fixtures package woven, as the agent would
  * weave it, and delegates everything else (the runtime included) to its parent, so that woven
  * fixtures share the parent's {@code dev.weft} runtime and {@link Trace}.
  *
- * <p>Each class it defines is checked with ASM's {@link CheckClassAdapter} first; the problems found
+ * <p>Each class it defines is checked with ASM's {@code CheckClassAdapter} first; the problems found
  * and the refusals the weaver reported are kept per class for the tests to assert on.
  */
 final class WeavingLoader extends ClassLoader {
@@ -78,23 +71,15 @@ final class WeavingLoader extends ClassLoader {
         return defineClass(name, bytes, 0, bytes.length);
     }
 
-    /** Runs ASM's {@link CheckClassAdapter} on a class file; returns what it printed (empty when valid). */
     static String check(byte[] bytes, ClassLoader loader) {
-        StringWriter out = new StringWriter();
-        try (PrintWriter pw = new PrintWriter(out)) {
-            CheckClassAdapter.verify(new ClassReader(bytes), loader, false, pw);
-        } catch (RuntimeException e) {
-            out.append(e.toString());
-        }
-        return out.toString();
+        return ClassFiles.check(bytes, loader);
     }
 
-    /** The class file of a class as {@code loader} finds it, or null. */
     static byte[] bytesOf(ClassLoader loader, String className) {
-        try (InputStream in = loader.getResourceAsStream(className.replace('.', '/') + ".class")) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try {
+            return ClassFiles.bytesOf(loader, className.replace('.', '/'));
+        } catch (IllegalArgumentException notFound) {
+            return null;
         }
     }
 
