@@ -56,6 +56,24 @@ class RefusedMethodsTest {
                 "Fix: annotate " + PKG + "PlainMethodSuspends.forgotten with @Suspendable");
     }
 
+    @Test
+    void suspensionThroughReflectionIsDetectedAsLost() throws Exception {
+        Class<?> woven = Class.forName(PKG + "ReflectiveCallSuspends", true, weaving);
+        Trace.start(false);
+        ((SuspendableRunnable) woven.getConstructor().newInstance()).run();
+        assertEquals(List.of("@5", "6"), Trace.finish(), "works as plain code");
+
+        Trace.start(true);
+        try {
+            Coroutine<Object, Object> c = Coroutine.of((SuspendableRunnable) woven.getConstructor().newInstance());
+            IllegalStateException e = assertThrows(IllegalStateException.class, c::next);
+            assertTrue(e.getMessage().contains("suspension was lost"), e.getMessage());
+            assertTrue(c.isDone());
+        } finally {
+            Trace.finish();
+        }
+    }
+
     /**
      * Runs the woven fixture as plain code (it must work and record {@code plainTrace}) and then as a
      * coroutine, where the first suspension must fail with a {@link WeaveError}.
