@@ -15,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +93,42 @@ class FixtureRoundTripTest {
         weaving.refusals.forEach((c, refused) -> refused.forEach(r -> assertTrue(
                 r.startsWith(c + ".") && r.contains(" line ") && r.contains("Fix: "),
                 "a refusal names the method, the line and the fix: " + r)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allFixtures")
+    void wovenFixtureResumedOnAlternatingThreadsBehavesAsPlainOne(String simpleName) throws Exception {
+        String name = WeavingLoader.FIXTURES + simpleName;
+        ClassLoader testLoader = FixtureRoundTripTest.class.getClassLoader();
+        Class<?> plainClass = Class.forName(name, true, testLoader);
+        Expect expect = plainClass.getAnnotation(Expect.class);
+        List<String> reference = expect != null ? List.of(expect.value()) : runPlain(plainClass);
+
+        Class<?> wovenClass = Class.forName(name, true, new WeavingLoader(testLoader));
+        ExecutorService[] threads = {Executors.newSingleThreadExecutor(), Executors.newSingleThreadExecutor()};
+        try {
+            Trace.start(true);
+            Coroutine<Object, Object> c = Coroutine.of(newInstance(wovenClass));
+            int suspensions = 0;
+            try {
+                Object y = threads[0].submit(c::next).get();
+                while (!c.isDone()) {
+                    suspensions++;
+                    Object sent = y;
+                    y = threads[suspensions % 2].submit(() -> c.send(sent)).get();
+                }
+            } catch (ExecutionException e) {
+                Throwable t = e.getCause() instanceof CoroutineException ? e.getCause().getCause() : e.getCause();
+                Trace.record("threw " + t);
+            }
+            int points = Trace.points();
+            assertEquals(reference, Trace.finish(), simpleName + " resumed on alternating threads");
+            assertEquals(points, suspensions);
+        } finally {
+            for (ExecutorService t : threads) {
+                t.shutdownNow();
+            }
+        }
     }
 
     private static List<String> runPlain(Class<?> fixture) throws ReflectiveOperationException {
