@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The agent's options, from {@code -javaagent:weft-agent.jar=opt1,opt2}: {@code verify},
- * {@code verbose}, {@code include=pkg.a;pkg.b}, {@code exclude=pkg.c}, {@code dump=DIR}.
+ * {@code verbose} (each also as {@code =true} or {@code =false}), {@code include=pkg.a;pkg.b},
+ * {@code exclude=pkg.c}, {@code dump=DIR}. Empty entries between commas are ignored.
  */
 final class AgentOptions {
     final boolean verify;
@@ -37,15 +38,18 @@ final class AgentOptions {
         if (args != null && !args.isBlank()) {
             for (String opt : args.split(",")) {
                 opt = opt.trim();
+                if (opt.isEmpty()) {
+                    continue;
+                }
                 int eq = opt.indexOf('=');
                 String key = eq < 0 ? opt : opt.substring(0, eq);
                 String value = eq < 0 ? null : opt.substring(eq + 1);
                 switch (key) {
                     case "verify":
-                        verify = true;
+                        verify = flag(opt, value);
                         break;
                     case "verbose":
-                        verbose = true;
+                        verbose = flag(opt, value);
                         break;
                     case "include":
                         include.addAll(packages(key, value));
@@ -68,15 +72,29 @@ final class AgentOptions {
         return new AgentOptions(verify, verbose, List.copyOf(include), List.copyOf(exclude), dump);
     }
 
-    private static List<String> packages(String key, String value) {
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("Weft agent option " + key + " needs packages: " + key + "=pkg.a;pkg.b");
+    /** A flag is on when named alone or as {@code name=true}, off as {@code name=false}. */
+    private static boolean flag(String opt, String value) {
+        if (value == null || value.trim().equalsIgnoreCase("true")) {
+            return true;
         }
+        if (value.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("Weft agent option '" + opt + "' takes no value other than true or false");
+    }
+
+    private static List<String> packages(String key, String value) {
         List<String> out = new ArrayList<>();
-        for (String p : value.split(";")) {
-            if (!p.isBlank()) {
-                out.add(p.trim().replace('.', '/') + "/");
+        if (value != null) {
+            for (String p : value.split(";")) {
+                if (!p.isBlank()) {
+                    out.add(p.trim().replace('.', '/') + "/");
+                }
             }
+        }
+        if (out.isEmpty()) {
+            // An empty include list would mean "weave everything", the opposite of what was asked.
+            throw new IllegalArgumentException("Weft agent option " + key + " needs packages: " + key + "=pkg.a;pkg.b");
         }
         return out;
     }

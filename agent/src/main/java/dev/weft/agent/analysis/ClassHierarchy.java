@@ -84,6 +84,14 @@ public final class ClassHierarchy {
 
     /** Every suspendable name+descriptor of a class, inherited ones included (empty when unknown). */
     public Set<String> suspendableMethods(String name) {
+        return suspendableMethods(name, new HashSet<>());
+    }
+
+    /**
+     * {@code visiting} holds the classes whose sets are being computed: bytes that the JVM would reject
+     * with {@code ClassCircularityError} (a class its own supertype) must not overflow the stack here.
+     */
+    private Set<String> suspendableMethods(String name, Set<String> visiting) {
         if (name == null || isPlatform(name)) {
             return ClassInfo.none();
         }
@@ -93,10 +101,13 @@ public final class ClassHierarchy {
         }
         Set<String> all = info.suspendable;
         if (all == null) {
+            if (!visiting.add(name)) {
+                return ClassInfo.none();
+            }
             all = new HashSet<>();
-            all.addAll(suspendableMethods(info.superName));
+            all.addAll(suspendableMethods(info.superName, visiting));
             for (String itf : info.interfaces) {
-                all.addAll(suspendableMethods(itf));
+                all.addAll(suspendableMethods(itf, visiting));
             }
             all.addAll(info.annotated);
             for (Map.Entry<String, String> bridge : info.bridges.entrySet()) {
@@ -106,6 +117,7 @@ public final class ClassHierarchy {
             }
             all = all.isEmpty() ? ClassInfo.none() : Set.copyOf(all);
             info.suspendable = all;
+            visiting.remove(name);
         }
         return all;
     }
@@ -182,12 +194,15 @@ public final class ClassHierarchy {
             return OBJECT;
         }
         String s = a;
-        for (int guard = 0; s != null && guard < 64; guard++) {
+        for (int guard = 0; guard < 64; guard++) {
             s = superName(s);
-            if (s == null || isAssignable(s, b)) {
-                break;
+            if (s == null) {
+                return OBJECT;
+            }
+            if (isAssignable(s, b)) {
+                return s;
             }
         }
-        return s == null ? OBJECT : s;
+        return OBJECT; // a superclass chain that never reaches Object: malformed (cyclic) class files
     }
 }

@@ -88,7 +88,7 @@ public final class ClassSelector {
         if (hasIndy) {
             for (int i = 1; i < count; i++) {
                 if (offsets[i] != 0 && b[offsets[i]] == 18) {
-                    int nameAndType = offsets[readUnsignedShort(b, offsets[i] + 3)];
+                    int nameAndType = entry(b, offsets, readUnsignedShort(b, offsets[i] + 3), 12);
                     String desc = utf8(b, offsets, readUnsignedShort(b, nameAndType + 3));
                     int ret = desc.lastIndexOf(')');
                     if (ret >= 0 && desc.startsWith("L", ret + 1) && desc.endsWith(";")) {
@@ -107,12 +107,22 @@ public final class ClassSelector {
         if (classIndex == 0) {
             return false;
         }
-        String name = utf8(b, offsets, readUnsignedShort(b, offsets[classIndex] + 1));
+        int p = entry(b, offsets, classIndex, 7);
+        String name = utf8(b, offsets, readUnsignedShort(b, p + 1));
         return !ClassHierarchy.isPlatform(name) && hierarchy.hasSuspendableMethods(name);
     }
 
+    /** The offset of constant-pool entry {@code index}, checked to exist and to carry {@code tag}. */
+    private static int entry(byte[] b, int[] offsets, int index, int tag) {
+        if (index <= 0 || index >= offsets.length || offsets[index] == 0 || b[offsets[index]] != tag) {
+            throw new IllegalArgumentException("bad constant pool reference " + index + " (expected an entry with tag "
+                    + tag + ")");
+        }
+        return offsets[index];
+    }
+
     private static String utf8(byte[] b, int[] offsets, int index) {
-        int p = offsets[index];
+        int p = entry(b, offsets, index, 1);
         int len = readUnsignedShort(b, p + 1);
         return new String(b, p + 3, len, StandardCharsets.UTF_8);
     }
@@ -132,6 +142,9 @@ public final class ClassSelector {
     }
 
     private static int readUnsignedShort(byte[] b, int p) {
+        if (p + 2 > b.length) {
+            throw new IllegalArgumentException("truncated class file: needed 2 bytes at offset " + p + " of " + b.length);
+        }
         return ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
     }
 

@@ -1,0 +1,166 @@
+package dev.weft.agent.select;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.weft.agent.ClassFiles;
+import dev.weft.agent.ClassFiles.InMemoryLoader;
+import dev.weft.agent.analysis.ClassHierarchy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** What the selector decides from the constant pool alone, and how it rejects what is not a class file. */
+class ClassSelectorTest {
+    private static final InMemoryLoader LOADER = new InMemoryLoader(ClassSelectorTest.class.getClassLoader())
+            .with("acme/Base", ClassFiles.withWork("acme/Base", "java/lang/Object", null, true))
+            .with("acme/Override", ClassFiles.withWork("acme/Override", "acme/Base", null, false))
+            .with("acme/Plain", ClassFiles.withWork("acme/Plain", "java/lang/Object", null, false))
+            .with("acme/Job", ClassFiles.functionalInterface("acme/Job", true))
+            .with("acme/Chore", ClassFiles.functionalInterface("acme/Chore", false))
+            .with("acme/Impl", ClassFiles.withWork("acme/Impl", "java/lang/Object", new String[] {"acme/Job"}, false))
+            .with("acme/JobLambda", ClassFiles.lambdaUser("acme/JobLambda", "acme/Job"))
+            .with("acme/ChoreLambda", ClassFiles.lambdaUser("acme/ChoreLambda", "acme/Chore"))
+            .with("acme/RunnableLambda", ClassFiles.lambdaUser("acme/RunnableLambda", "java/lang/Runnable"));
+    private static final ClassHierarchy HIERARCHY = ClassHierarchy.of(LOADER);
+
+    @Test
+    void jdkClassIsNotACandidate() throws IOException {
+        assertFalse(ClassSelector.isCandidate(systemClass("java/lang/String"), HIERARCHY));
+        assertFalse(ClassSelector.isCandidate(systemClass("java/util/ArrayList"), HIERARCHY));
+    }
+
+    @Test
+    void plainClassIsNotACandidate() {
+        assertFalse(ClassSelector.isCandidate(bytes("acme/Plain"), HIERARCHY));
+    }
+
+    @Test
+    void classWithSuspendableAnnotationIsACandidate() {
+        assertTrue(ClassSelector.isCandidate(bytes("acme/Base"), HIERARCHY));
+    }
+
+    @Test
+    void subclassOverridingSuspendableMethodWithoutAnnotationIsACandidate() {
+        byte[] override = bytes("acme/Override");
+        assertFalse(ClassFiles.mentions(override, "dev/weft/"), "precondition: nothing in the constant pool names Weft");
+        assertTrue(ClassSelector.isCandidate(override, HIERARCHY));
+    }
+
+    @Test
+    void classImplementingSuspendableInterfaceWithoutAnnotationIsACandidate() {
+        byte[] impl = bytes("acme/Impl");
+        assertFalse(ClassFiles.mentions(impl, "dev/weft/"), "precondition: nothing in the constant pool names Weft");
+        assertTrue(ClassSelector.isCandidate(impl, HIERARCHY));
+    }
+
+    @Test
+    void classWhoseLambdaImplementsSuspendableInterfaceIsACandidate() {
+        byte[] user = bytes("acme/JobLambda");
+        assertFalse(ClassFiles.mentions(user, "dev/weft/"), "precondition: nothing in the constant pool names Weft");
+        assertTrue(ClassSelector.isCandidate(user, HIERARCHY));
+    }
+
+    @Test
+    void classWhoseLambdaImplementsPlainInterfaceIsNotACandidate() {
+        assertFalse(ClassSelector.isCandidate(bytes("acme/ChoreLambda"), HIERARCHY));
+        assertFalse(ClassSelector.isCandidate(bytes("acme/RunnableLambda"), HIERARCHY));
+    }
+
+    @Test
+    void emptyAndTooShortBytesAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> ClassSelector.isCandidate(new byte[0], HIERARCHY));
+        assertThrows(IllegalArgumentException.class, () -> ClassSelector.isCandidate(new byte[] {(byte) 0xCA, (byte) 0xFE}, HIERARCHY));
+    }
+
+    @Test
+    void badMagicNumberIsRejectedSayingSo() {
+        byte[] b = bytes("acme/Plain").clone();
+        b[0] = 0;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClassSelector.isCandidate(b, HIERARCHY));
+        assertTrue(e.getMessage().contains("magic"), e.getMessage());
+    }
+
+    @Test
+    void everyTruncationOfAClassFileIsRejectedAsIllegalArgument() {
+        for (String name : new String[] {"acme/Plain", "acme/Override", "acme/Impl", "acme/JobLambda", "acme/RunnableLambda"}) {
+            byte[] whole = bytes(name);
+            for (int len = 0; len < whole.length; len++) {
+                byte[] cut = Arrays.copyOf(whole, len);
+                try {
+                    ClassSelector.isCandidate(cut, HIERARCHY);
+                } catch (IllegalArgumentException expected) {
+                    continue;
+                } catch (RuntimeException e) {
+                    fail(name + " cut to " + len + " of " + whole.length + " bytes threw " + e, e);
+                }
+                // Answering is acceptable only once the constant pool and the header have been read.
+                assertTrue(len > whole.length / 2, name + " cut to " + len + " bytes was answered");
+            }
+        }
+    }
+
+    @Test
+    void corruptedClassFilesAreAnsweredOrRejectedAsIllegalArgument() {
+        Random random = new Random(42);
+        byte[][] originals = {bytes("acme/Plain"), bytes("acme/Override"), bytes("acme/JobLambda")};
+        for (int round = 0; round < 3000; round++) {
+            byte[] b = originals[round % originals.length].clone();
+            for (int k = 1 + random.nextInt(4); k > 0; k--) {
+                b[8 + random.nextInt(b.length - 8)] = (byte) random.nextInt(256);
+            }
+            try {
+                ClassSelector.isCandidate(b, HIERARCHY);
+            } catch (IllegalArgumentException expected) {
+                // rejected, as documented
+            } catch (RuntimeException e) {
+                fail("corrupted class file (round " + round + ") threw " + e, e);
+            }
+        }
+    }
+
+    @Test
+    void randomBytesAreRejected() {
+        Random random = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            byte[] b = new byte[random.nextInt(300)];
+            random.nextBytes(b);
+            assertThrows(IllegalArgumentException.class, () -> ClassSelector.isCandidate(b, HIERARCHY));
+        }
+    }
+
+    @Test
+    void classWithLongAndDoubleConstantsIsParsedPastThem() {
+        // long and double constants take two constant-pool entries; a miscount would misread what follows.
+        org.objectweb.asm.ClassWriter cw = new org.objectweb.asm.ClassWriter(0);
+        cw.visit(org.objectweb.asm.Opcodes.V17, org.objectweb.asm.Opcodes.ACC_PUBLIC, "acme/Constants", null,
+                "acme/Base", null);
+        cw.visitField(org.objectweb.asm.Opcodes.ACC_STATIC | org.objectweb.asm.Opcodes.ACC_FINAL, "L", "J", null, 1L << 40)
+                .visitEnd();
+        cw.visitField(org.objectweb.asm.Opcodes.ACC_STATIC | org.objectweb.asm.Opcodes.ACC_FINAL, "D", "D", null, 2.5)
+                .visitEnd();
+        cw.visitEnd();
+        byte[] b = cw.toByteArray();
+        assertFalse(ClassFiles.mentions(b, "dev/weft/"));
+        assertEquals(true, ClassSelector.isCandidate(b, HIERARCHY), "superclass acme/Base read correctly");
+    }
+
+    private static byte[] bytes(String name) {
+        try (InputStream in = LOADER.getResourceAsStream(name + ".class")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] systemClass(String name) throws IOException {
+        try (InputStream in = ClassLoader.getSystemResourceAsStream(name + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+}
