@@ -44,14 +44,14 @@ final class Expressions {
             return;
         }
         int k = rnd(100);
-        if (k < 14 && suspending()) {
+        if (k < 24 && suspending()) {
             point(t, depth);
             return;
         }
-        if (k < 26 && call(t, depth)) {
+        if (k < 36 && call(t, depth)) {
             return;
         }
-        if (k < 32) {
+        if (k < 42) {
             Label other = new Label();
             Label end = new Label();
             jumpIf(other, depth + 1);

@@ -58,6 +58,8 @@ final class FuzzRunner {
     long points;
     int suspended;
     int threw;
+    /** How many programs ended with each exception type. */
+    final java.util.Map<String, Integer> thrown = new java.util.TreeMap<>();
 
     FuzzRunner(ExecutorService other) {
         this.other = other;
@@ -107,7 +109,10 @@ final class FuzzRunner {
         }
         points += plain.trace.size();
         suspended += plain.trace.isEmpty() ? 0 : 1;
-        threw += plain.outcome.startsWith("threw") ? 1 : 0;
+        if (plain.outcome.startsWith("threw")) {
+            threw++;
+            thrown.merge(plain.outcome.substring(6, plain.outcome.indexOf(':')), 1, Integer::sum);
+        }
         String difference = compare(plain, co);
         return difference == null ? null : report(seed, difference, program, woven);
     }

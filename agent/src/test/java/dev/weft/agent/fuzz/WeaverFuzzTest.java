@@ -47,7 +47,8 @@ class WeaverFuzzTest {
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("weaver fuzz: %d programs from seed %d in %d ms: %d suspended (%d points), %d threw, "
-                + "%d failed%n", COUNT, SEED, millis, runner.suspended, runner.points, runner.threw, failingSeeds.size());
+                + "%d failed; thrown: %s%n", COUNT, SEED, millis, runner.suspended, runner.points, runner.threw,
+                failingSeeds.size(), runner.thrown);
         if (!failingSeeds.isEmpty()) {
             fail(failingSeeds.size() + " of " + COUNT + " programs failed; seeds " + failingSeeds + "\n\n"
                     + String.join("\n\n", failures));
