@@ -4,9 +4,11 @@ import dev.weft.agent.fuzz.MethodGen.Local;
 import dev.weft.agent.fuzz.ProgramGenerator.MethodSpec;
 import java.util.ArrayList;
 import java.util.List;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Emits expressions of a given type: constants, locals, arithmetic and conversions, array literals
@@ -20,6 +22,11 @@ final class Expressions {
     private static final String[] STRINGS = {"", "a", "bc", "weft", "x y"};
     private static final String OBJECTS = "java/util/Objects";
     private static final String STRING = "java/lang/String";
+
+    private static final Handle METAFACTORY = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/LambdaMetafactory",
+            "metafactory", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+            + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;Ljava/lang/invoke/MethodType;)"
+            + "Ljava/lang/invoke/CallSite;", false);
 
     private final MethodGen g;
     private final MethodVisitor mv;
@@ -120,8 +127,14 @@ final class Expressions {
         } else if (!t.ref()) {
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, ProgramGenerator.POINTS, "point", "(" + t.desc + ")" + t.desc, false);
         } else {
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, ProgramGenerator.POINTS, "point",
-                    "(Ljava/lang/Object;)Ljava/lang/Object;", false);
+            if (rnd(4) == 0) {
+                // Points::point bound to the value: a method reference to another class.
+                callThroughCallable("(Ljava/lang/Object;)", new Handle(Opcodes.H_INVOKESTATIC, ProgramGenerator.POINTS,
+                        "point", "(Ljava/lang/Object;)Ljava/lang/Object;", false));
+            } else {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, ProgramGenerator.POINTS, "point",
+                        "(Ljava/lang/Object;)Ljava/lang/Object;", false);
+            }
             if (t != VType.OBJECT) {
                 mv.visitTypeInsn(Opcodes.CHECKCAST, t.internalName());
             }
@@ -152,6 +165,10 @@ final class Expressions {
 
     private void invoke(MethodSpec m, int depth) {
         boolean self = m == g.spec;
+        if (m.lambda || !self && m.ret == VType.OBJECT && rnd(3) == 0) {
+            invokeThroughCallable(m, depth);
+            return;
+        }
         Label alt = null;
         Label end = null;
         if (self) {
@@ -187,6 +204,35 @@ final class Expressions {
             }
             mv.visitLabel(end);
         }
+    }
+
+    /**
+     * Calls {@code m} through a {@code SuspendableCallable} made by {@code invokedynamic}: a lambda, or a
+     * method reference (bound to its receiver and arguments), then {@code call()}, itself a suspension point.
+     */
+    private void invokeThroughCallable(MethodSpec m, int depth) {
+        StringBuilder captured = new StringBuilder("(");
+        if (!m.isStatic) {
+            emit(VType.SELF, depth + 1);
+            captured.append(VType.SELF.desc);
+        }
+        for (int i = 0; i < m.params.size(); i++) {
+            if (i == 0 && m.recursive) {
+                intConst(rnd(3));
+            } else {
+                emit(m.params.get(i), depth + 1);
+            }
+            captured.append(m.params.get(i).desc);
+        }
+        Handle impl = new Handle(m.isStatic ? Opcodes.H_INVOKESTATIC : Opcodes.H_INVOKEVIRTUAL, ProgramGenerator.CLASS,
+                m.name, m.desc(), false);
+        callThroughCallable(captured.append(')').toString(), impl);
+    }
+
+    private void callThroughCallable(String capturedDesc, Handle impl) {
+        Type sam = Type.getMethodType("()Ljava/lang/Object;");
+        mv.visitInvokeDynamicInsn("call", capturedDesc + "Ldev/weft/SuspendableCallable;", METAFACTORY, sam, impl, sam);
+        mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, "dev/weft/SuspendableCallable", "call", "()Ljava/lang/Object;", true);
     }
 
     /** A call whose result is dropped: a generated method or a point. */

@@ -37,9 +37,16 @@ final class ProgramGenerator {
         /** Plain methods are not {@code @Suspendable} and call no suspendable code. */
         final boolean plain;
         final int statements;
+        /** Lambda bodies are private static synthetic methods called only through a {@code SuspendableCallable}. */
+        final boolean lambda;
 
         MethodSpec(int index, String name, boolean isStatic, VType ret, List<VType> params, boolean recursive,
                 boolean plain, int statements) {
+            this(index, name, isStatic, ret, params, recursive, plain, statements, false);
+        }
+
+        MethodSpec(int index, String name, boolean isStatic, VType ret, List<VType> params, boolean recursive,
+                boolean plain, int statements, boolean lambda) {
             this.index = index;
             this.name = name;
             this.isStatic = isStatic;
@@ -48,6 +55,7 @@ final class ProgramGenerator {
             this.recursive = recursive;
             this.plain = plain;
             this.statements = statements;
+            this.lambda = lambda;
         }
 
         String desc() {
@@ -91,9 +99,10 @@ final class ProgramGenerator {
         cw.visitField(0, "fs", "Ljava/lang/String;", null, null).visitEnd();
         emitPlumbing(cw);
         for (MethodSpec m : methods) {
-            int access = (m.isStatic ? Opcodes.ACC_STATIC : 0) | (m.index == 0 ? Opcodes.ACC_PUBLIC : 0);
+            int access = (m.isStatic ? Opcodes.ACC_STATIC : 0) | (m.index == 0 ? Opcodes.ACC_PUBLIC : 0)
+                    | (m.lambda ? Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC : 0);
             MethodVisitor mv = cw.visitMethod(access, m.name, m.desc(), null, null);
-            if (!m.plain) {
+            if (!m.plain && !m.lambda) {
                 mv.visitAnnotation(SUSPENDABLE, true).visitEnd();
             }
             new MethodGen(this, m, mv).generate();
@@ -109,6 +118,16 @@ final class ProgramGenerator {
         int plain = r.nextInt(3) == 0 ? 1 : 0;
         for (int i = 1; i <= suspendable + plain; i++) {
             boolean isPlain = i > suspendable;
+            if (!isPlain && r.nextInt(4) == 0) {
+                // A lambda body, as javac would write it: captured values first, not annotated.
+                List<VType> captured = new ArrayList<>();
+                for (int k = r.nextInt(3); k > 0; k--) {
+                    captured.add(VType.ALL[r.nextInt(VType.ALL.length)]);
+                }
+                methods.add(new MethodSpec(i, "lambda$entry$" + i, true, VType.OBJECT, captured, false, false,
+                        2 + r.nextInt(6), true));
+                continue;
+            }
             boolean recursive = r.nextInt(3) == 0;
             List<VType> params = new ArrayList<>();
             if (recursive) {

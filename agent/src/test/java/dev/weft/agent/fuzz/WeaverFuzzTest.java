@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The differential fuzzer's CI batch: a fixed seed batch of random programs, each run plain and woven
  * (see {@link FuzzRunner}). {@code -Dweft.fuzz.seed=S -Dweft.fuzz.count=N} runs the N programs with
- * seeds S, S+1, ...; a failure prints the command that reruns the failing program alone.
+ * seeds S, S+1, ...; a failure prints the command that reruns the failing program alone, and
+ * {@code -Dweft.fuzz.print=true} prints every program generated.
  */
 class WeaverFuzzTest {
     private static final long SEED = Long.getLong("weft.fuzz.seed", 0x5EEDL);
@@ -37,6 +38,9 @@ class WeaverFuzzTest {
         List<Long> failingSeeds = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < COUNT; i++) {
+            if (Boolean.getBoolean("weft.fuzz.print")) {
+                System.out.println(FuzzRunner.textify(ProgramGenerator.generate(SEED + i)));
+            }
             String failure = runner.check(SEED + i);
             if (failure != null) {
                 failingSeeds.add(SEED + i);
