@@ -127,7 +127,7 @@ final class Expressions {
         } else if (!t.ref()) {
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, ProgramGenerator.POINTS, "point", "(" + t.desc + ")" + t.desc, false);
         } else {
-            if (rnd(4) == 0) {
+            if (g.program.indy && rnd(4) == 0) {
                 // Points::point bound to the value: a method reference to another class.
                 callThroughCallable("(Ljava/lang/Object;)", new Handle(Opcodes.H_INVOKESTATIC, ProgramGenerator.POINTS,
                         "point", "(Ljava/lang/Object;)Ljava/lang/Object;", false));
@@ -165,7 +165,7 @@ final class Expressions {
 
     private void invoke(MethodSpec m, int depth) {
         boolean self = m == g.spec;
-        if (m.lambda || !self && m.ret == VType.OBJECT && rnd(3) == 0) {
+        if (m.lambda || g.program.indy && !self && m.ret == VType.OBJECT && rnd(3) == 0) {
             invokeThroughCallable(m, depth);
             return;
         }

@@ -375,6 +375,10 @@ final class MethodGen {
     }
 
     private void tryFinally(int nest) {
+        if (program.jsr) {
+            tryFinallySubroutine(nest);
+            return;
+        }
         Label start = new Label();
         Label end = new Label();
         Label handler = new Label();
@@ -403,6 +407,41 @@ final class MethodGen {
         finallyDepth--;
         assigned = before;
         budget -= finallyBudget;
+        mv.visitTryCatchBlock(start, end, handler, null);
+    }
+
+    /** A finally block as old javac compiled it: one subroutine, called by JSR from both paths. */
+    private void tryFinallySubroutine(int nest) {
+        Label start = new Label();
+        Label end = new Label();
+        Label handler = new Label();
+        Label subroutine = new Label();
+        Label after = new Label();
+        BitSet before = (BitSet) assigned.clone();
+        finallyDepth++;
+        mv.visitLabel(start);
+        mv.visitInsn(Opcodes.NOP);
+        block(nest + 1);
+        mv.visitLabel(end);
+        mv.visitJumpInsn(Opcodes.JSR, subroutine);
+        mv.visitJumpInsn(Opcodes.GOTO, after);
+        mv.visitLabel(handler);
+        int[] mark = openScope();
+        int thrown = nextSlot++;
+        int returnAddress = nextSlot++;
+        mv.visitVarInsn(Opcodes.ASTORE, thrown);
+        mv.visitJumpInsn(Opcodes.JSR, subroutine);
+        mv.visitVarInsn(Opcodes.ALOAD, thrown);
+        mv.visitInsn(Opcodes.ATHROW);
+        mv.visitLabel(subroutine);
+        mv.visitVarInsn(Opcodes.ASTORE, returnAddress);
+        assigned = (BitSet) before.clone();
+        block(nest + 1);
+        mv.visitVarInsn(Opcodes.RET, returnAddress);
+        closeScope(mark);
+        mv.visitLabel(after);
+        finallyDepth--;
+        assigned = before;
         mv.visitTryCatchBlock(start, end, handler, null);
     }
 

@@ -69,9 +69,20 @@ final class ProgramGenerator {
 
     final Random r;
     final List<MethodSpec> methods = new ArrayList<>();
+    /** The class-file version: old ones (before 50) have no frames and compile finally as JSR/RET. */
+    final int version;
+    /** True when finally blocks are JSR/RET subroutines (class files before version 50). */
+    final boolean jsr;
+    /** True when the version allows invokedynamic (lambdas, method references). */
+    final boolean indy;
 
     private ProgramGenerator(long seed) {
         this.r = new Random(seed);
+        int[] versions = {Opcodes.V1_5, Opcodes.V1_5, Opcodes.V1_6, Opcodes.V1_8, Opcodes.V1_8, Opcodes.V11,
+            Opcodes.V17, Opcodes.V17, Opcodes.V17, Opcodes.V17};
+        this.version = versions[r.nextInt(versions.length)];
+        this.jsr = version < Opcodes.V1_6;
+        this.indy = version >= Opcodes.V1_7;
     }
 
     /** The class file of the program generated from {@code seed}. */
@@ -81,14 +92,15 @@ final class ProgramGenerator {
 
     private byte[] emit() {
         planMethods();
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+        // JSR/RET cannot have frames; class files before version 50 need none.
+        ClassWriter cw = new ClassWriter(jsr ? ClassWriter.COMPUTE_MAXS : ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
                 // Generated code only merges values of one type, or values used as Object afterwards.
                 return a.equals(b) ? a : "java/lang/Object";
             }
         };
-        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, CLASS, null, "java/lang/Object",
+        cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, CLASS, null, "java/lang/Object",
                 new String[] {"dev/weft/SuspendableRunnable"});
         cw.visitSource("P.gen", null);
         cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_PUBLIC, "H", "J", null, null).visitEnd();
@@ -118,7 +130,7 @@ final class ProgramGenerator {
         int plain = r.nextInt(3) == 0 ? 1 : 0;
         for (int i = 1; i <= suspendable + plain; i++) {
             boolean isPlain = i > suspendable;
-            if (!isPlain && r.nextInt(4) == 0) {
+            if (!isPlain && indy && r.nextInt(4) == 0) {
                 // A lambda body, as javac would write it: captured values first, not annotated.
                 List<VType> captured = new ArrayList<>();
                 for (int k = r.nextInt(3); k > 0; k--) {
