@@ -143,6 +143,10 @@ final class Expressions {
 
     /** Calls a generated method returning {@code t}; false when there is none to call. */
     private boolean call(VType t, int depth) {
+        if (g.inSub && g.spec.ret == t && rnd(3) == 0) {
+            invokeSuper(depth);
+            return true;
+        }
         List<MethodSpec> callees = callees(t);
         if (callees.isEmpty()) {
             return false;
@@ -156,7 +160,7 @@ final class Expressions {
         List<MethodSpec> out = new ArrayList<>();
         for (MethodSpec m : g.program.methods) {
             boolean later = m.index > g.spec.index || m == g.spec && m.recursive && g.selfCalls < 2;
-            if (later && (m.plain || !g.spec.plain) && (t == null ? m.ret == null : m.ret == t)) {
+            if (later && (m.plain || !g.spec.plain) && !(m.lambda && g.inSub) && (t == null ? m.ret == null : m.ret == t)) {
                 out.add(m);
             }
         }
@@ -206,6 +210,21 @@ final class Expressions {
         }
     }
 
+    /** In an override, calls the overridden method: {@code super.m(...)}. */
+    private void invokeSuper(int depth) {
+        MethodSpec m = g.spec;
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        for (int i = 0; i < m.params.size(); i++) {
+            if (i == 0 && m.recursive) {
+                // The depth bound must not grow: pass ours on (scope 0 is this, scope 1 the bound).
+                mv.visitVarInsn(Opcodes.ILOAD, g.scope.get(1).slot);
+            } else {
+                emit(m.params.get(i), depth + 1);
+            }
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, ProgramGenerator.CLASS, m.name, m.desc(), false);
+    }
+
     /**
      * Calls {@code m} through a {@code SuspendableCallable} made by {@code invokedynamic}: a lambda, or a
      * method reference (bound to its receiver and arguments), then {@code call()}, itself a suspension point.
@@ -237,6 +256,13 @@ final class Expressions {
 
     /** A call whose result is dropped: a generated method or a point. */
     void callStatement() {
+        if (g.inSub && rnd(2) == 0) {
+            invokeSuper(1);
+            if (g.spec.ret != null) {
+                mv.visitInsn(g.spec.ret.wide() ? Opcodes.POP2 : Opcodes.POP);
+            }
+            return;
+        }
         VType t = rnd(3) == 0 ? null : VType.ALL[rnd(VType.ALL.length)];
         List<MethodSpec> callees = callees(t);
         if (!callees.isEmpty()) {
@@ -334,7 +360,8 @@ final class Expressions {
     }
 
     private void newSelf(int depth) {
-        mv.visitTypeInsn(Opcodes.NEW, ProgramGenerator.CLASS);
+        String type = g.program.hasSub && rnd(2) == 0 ? ProgramGenerator.SUB : ProgramGenerator.CLASS;
+        mv.visitTypeInsn(Opcodes.NEW, type);
         mv.visitInsn(Opcodes.DUP);
         if (depth >= MAX_DEPTH) {
             intConst(rnd(9));
@@ -345,7 +372,7 @@ final class Expressions {
             emit(VType.LONG, depth + 1);
             emit(VType.STRING, depth + 1);
         }
-        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, ProgramGenerator.CLASS, "<init>", ProgramGenerator.INIT_DESC, false);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, type, "<init>", ProgramGenerator.INIT_DESC, false);
     }
 
     /** With an array on the stack, pushes an index into it (rarely one that may be out of bounds). */

@@ -11,7 +11,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -71,41 +73,49 @@ final class FuzzRunner {
      * @return null when the two runs agree, otherwise a report that reproduces the mismatch
      */
     String check(long seed) {
-        byte[] program = ProgramGenerator.generate(seed);
+        Map<String, byte[]> program = ProgramGenerator.generate(seed);
         Run plain;
         try {
             plain = plain(program);
         } catch (LinkageError | ReflectiveOperationException e) {
-            return report(seed, "the generator produced an invalid program: " + e, program, null);
+            return report(seed, "the generator produced an invalid program: " + e, program, Map.of());
         }
         FuzzLoader loader = loader();
-        loader.add(ProgramGenerator.CLASS, program, program);
-        ClassWeaver.Result result;
-        try {
-            result = ClassWeaver.weave(program, ClassHierarchy.of(loader));
-        } catch (RuntimeException e) {
-            return report(seed, "the weaver threw " + stackTrace(e), program, null);
+        program.forEach((name, bytes) -> loader.add(name, bytes, bytes));
+        Map<String, byte[]> woven = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> c : program.entrySet()) {
+            ClassWeaver.Result result;
+            try {
+                result = ClassWeaver.weave(c.getValue(), ClassHierarchy.of(loader));
+            } catch (RuntimeException e) {
+                return report(seed, "the weaver threw on " + c.getKey() + ": " + stackTrace(e), program, woven);
+            }
+            if (result.bytes == null) {
+                continue;
+            }
+            woven.put(c.getKey(), result.bytes);
+            if (!result.refusals.isEmpty()) {
+                return report(seed, "the weaver refused: " + result.refusals, program, woven);
+            }
+            loader.redefine(c.getKey(), result.bytes);
         }
-        byte[] woven = result.bytes;
-        if (woven == null) {
-            return report(seed, "the weaver left the program unchanged", program, null);
+        if (!woven.containsKey(ProgramGenerator.CLASS)) {
+            return report(seed, "the weaver left " + ProgramGenerator.CLASS + " unchanged", program, woven);
         }
-        if (!result.refusals.isEmpty()) {
-            return report(seed, "the weaver refused: " + result.refusals, program, woven);
-        }
-        loader.redefine(ProgramGenerator.CLASS, woven);
-        String verify = verify(woven, loader);
-        if (!verify.isEmpty()) {
-            return report(seed, "the woven class does not verify:\n" + verify, program, woven);
-        }
-        if (ClassWeaver.weave(woven, ClassHierarchy.of(loader)).bytes != null) {
-            return report(seed, "the woven class was woven again", program, woven);
+        for (Map.Entry<String, byte[]> c : woven.entrySet()) {
+            String verify = verify(c.getValue(), loader);
+            if (!verify.isEmpty()) {
+                return report(seed, "the woven " + c.getKey() + " does not verify:\n" + verify, program, woven);
+            }
+            if (ClassWeaver.weave(c.getValue(), ClassHierarchy.of(loader)).bytes != null) {
+                return report(seed, "the woven " + c.getKey() + " was woven again", program, woven);
+            }
         }
         Run co;
         try {
             co = coroutine(loader);
         } catch (LinkageError | ReflectiveOperationException e) {
-            return report(seed, "the woven class failed to load: " + stackTrace(e), program, woven);
+            return report(seed, "the woven classes failed to load: " + stackTrace(e), program, woven);
         }
         points += plain.trace.size();
         suspended += plain.trace.isEmpty() ? 0 : 1;
@@ -140,9 +150,9 @@ final class FuzzRunner {
         return new FuzzLoader(FuzzRunner.class.getClassLoader());
     }
 
-    private static Run plain(byte[] program) throws ReflectiveOperationException {
+    private static Run plain(Map<String, byte[]> program) throws ReflectiveOperationException {
         FuzzLoader loader = loader();
-        loader.add(ProgramGenerator.CLASS, program, program);
+        program.forEach((name, bytes) -> loader.add(name, bytes, bytes));
         loader.add(POINTS, POINTS_BYTES, POINTS_BYTES);
         Class<?> p = loader.loadClass("fuzz.P");
         SuspendableRunnable body = (SuspendableRunnable) p.getConstructor().newInstance();
@@ -226,16 +236,14 @@ final class FuzzRunner {
     }
 
     /** A reproducible report: the seed, the command that reruns this program alone, and both classes. */
-    static String report(long seed, String problem, byte[] program, byte[] woven) {
+    static String report(long seed, String problem, Map<String, byte[]> program, Map<String, byte[]> woven) {
         StringBuilder s = new StringBuilder();
         s.append("weaver fuzz: program seed ").append(seed).append(": ").append(problem).append('\n');
         s.append("reproduce with: mvn -B -o -pl runtime,agent -am verify -Dtest=WeaverFuzzTest "
                 + "-Dsurefire.failIfNoSpecifiedTests=false -Dweft.fuzz.seed=").append(seed)
                 .append(" -Dweft.fuzz.count=1\n");
-        s.append("---- generated class ----\n").append(textify(program));
-        if (woven != null) {
-            s.append("---- woven class ----\n").append(textify(woven));
-        }
+        program.forEach((name, bytes) -> s.append("---- generated ").append(name).append(" ----\n").append(textify(bytes)));
+        woven.forEach((name, bytes) -> s.append("---- woven ").append(name).append(" ----\n").append(textify(bytes)));
         return s.toString();
     }
 

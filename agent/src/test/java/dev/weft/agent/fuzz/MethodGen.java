@@ -59,6 +59,8 @@ final class MethodGen {
     final MethodSpec spec;
     final MethodVisitor mv;
     final Expressions ex;
+    /** True for an override in the subclass: it may call {@code super}, and cannot reach P's private lambdas. */
+    final boolean inSub;
     Random r;
     final List<Local> scope = new ArrayList<>();
     /** Definitely assigned locals, by index in {@link #scope}. */
@@ -72,8 +74,9 @@ final class MethodGen {
     private int carried;
     private final Deque<Target> targets = new ArrayDeque<>();
 
-    MethodGen(ProgramGenerator program, MethodSpec spec, MethodVisitor mv) {
+    MethodGen(ProgramGenerator program, MethodSpec spec, MethodVisitor mv, boolean inSub) {
         this.program = program;
+        this.inSub = inSub;
         this.spec = spec;
         this.mv = mv;
         this.r = program.r;

@@ -1,7 +1,9 @@
 package dev.weft.agent.fuzz;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
@@ -20,6 +22,8 @@ import org.objectweb.asm.Opcodes;
  */
 final class ProgramGenerator {
     static final String CLASS = "fuzz/P";
+    /** The subclass some programs have: it overrides instance helpers without annotating them. */
+    static final String SUB = "fuzz/Q";
     static final String POINTS = "dev/weft/agent/fuzz/Points";
     static final String SUSPENDABLE = "Ldev/weft/Suspendable;";
     static final String INIT_DESC = "(IJLjava/lang/String;)V";
@@ -75,6 +79,10 @@ final class ProgramGenerator {
     final boolean jsr;
     /** True when the version allows invokedynamic (lambdas, method references). */
     final boolean indy;
+    /** True when the program has the subclass {@value #SUB}, whose objects stand wherever a P does. */
+    boolean hasSub;
+    /** The helpers {@value #SUB} overrides. */
+    final List<MethodSpec> overrides = new ArrayList<>();
 
     private ProgramGenerator(long seed) {
         this.r = new Random(seed);
@@ -85,21 +93,55 @@ final class ProgramGenerator {
         this.indy = version >= Opcodes.V1_7;
     }
 
-    /** The class file of the program generated from {@code seed}. */
-    static byte[] generate(long seed) {
-        return new ProgramGenerator(seed).emit();
+    /** The class files of the program generated from {@code seed}, by internal name, {@value #CLASS} first. */
+    static Map<String, byte[]> generate(long seed) {
+        ProgramGenerator g = new ProgramGenerator(seed);
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        classes.put(CLASS, g.emit());
+        if (g.hasSub) {
+            classes.put(SUB, g.emitSub());
+        }
+        return classes;
+    }
+
+    private ClassWriter writer() {
+        // JSR/RET cannot have frames; class files before version 50 need none.
+        return new ClassWriter(jsr ? ClassWriter.COMPUTE_MAXS : ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                // Generated code merges values of one type, P with Q, or values used as Object afterwards.
+                if (a.equals(b) || b.equals(SUB) && a.equals(CLASS)) {
+                    return a;
+                }
+                return a.equals(SUB) && b.equals(CLASS) ? b : "java/lang/Object";
+            }
+        };
+    }
+
+    private byte[] emitSub() {
+        ClassWriter cw = writer();
+        cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, SUB, null, CLASS, null);
+        cw.visitSource("Q.gen", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", INIT_DESC, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitVarInsn(Opcodes.ILOAD, 1);
+        mv.visitVarInsn(Opcodes.LLOAD, 2);
+        mv.visitVarInsn(Opcodes.ALOAD, 4);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, CLASS, "<init>", INIT_DESC, false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        for (MethodSpec m : overrides) {
+            new MethodGen(this, m, cw.visitMethod(0, m.name, m.desc(), null, null), true).generate();
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
     }
 
     private byte[] emit() {
         planMethods();
-        // JSR/RET cannot have frames; class files before version 50 need none.
-        ClassWriter cw = new ClassWriter(jsr ? ClassWriter.COMPUTE_MAXS : ClassWriter.COMPUTE_FRAMES) {
-            @Override
-            protected String getCommonSuperClass(String a, String b) {
-                // Generated code only merges values of one type, or values used as Object afterwards.
-                return a.equals(b) ? a : "java/lang/Object";
-            }
-        };
+        ClassWriter cw = writer();
         cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, CLASS, null, "java/lang/Object",
                 new String[] {"dev/weft/SuspendableRunnable"});
         cw.visitSource("P.gen", null);
@@ -117,7 +159,7 @@ final class ProgramGenerator {
             if (!m.plain && !m.lambda) {
                 mv.visitAnnotation(SUSPENDABLE, true).visitEnd();
             }
-            new MethodGen(this, m, mv).generate();
+            new MethodGen(this, m, mv, false).generate();
         }
         cw.visitEnd();
         return cw.toByteArray();
@@ -151,6 +193,12 @@ final class ProgramGenerator {
             VType ret = r.nextInt(8) == 0 ? null : VType.ALL[r.nextInt(VType.ALL.length)];
             methods.add(new MethodSpec(i, "m" + i, r.nextInt(5) < 3, ret, params, recursive, isPlain,
                     2 + r.nextInt(7)));
+        }
+        hasSub = r.nextInt(3) == 0;
+        for (MethodSpec m : methods) {
+            if (hasSub && !m.isStatic && r.nextInt(4) != 0) {
+                overrides.add(m);
+            }
         }
     }
 

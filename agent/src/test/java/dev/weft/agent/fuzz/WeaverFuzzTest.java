@@ -39,7 +39,7 @@ class WeaverFuzzTest {
         long start = System.nanoTime();
         for (int i = 0; i < COUNT; i++) {
             if (Boolean.getBoolean("weft.fuzz.print")) {
-                System.out.println(FuzzRunner.textify(ProgramGenerator.generate(SEED + i)));
+                ProgramGenerator.generate(SEED + i).values().forEach(c -> System.out.println(FuzzRunner.textify(c)));
             }
             String failure = runner.check(SEED + i);
             if (failure != null) {
