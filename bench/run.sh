@@ -29,18 +29,23 @@ fi
 echo "JDK: $("$JDK/bin/java" -version 2>&1 | head -1); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 "$JDK/bin/java" -jar bench/target/weft-benchmarks.jar "$filter" "${jmh[@]}" \
     -jvmArgsAppend "-javaagent:$AGENT --add-exports java.base/jdk.internal.vm=ALL-UNNAMED" \
-    -rf csv -rff "$out/result.csv" | grep -E '^(Benchmark +\(|RoundTrip|FastPath)'
+    -rf csv -rff "$out/result.csv" 2>&1 | grep -E '^(Benchmark +\(|RoundTrip|FastPath)'
 
 # One line per figure: Weft, the anchor, and how many times faster Weft is (or its overhead).
 awk -F, '
-    NR == 1 { next }
+    NR == 1 {
+        gsub(/"/, "");
+        for (i = 1; i <= NF; i++) column[$i] = i;
+        next
+    }
     {
         gsub(/"/, "");
         split($1, name, ".");
         bench = name[length(name)];
-        param = $NF == "" ? $(NF - 1) : $NF;
+        param = ("Param: depth" in column) ? $(column["Param: depth"]) : "";
+        if (param == "" && ("Param: n" in column)) param = $(column["Param: n"]);
         key = name[length(name) - 1] "/" param;
-        score[key "/" bench] = $5;
+        score[key "/" bench] = $(column["Score"]);
         keys[key] = 1;
     }
     END {
