@@ -16,9 +16,9 @@ import dev.weft.SuspendableRunnable;
  */
 public final class Task {
     private static final int NEW = 0;
-    private static final int SUSPENDED = 1;
-    private static final int RUNNING = 2;
-    private static final int DONE = 3;
+    /** Started and not finished: suspended when the stack's mode is SUSPENDING, running otherwise. */
+    private static final int ACTIVE = 1;
+    private static final int DONE = 2;
 
     /** The identity of {@code SuspendableRunnable.run()}, the frame the driver calls. */
     private static final int BODY_ID = Stack.idOf("run()V");
@@ -51,6 +51,9 @@ public final class Task {
     /**
      * Runs the body until it next suspends or ends.
      *
+     * <p>A suspended task's stack keeps the mode {@link Stack#SUSPENDING} until it is resumed, so that
+     * "suspended" needs no state of its own: a round trip writes no bookkeeping beyond the mode.
+     *
      * @param sent the value the pending primitive returns in the body (ignored on the first run)
      * @param toThrow thrown at the pending suspension point instead, or null
      * @return the value the body suspended with, or null when it ended
@@ -58,7 +61,7 @@ public final class Task {
      */
     public Object resume(Object sent, Throwable toThrow) {
         Stack s = stack;
-        if (state != SUSPENDED) {
+        if (state != ACTIVE || s.mode != Stack.SUSPENDING) {
             start(toThrow);
         } else {
             s.transfer = sent;
@@ -67,7 +70,6 @@ public final class Task {
             }
             s.mode = Stack.RESUMING;
         }
-        state = RUNNING;
         Carrier carrier = Carrier.current();
         Stack previous = carrier.stack;
         carrier.stack = s;
@@ -79,8 +81,6 @@ public final class Task {
         }
         carrier.stack = previous;
         if (s.mode == Stack.SUSPENDING && s.topIs(BODY_ID)) {
-            s.mode = Stack.RUNNING;
-            state = SUSPENDED;
             Object out = s.transfer;
             s.transfer = null;
             return out;
@@ -88,14 +88,15 @@ public final class Task {
         return ended();
     }
 
-    /** Checks a first run is allowed and prepares it. */
+    /** Checks a first run is allowed and prepares it; anything else here is misuse. */
     private void start(Throwable toThrow) {
         if (state == DONE) {
             throw new IllegalStateException("coroutine already finished");
         }
-        if (state == RUNNING) {
+        if (state == ACTIVE) {
             throw new IllegalStateException("coroutine already running: it cannot resume itself");
         }
+        state = ACTIVE;
         stack.mode = Stack.RUNNING;
         if (toThrow != null) {
             state = DONE;
@@ -144,10 +145,10 @@ public final class Task {
      * @throws IllegalStateException when the body catches the exit and suspends again
      */
     public void close() {
-        if (state == RUNNING) {
+        if (state == ACTIVE && stack.mode != Stack.SUSPENDING) {
             throw new IllegalStateException("coroutine is running: it cannot close itself");
         }
-        if (state != SUSPENDED) {
+        if (state != ACTIVE) {
             state = DONE;
             return;
         }
