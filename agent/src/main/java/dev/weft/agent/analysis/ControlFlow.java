@@ -49,18 +49,10 @@ public final class ControlFlow {
                 out.add(code.indexOf(((JumpInsnNode) insn).label));
                 fallsThrough = op != Opcodes.GOTO;
             } else if (insn instanceof TableSwitchInsnNode) {
-                TableSwitchInsnNode s = (TableSwitchInsnNode) insn;
-                out.add(code.indexOf(s.dflt));
-                for (LabelNode l : s.labels) {
-                    out.add(code.indexOf(l));
-                }
+                addTargets(out, code, ((TableSwitchInsnNode) insn).dflt, ((TableSwitchInsnNode) insn).labels);
                 fallsThrough = false;
             } else if (insn instanceof LookupSwitchInsnNode) {
-                LookupSwitchInsnNode s = (LookupSwitchInsnNode) insn;
-                out.add(code.indexOf(s.dflt));
-                for (LabelNode l : s.labels) {
-                    out.add(code.indexOf(l));
-                }
+                addTargets(out, code, ((LookupSwitchInsnNode) insn).dflt, ((LookupSwitchInsnNode) insn).labels);
                 fallsThrough = false;
             } else if ((op >= Opcodes.IRETURN && op <= Opcodes.RETURN) || op == Opcodes.ATHROW) {
                 fallsThrough = false;
@@ -71,6 +63,13 @@ public final class ControlFlow {
             successors[i] = out.stream().mapToInt(Integer::intValue).distinct().toArray();
         }
         return new ControlFlow(successors);
+    }
+
+    private static void addTargets(List<Integer> out, InsnList code, LabelNode dflt, List<LabelNode> labels) {
+        out.add(code.indexOf(dflt));
+        for (LabelNode l : labels) {
+            out.add(code.indexOf(l));
+        }
     }
 
     /** The number of instructions. */
