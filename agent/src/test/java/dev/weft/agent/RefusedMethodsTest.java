@@ -57,21 +57,19 @@ class RefusedMethodsTest {
     }
 
     @Test
-    void suspensionThroughReflectionIsDetectedAsLost() throws Exception {
-        Class<?> woven = Class.forName(PKG + "ReflectiveCallSuspends", true, weaving);
-        Trace.start(false);
-        ((SuspendableRunnable) woven.getConstructor().newInstance()).run();
-        assertEquals(List.of("@5", "6"), Trace.finish(), "works as plain code");
+    void unannotatedMethodReachedThroughReflectionFailsNamingIt() throws Exception {
+        WeaveError e = refusedWhenDriven("ReflectiveCallToPlainMethod", List.of("6"));
+        assertMessage(e, "ReflectiveCallToPlainMethod.forgotten(I)I", "not suspendable itself",
+                "Fix: annotate " + PKG + "ReflectiveCallToPlainMethod.forgotten with @Suspendable");
+    }
 
-        Trace.start(true);
-        try {
-            Coroutine<Object, Object> c = Coroutine.of((SuspendableRunnable) woven.getConstructor().newInstance());
-            IllegalStateException e = assertThrows(IllegalStateException.class, c::next);
-            assertTrue(e.getMessage().contains("suspension was lost"), e.getMessage());
-            assertTrue(c.isDone());
-        } finally {
-            Trace.finish();
-        }
+    @Test
+    void reflectiveCallUnderMonitorIsNotRefusedButFailsWhenTheInvokedMethodSuspends() throws Exception {
+        WeaveError e = refusedWhenDriven("ReflectiveCallUnderMonitor", List.of("4"));
+        assertMessage(e, "ReflectiveCallUnderMonitor.locked(I)I", "Method.invoke suspended", "holds a monitor",
+                "Fix: ");
+        assertEquals(List.of(), weaving.refusals.get(PKG + "ReflectiveCallUnderMonitor"),
+                "a reflective call rarely suspends: no refusal is logged for it");
     }
 
     /**

@@ -17,6 +17,13 @@ final class Verifier {
     /** True when verification is on; read once, when the first suspension happens. */
     static final boolean ON = Boolean.getBoolean("weft.verify");
 
+    /**
+     * Without {@code SHOW_REFLECT_FRAMES} the walker skips reflection's frames ({@code Method.invoke}, JDK
+     * 17's native and generated accessors, JDK 18+'s method-handle accessor and its hidden frames). That
+     * is what verification needs: woven code makes {@code Method.invoke} a suspension point, and those
+     * frames only forward the dummy result, so the walk goes from the invoked method straight to its
+     * caller, which must be suspendable itself.
+     */
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private Verifier() {

@@ -119,14 +119,23 @@ public final class ClassWeaver {
             if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
                 continue;
             }
-            List<MethodInsnNode> points = MethodWeaver.suspensionPoints(m, hierarchy);
-            if (points.isEmpty()) {
-                continue;
-            }
             String key = m.name + m.desc;
             Integer lambdaId = lambdas.get(key);
             boolean resumable = !m.name.startsWith("<") && (suspendable.contains(key) || lambdaId != null);
             String name = Code.methodName(cls.name, m);
+            if (resumable) {
+                changed |= guardReflectiveCallsUnderMonitor(m, name);
+            }
+            List<MethodInsnNode> points = MethodWeaver.suspensionPoints(m, hierarchy);
+            if (!resumable) {
+                // Plain code calls Method.invoke all the time, nearly always on methods that cannot
+                // suspend: a check after each call would cost everyone for a rare mistake, which the
+                // chain of saved frames reports anyway.
+                points.removeIf(SuspendPointRewriter::isReflective);
+            }
+            if (points.isEmpty()) {
+                continue;
+            }
             if (!resumable) {
                 if (runtime) {
                     continue;
@@ -176,6 +185,23 @@ public final class ClassWeaver {
             changed = true;
         }
         return changed;
+    }
+
+    /**
+     * A suspendable method that calls {@code Method.invoke} while holding a monitor cannot suspend
+     * there; it is not refused for it (the invoked method rarely suspends), but a suspension through
+     * such a call fails at once instead of running on.
+     */
+    private static boolean guardReflectiveCallsUnderMonitor(MethodNode m, String name) {
+        List<MethodInsnNode> held = MethodWeaver.reflectiveUnderMonitor(m);
+        if (held.isEmpty()) {
+            return false;
+        }
+        MethodWeaver.refuse(m, held, name + " line " + Code.lineOf(held.get(0)) + ": the method invoked through "
+                + "java.lang.reflect.Method.invoke suspended while " + name + " holds a monitor (synchronized), "
+                + "which belongs to a thread, not to a coroutine. Fix: use dev.weft.sync.Lock instead of "
+                + "synchronized, or make the reflective call outside the synchronized block");
+        return true;
     }
 
     /** The runtime's own drivers call suspendable bodies from plain code on purpose. */

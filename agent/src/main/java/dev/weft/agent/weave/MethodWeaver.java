@@ -50,19 +50,56 @@ final class MethodWeaver {
         this.name = Code.methodName(owner.name, m);
     }
 
-    /** The calls in a method that may suspend: calls to suspendable methods. */
+    /**
+     * The calls in a method that may suspend: calls to suspendable methods, and calls to
+     * {@code Method.invoke} made without holding a monitor (the method they reach is known only at
+     * run time; see {@link #reflectiveUnderMonitor}).
+     */
     static List<MethodInsnNode> suspensionPoints(MethodNode m, ClassHierarchy hierarchy) {
         List<MethodInsnNode> points = new ArrayList<>();
+        int[] depths = null;
         for (AbstractInsnNode insn : m.instructions) {
             if (insn instanceof MethodInsnNode) {
                 MethodInsnNode call = (MethodInsnNode) insn;
-                if (!call.name.startsWith("<") && !call.owner.startsWith("[")
+                if (SuspendPointRewriter.isReflective(call)) {
+                    if (depths == null) {
+                        depths = MonitorScanner.depths(m);
+                    }
+                    if (!holdsMonitor(m, depths, call)) {
+                        points.add(call);
+                    }
+                } else if (!call.name.startsWith("<") && !call.owner.startsWith("[")
                         && hierarchy.isSuspendable(call.owner, call.name, call.desc)) {
                     points.add(call);
                 }
             }
         }
         return points;
+    }
+
+    /**
+     * The calls to {@code Method.invoke} made while holding a monitor. They are not suspension points:
+     * most reflective calls never suspend, so the method is not refused for them; instead a suspension
+     * through one fails at once (see {@link #refuse}).
+     */
+    static List<MethodInsnNode> reflectiveUnderMonitor(MethodNode m) {
+        List<MethodInsnNode> calls = new ArrayList<>();
+        int[] depths = null;
+        for (AbstractInsnNode insn : m.instructions) {
+            if (insn instanceof MethodInsnNode && SuspendPointRewriter.isReflective((MethodInsnNode) insn)) {
+                if (depths == null) {
+                    depths = MonitorScanner.depths(m);
+                }
+                if (holdsMonitor(m, depths, (MethodInsnNode) insn)) {
+                    calls.add((MethodInsnNode) insn);
+                }
+            }
+        }
+        return calls;
+    }
+
+    private static boolean holdsMonitor(MethodNode m, int[] depths, MethodInsnNode call) {
+        return (m.access & Opcodes.ACC_SYNCHRONIZED) != 0 || depths[m.instructions.indexOf(call)] > 0;
     }
 
     /** Checks the method can be made resumable: no constructors, initialisers or monitors held across a suspension. */
@@ -104,6 +141,7 @@ final class MethodWeaver {
         for (int k = 0; k < points.size(); k++) {
             SuspendPointRewriter site = new SuspendPointRewriter(points.get(k), k);
             site.spill(m.instructions, locals, excluded);
+            site.unwrapWeaveErrors(m);
             if (site.receiverVar >= 0) {
                 excluded.add(site.receiverVar);
             }

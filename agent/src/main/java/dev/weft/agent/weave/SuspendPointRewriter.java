@@ -14,6 +14,8 @@ import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.BasicValue;
@@ -48,9 +50,19 @@ import org.objectweb.asm.tree.analysis.Frame;
  *    aload recv'; dummies  [.. beneath, recv, 0 .. 0]      the callee restores its own locals
  *    goto CALL                                             the call sits in its original try blocks
  * </pre>
+ *
+ * <p>A call to {@code Method.invoke} is a suspension point too, whose callee is known only at run
+ * time. Its arguments (the target object and the argument array) are saved like the receiver and
+ * passed again on restore instead of dummies, so that reflection dispatches to the same method,
+ * which then restores its own frame; the reflection frames in between only forward the dummy result.
+ * The callee's identity, which {@code unwind} checks, comes from the {@code Method} object
+ * ({@code ReflectiveCalls.calleeId}). A {@code WeaveError} thrown at a suspension inside the invoked
+ * method is rethrown unwrapped from reflection's {@code InvocationTargetException}
+ * ({@link #unwrapWeaveErrors}).
  */
 final class SuspendPointRewriter {
     private static final String STACK = MethodWeaver.STACK;
+    private static final String REFLECTIVE_CALLS = "dev/weft/internal/ReflectiveCalls";
 
     final MethodInsnNode call;
     private final int index;
@@ -63,6 +75,9 @@ final class SuspendPointRewriter {
     private final LabelNode unwindLabel = new LabelNode();
     final LabelNode restoreLabel = new LabelNode();
     int receiverVar = -1;
+    /** Where the arguments are kept across the call: saved and passed again only for {@code Method.invoke}. */
+    private int[] argVars = new int[0];
+    private final boolean reflective;
 
     SuspendPointRewriter(MethodInsnNode call, int index) {
         this.call = call;
@@ -72,6 +87,13 @@ final class SuspendPointRewriter {
         this.resultSize = Type.getReturnType(call.desc).getSize();
         this.calleeId = Code.idOf(call.name + call.desc);
         this.callee = call.owner.replace('/', '.') + "." + call.name + call.desc;
+        this.reflective = isReflective(call);
+    }
+
+    /** True for {@code Method.invoke}, a suspension point whose callee is known only at run time. */
+    static boolean isReflective(MethodInsnNode call) {
+        return call.getOpcode() == Opcodes.INVOKEVIRTUAL && "java/lang/reflect/Method".equals(call.owner)
+                && "invoke".equals(call.name) && "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;".equals(call.desc);
     }
 
     /** Keeps the receiver in a local and marks the call, so that the restore can jump back to it. */
@@ -90,9 +112,35 @@ final class SuspendPointRewriter {
             for (int a = 0; a < args.length; a++) {
                 pre.add(Slot.of(args[a]).loadInsn(vars[a]));
             }
+            argVars = vars;
         }
         pre.add(callLabel);
         code.insertBefore(call, pre);
+    }
+
+    /**
+     * For {@code Method.invoke}: rethrows a {@code WeaveError} wrapped by reflection as itself. The handler
+     * covers the call alone and sits just after it, inside the same try blocks, so that every other
+     * exception reaches the method's own handlers exactly as before.
+     */
+    void unwrapWeaveErrors(MethodNode m) {
+        if (!reflective) {
+            return;
+        }
+        LabelNode end = new LabelNode();
+        LabelNode handler = new LabelNode();
+        LabelNode resume = new LabelNode();
+        InsnList after = new InsnList();
+        after.add(end);
+        after.add(new JumpInsnNode(Opcodes.GOTO, resume));
+        after.add(handler);
+        after.add(new MethodInsnNode(Opcodes.INVOKESTATIC, REFLECTIVE_CALLS, "unwrap",
+                "(Ljava/lang/reflect/InvocationTargetException;)Ljava/lang/Throwable;"));
+        after.add(new InsnNode(Opcodes.ATHROW));
+        after.add(resume);
+        m.instructions.insert(call, after);
+        // First in the table: it must win over the method's own handlers around the same call.
+        m.tryCatchBlocks.add(0, new TryCatchBlockNode(callLabel, end, handler, "java/lang/reflect/InvocationTargetException"));
     }
 
     /**
@@ -123,7 +171,7 @@ final class SuspendPointRewriter {
         List<Slot> localSlots = new ArrayList<>();
         List<Type> localTypes = new ArrayList<>();
         for (int i = 0; i < frame.getLocals(); i++) {
-            if (i != receiverVar && (excluded.contains(i) || !live.get(i))) {
+            if (!isKept(i) && (excluded.contains(i) || !live.get(i))) {
                 continue;
             }
             Type t = frame.getLocal(i).getType();
@@ -176,7 +224,15 @@ final class SuspendPointRewriter {
             tail.add(push(slot));
         }
         tail.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
-        tail.add(Code.intConst(calleeId));
+        if (reflective) {
+            tail.add(new VarInsnNode(Opcodes.ALOAD, receiverVar));
+            tail.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
+            tail.add(new LdcInsnNode(method.name));
+            tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, REFLECTIVE_CALLS, "calleeId",
+                    "(Ljava/lang/reflect/Method;" + MethodWeaver.STACK_DESC + "Ljava/lang/String;)I"));
+        } else {
+            tail.add(Code.intConst(calleeId));
+        }
         tail.add(new LdcInsnNode(callee));
         tail.add(Code.intConst(method.id));
         tail.add(Code.intConst(index));
@@ -201,10 +257,25 @@ final class SuspendPointRewriter {
         if (!isStatic) {
             tail.add(new VarInsnNode(Opcodes.ALOAD, receiverVar));
         }
-        for (Type a : args) {
-            tail.add(Slot.of(a).zeroInsn());
+        for (int a = 0; a < args.length; a++) {
+            tail.add(reflective ? Slot.of(args[a]).loadInsn(argVars[a]) : Slot.of(args[a]).zeroInsn());
         }
         tail.add(new JumpInsnNode(Opcodes.GOTO, callLabel));
+    }
+
+    /** True for the locals this site saves whether or not they are read after the call. */
+    private boolean isKept(int var) {
+        if (var == receiverVar) {
+            return true;
+        }
+        if (reflective) {
+            for (int v : argVars) {
+                if (v == var) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static AbstractInsnNode push(Slot slot) {

@@ -1,0 +1,20 @@
+package elsewhere;
+
+import java.util.List;
+
+/**
+ * A class the agent never selects: its constant pool mentions no {@code dev/weft/} name, so its
+ * method, which is not suspendable, is not woven and gets no check. A suspension passing through it
+ * is the mistake that trap 16 is about.
+ */
+public final class Untouched {
+    private Untouched() {
+    }
+
+    /** Records an event before and after a call that suspends; not annotated. */
+    public static void middle(List<String> events) {
+        events.add("middle before");
+        Yields.yieldValue("from middle");
+        events.add("middle after the suspension");
+    }
+}
