@@ -53,6 +53,11 @@ public final class Stack {
         this.owner = owner;
     }
 
+    /** Returns the API object ({@code Coroutine}, {@code Generator}, {@code Greenlet}) these frames belong to, or null. */
+    public Object owner() {
+        return owner;
+    }
+
     /**
      * Returns the stack of the coroutine running on the current thread, or a stack that never
      * suspends when there is none.

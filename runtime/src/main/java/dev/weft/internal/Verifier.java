@@ -49,7 +49,8 @@ final class Verifier {
     private static boolean isPrimitive(StackWalker.StackFrame f) {
         String c = f.getClassName();
         return c.equals(Verifier.class.getName()) || c.equals(Task.class.getName()) || c.equals("dev.weft.Coroutine")
-                || c.equals("dev.weft.Generator");
+                || c.equals("dev.weft.Generator") || c.equals("dev.weft.Greenlet")
+                || c.equals("dev.weft.Trampoline");
     }
 
     private static boolean isDriver(StackWalker.StackFrame f) {

@@ -1,0 +1,222 @@
+package dev.weft;
+
+import dev.weft.internal.Task;
+import java.util.Objects;
+
+/**
+ * A symmetric coroutine with the semantics of Python's greenlet: any greenlet can switch to any
+ * other greenlet of its thread, passing a value.
+ *
+ * <p>The plain code of a thread (for example {@code main}) is that thread's root greenlet: switching
+ * from it runs greenlets until one of them switches back to it. A greenlet's {@linkplain #parent()
+ * parent} is the greenlet that was current when it was created; when a greenlet's body returns, its
+ * result is switched to the parent, and an exception escaping the body is raised in the parent (a
+ * {@link GreenletExit} is passed to the parent as a value instead). A greenlet lives on the thread
+ * that created it.
+ *
+ * <pre>{@code
+ * Greenlet[] gr = new Greenlet[2];
+ * gr[0] = new Greenlet(() -> { print(12); gr[1].switchTo(); print(34); gr[1].switchTo(); });
+ * gr[1] = new Greenlet(() -> { print(56); gr[0].switchTo(); print(78); });
+ * gr[0].switchTo(); // prints 12, 56, 34, 78
+ * }</pre>
+ *
+ * <p>A switch from inside a {@link Coroutine} or {@link Generator} body that runs in a greenlet
+ * throws {@code IllegalStateException}: the switch would have to suspend through the plain code that
+ * drives the coroutine. Iterating a generator, or driving a coroutine, inside a greenlet works.
+ */
+public final class Greenlet {
+    /** The thread's greenlets this one belongs to. */
+    final Trampoline home;
+    /** The body's task; null for a root greenlet. */
+    final Task task;
+    Greenlet parent;
+    private SuspendableFunction<Object, ?> run;
+    private Object argument;
+    private Object result;
+
+    /**
+     * Creates a greenlet that has not started; its parent is the current greenlet.
+     *
+     * @param run the body; the first switch into the greenlet starts it, ignoring the value passed
+     */
+    public Greenlet(SuspendableRunnable run) {
+        this(ignoring(Objects.requireNonNull(run, "run")));
+    }
+
+    /**
+     * Creates a greenlet that has not started, whose body takes the value of the first switch into it
+     * and returns the value switched to its parent when it ends; its parent is the current greenlet.
+     *
+     * @param run the body
+     * @param <T> the type of the first switch's value (checked only when the body uses it)
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Greenlet(SuspendableFunction<T, ?> run) {
+        this.run = (SuspendableFunction<Object, ?>) Objects.requireNonNull(run, "run");
+        this.home = Trampoline.get();
+        this.parent = home.current;
+        this.task = new Task(() -> {
+            Object arg = argument;
+            argument = null;
+            SuspendableFunction<Object, ?> body = this.run;
+            this.run = null;
+            result = body.apply(arg);
+        }, this);
+    }
+
+    /** The root greenlet of the thread of {@code home}. */
+    Greenlet(Trampoline home) {
+        this.home = home;
+        this.task = null;
+    }
+
+    private static SuspendableFunction<Object, Object> ignoring(SuspendableRunnable run) {
+        return ignored -> {
+            run.run();
+            return null;
+        };
+    }
+
+    /**
+     * Returns the greenlet running now on this thread: the thread's root greenlet in plain code.
+     *
+     * @return the current greenlet, never null
+     */
+    public static Greenlet current() {
+        return Trampoline.get().current;
+    }
+
+    /**
+     * Returns the greenlet that receives this one's result when it ends, or null for a root greenlet.
+     *
+     * @return the parent
+     */
+    public Greenlet parent() {
+        return parent;
+    }
+
+    /**
+     * Changes the parent.
+     *
+     * @param parent the new parent, a greenlet of the same thread
+     * @throws IllegalArgumentException when {@code parent} is null, lives on another thread, is this
+     *     greenlet or one of its descendants, or when this is a root greenlet
+     */
+    public void setParent(Greenlet parent) {
+        if (parent == null) {
+            throw new IllegalArgumentException("parent must be a greenlet, not null");
+        }
+        if (task == null) {
+            throw new IllegalArgumentException("the root greenlet of thread \"" + home.thread.getName()
+                    + "\" cannot have a parent");
+        }
+        if (parent.home != home) {
+            throw new IllegalArgumentException("parent must live on the same thread: this greenlet belongs to "
+                    + "thread \"" + home.thread.getName() + "\", the parent to thread \""
+                    + parent.home.thread.getName() + "\"");
+        }
+        for (Greenlet g = parent; g != null; g = g.parent) {
+            if (g == this) {
+                throw new IllegalArgumentException("cyclic parent chain: the new parent is this greenlet or one "
+                        + "of its descendants; a parent chain must end at the thread's root greenlet");
+            }
+        }
+        this.parent = parent;
+    }
+
+    /** True once the body has returned or thrown, or was killed before it started; never for a root greenlet. */
+    public boolean isDead() {
+        return task != null && task.isDone();
+    }
+
+    /** True once the greenlet has been switched into (or killed); always for a root greenlet. */
+    public boolean isStarted() {
+        return task == null || !task.isNew();
+    }
+
+    /**
+     * Switches to this greenlet, passing {@code null}; same as {@code switchTo(null)}.
+     *
+     * @return the value passed by the switch that comes back to the caller's greenlet
+     */
+    @Suspendable
+    public Object switchTo() {
+        return Trampoline.transfer(this, Trampoline.SWITCH0_ID, "Greenlet.switchTo()", null, null);
+    }
+
+    /**
+     * Switches to this greenlet: an unstarted one starts (a body taking an argument gets
+     * {@code value}), a suspended one's pending switch returns {@code value}, a dead one's parent
+     * (or the first living ancestor) gets {@code value} instead.
+     *
+     * @param value the value handed over
+     * @return the value passed by the switch that comes back to the caller's greenlet
+     * @throws IllegalStateException when this greenlet lives on another thread, or when called inside
+     *     a {@code Coroutine} or {@code Generator} body that runs in a greenlet
+     */
+    @Suspendable
+    public Object switchTo(Object value) {
+        return Trampoline.transfer(this, Trampoline.SWITCH_ID, "Greenlet.switchTo(value)", value, null);
+    }
+
+    /**
+     * Switches to this greenlet and raises {@code exception} in it, at its pending switch; an unstarted
+     * greenlet is killed without running and the exception goes to its parent ({@code GreenletExit}
+     * as a value). Does nothing and returns null when the greenlet is dead.
+     *
+     * @param exception the exception to raise
+     * @return the value passed by the switch that comes back to the caller's greenlet
+     * @throws IllegalStateException when this greenlet lives on another thread, or when called inside
+     *     a {@code Coroutine} or {@code Generator} body that runs in a greenlet
+     */
+    @Suspendable
+    public Object throwInto(Throwable exception) {
+        return Trampoline.transfer(this, Trampoline.THROW_ID, "Greenlet.throwInto(exception)", null, exception);
+    }
+
+    /** This greenlet, or its first ancestor that is not dead: where a switch to it really goes. */
+    Greenlet alive() {
+        Greenlet g = this;
+        while (g.isDead()) {
+            g = g.parent;
+        }
+        return g;
+    }
+
+    /** Called by the trampoline: runs the task until it switches away or ends. */
+    void resume(Object value, Throwable toThrow) {
+        if (task.isNew()) {
+            argument = value;
+        }
+        task.resume(value, toThrow);
+    }
+
+    /** Called by the trampoline: kills an unstarted greenlet without running it. */
+    void kill() {
+        run = null;
+        task.close();
+    }
+
+    Object takeResult() {
+        Object r = result;
+        result = null;
+        return r;
+    }
+
+    static RuntimeException unchecked(Throwable t) {
+        if (t instanceof RuntimeException) {
+            return (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        return new CoroutineException(t);
+    }
+
+    @Override
+    public String toString() {
+        String state = task == null ? "root" : isDead() ? "dead" : isStarted() ? "started" : "new";
+        return "Greenlet@" + Integer.toHexString(hashCode()) + "[" + state + ", thread " + home.thread.getName() + "]";
+    }
+}

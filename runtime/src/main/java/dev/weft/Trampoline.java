@@ -1,0 +1,148 @@
+package dev.weft;
+
+import dev.weft.internal.Stack;
+import dev.weft.internal.Task;
+
+/**
+ * The greenlets of one thread: its root, the greenlet running now, and the loop that runs them.
+ *
+ * <p>Greenlets switch symmetrically, but a {@link Task} is asymmetric: it runs until it suspends and
+ * then returns to whoever resumed it. The two meet here. Only the root greenlet, which is the thread's
+ * plain code, ever resumes a task: its switch runs {@link #run}, a loop on the root's Java stack. A
+ * greenlet that switches suspends its task and leaves a request (target, value or exception) in this
+ * object; the loop then resumes that target, and so on, until a request targets the root, whose
+ * switch then returns. Every switch between greenlets costs one unwind and one restore, and the Java
+ * stack does not grow with the number of switches.
+ *
+ * <p>The switching code lives here rather than in {@code Greenlet} because a class that calls
+ * {@code Stack} counts as woven already, and {@code Greenlet}'s body lambda must be woven.
+ */
+final class Trampoline {
+    static final int SWITCH_ID = Stack.idOf("switchTo(Ljava/lang/Object;)Ljava/lang/Object;");
+    static final int SWITCH0_ID = Stack.idOf("switchTo()Ljava/lang/Object;");
+    static final int THROW_ID = Stack.idOf("throwInto(Ljava/lang/Throwable;)Ljava/lang/Object;");
+
+    private static final ThreadLocal<Trampoline> LOCAL = ThreadLocal.withInitial(Trampoline::new);
+
+    final Thread thread = Thread.currentThread();
+    final Greenlet root = new Greenlet(this);
+    Greenlet current = root;
+
+    // The pending request of the greenlet that suspended last, read by the loop.
+    private Greenlet target;
+    private Object value;
+    private Throwable toThrow;
+
+    private Trampoline() {
+    }
+
+    static Trampoline get() {
+        return LOCAL.get();
+    }
+
+    /**
+     * Every switch to {@code target}. From the root it runs the trampoline; from a greenlet it suspends that greenlet's
+     * task with a request the trampoline reads. Woven callers call the public method again, with dummy
+     * arguments, when they are restored: that call ends the restore here.
+     */
+    static Object transfer(Greenlet target, int id, String what, Object value, Throwable toThrow) {
+        Stack s = Stack.current();
+        if (s.mode == Stack.RESUMING) {
+            return Task.suspend(null, id, what, s);
+        }
+        Trampoline home = target.home;
+        Thread me = Thread.currentThread();
+        if (home.thread != me) {
+            throw new IllegalStateException(what + ": cannot switch to a greenlet of thread \""
+                    + home.thread.getName() + "\" from thread \"" + me.getName()
+                    + "\"; a greenlet runs only on the thread that created it");
+        }
+        if (toThrow != null && target.isDead()) {
+            return null;
+        }
+        Greenlet to = target.alive();
+        Greenlet from = home.current;
+        if (to == from) {
+            if (toThrow != null) {
+                throw Greenlet.unchecked(toThrow);
+            }
+            return value;
+        }
+        if (from == home.root) {
+            return home.run(to, value, toThrow);
+        }
+        if (s.owner() != from) {
+            throw insideCoroutine(what, s.owner());
+        }
+        home.request(to, value, toThrow);
+        return Task.suspend(null, id, what, s);
+    }
+
+    private static IllegalStateException insideCoroutine(String what, Object owner) {
+        String body = owner == null ? "code that is not a greenlet's" : "a " + owner.getClass().getSimpleName() + " body";
+        return new IllegalStateException(what + " was called inside " + body + " that runs in a greenlet: the "
+                + "switch would have to suspend through the plain code that drives it. Switch from the greenlet's "
+                + "own body (or a @Suspendable method it calls), outside the Coroutine or Generator body");
+    }
+
+    /** Called by a greenlet about to suspend: what the loop is to do next. */
+    void request(Greenlet to, Object v, Throwable t) {
+        target = to;
+        value = v;
+        toThrow = t;
+    }
+
+    /**
+     * Runs greenlets until one switches to the root, and returns what it passed (or throws what it
+     * threw). Called by the root only; {@code to} is alive and not the root.
+     */
+    Object run(Greenlet to, Object v, Throwable t) {
+        Greenlet g = to;
+        while (true) {
+            g = g.alive();
+            if (g == root) {
+                current = root;
+                if (t != null) {
+                    throw Greenlet.unchecked(t);
+                }
+                return v;
+            }
+            if (t != null && !g.isStarted()) {
+                // greenlet's rule: an exception thrown into an unstarted greenlet kills it unrun
+                g.kill();
+                v = exitValue(t);
+                t = v == null ? t : null;
+                g = g.parent;
+                continue;
+            }
+            current = g;
+            try {
+                g.resume(v, t);
+            } catch (Throwable died) {
+                current = root;
+                v = exitValue(died);
+                t = v == null ? died : null;
+                g = g.parent;
+                continue;
+            }
+            if (g.isDead()) {
+                current = root;
+                v = g.takeResult();
+                t = null;
+                g = g.parent;
+                continue;
+            }
+            g = target;
+            v = value;
+            t = toThrow;
+            target = null;
+            value = null;
+            toThrow = null;
+        }
+    }
+
+    /** A greenlet that died of {@code GreenletExit} hands it to its parent as a value; other exceptions are raised there. */
+    private static Object exitValue(Throwable died) {
+        return died instanceof GreenletExit ? died : null;
+    }
+}
