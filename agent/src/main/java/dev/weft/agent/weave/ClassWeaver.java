@@ -96,12 +96,19 @@ public final class ClassWeaver {
         return cls;
     }
 
-    /** True when the class already calls what woven code calls: it is never woven twice. */
+    /**
+     * True when the class was woven already: it is never woven twice. Only woven code calls
+     * {@code Stack.enter} (every resumable method does, on entry) or {@code Stack.refuse} (every
+     * refusal check does); runtime classes may use the rest of {@code Stack} and still be woven.
+     */
     private static boolean isWoven(ClassNode cls) {
         for (MethodNode m : cls.methods) {
             for (AbstractInsnNode insn : m.instructions) {
-                if (insn instanceof MethodInsnNode && MethodWeaver.STACK.equals(((MethodInsnNode) insn).owner)) {
-                    return true;
+                if (insn instanceof MethodInsnNode) {
+                    MethodInsnNode call = (MethodInsnNode) insn;
+                    if (MethodWeaver.STACK.equals(call.owner) && (call.name.equals("enter") || call.name.equals("refuse"))) {
+                        return true;
+                    }
                 }
             }
         }
