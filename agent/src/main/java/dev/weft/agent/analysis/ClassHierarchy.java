@@ -51,6 +51,16 @@ public final class ClassHierarchy {
         infos.put(node.name, ClassInfo.of(node));
     }
 
+    /**
+     * Records the header of a class being loaded that names no Weft type, unless the class is known
+     * already, so that its subclasses loaded later need not read its bytes through the loader.
+     */
+    public void remember(ClassHeader header) {
+        if (!header.mentionsWeft) {
+            infos.putIfAbsent(header.name(), ClassInfo.of(header));
+        }
+    }
+
     /** Returns the info of a class, or null when its bytes cannot be found. */
     public ClassInfo info(String name) {
         if (name == null || name.startsWith("[")) {
@@ -68,15 +78,35 @@ public final class ClassHierarchy {
     }
 
     private ClassInfo read(String name) {
+        try {
+            byte[] bytes = bytes(name);
+            return bytes == null ? MISSING : ClassInfo.read(bytes);
+        } catch (RuntimeException e) {
+            return MISSING;
+        }
+    }
+
+    /** The bytes of a class as the loader finds them, or null. */
+    private byte[] bytes(String name) {
         String resource = name + ".class";
         ClassLoader l = loader.get();
         try (InputStream in = l != null ? l.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
-            if (in == null) {
-                return MISSING;
-            }
-            return ClassInfo.read(in.readAllBytes());
+            return in == null ? null : in.readAllBytes();
         } catch (IOException | RuntimeException e) {
-            return MISSING;
+            return null;
+        }
+    }
+
+    /** The bridges of a class read from its header only: read now that they matter. */
+    private Map<String, String> bridges(ClassInfo info) {
+        if (info.bridges != null) {
+            return info.bridges;
+        }
+        try {
+            byte[] bytes = bytes(info.name);
+            return bytes == null ? Map.of() : ClassInfo.readMethods(bytes).bridges;
+        } catch (RuntimeException e) {
+            return Map.of();
         }
     }
 
@@ -110,7 +140,7 @@ public final class ClassHierarchy {
                 all.addAll(suspendableMethods(itf, visiting));
             }
             all.addAll(info.annotated);
-            for (Map.Entry<String, String> bridge : info.bridges.entrySet()) {
+            for (Map.Entry<String, String> bridge : (all.isEmpty() ? Map.<String, String>of() : bridges(info)).entrySet()) {
                 if (all.contains(bridge.getKey())) {
                     all.add(bridge.getValue());
                 }

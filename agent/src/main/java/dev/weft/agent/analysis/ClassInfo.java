@@ -28,7 +28,11 @@ public final class ClassInfo {
     final boolean isInterface;
     /** name+descriptor of methods annotated here, and of bridge methods' targets (see {@link #bridges}). */
     final Set<String> annotated;
-    /** bridge name+descriptor to the name+descriptor it forwards to in this class. */
+    /**
+     * bridge name+descriptor to the name+descriptor it forwards to in this class; null when not read
+     * (a class that names no Weft type, read from its header only: its bridges matter only if it
+     * inherits suspendable methods, and are read then).
+     */
     final Map<String, String> bridges;
     /** Every suspendable name+descriptor visible in this class, inherited ones included; computed lazily. */
     volatile Set<String> suspendable;
@@ -43,8 +47,24 @@ public final class ClassInfo {
         this.bridges = bridges;
     }
 
-    /** Reads the header and method annotations of a class file, skipping code except in bridge methods. */
+    /**
+     * Reads what the hierarchy needs of a class file: only its header when nothing in it names a Weft
+     * type (nearly every class: no method of it can carry the annotation), else its method annotations
+     * and bridges too.
+     */
     static ClassInfo read(byte[] bytes) {
+        ClassHeader header = ClassHeader.parse(bytes);
+        return header.mentionsWeft ? readMethods(bytes) : of(header);
+    }
+
+    /** The info of a class that names no Weft type, from its header: nothing annotated, bridges not read. */
+    static ClassInfo of(ClassHeader header) {
+        return new ClassInfo(header.name(), header.superName(), List.of(header.interfaces()),
+                (header.access & Opcodes.ACC_INTERFACE) != 0, Set.of(), null);
+    }
+
+    /** Reads the header and method annotations of a class file, skipping code except in bridge methods. */
+    static ClassInfo readMethods(byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
         Set<String> annotated = new HashSet<>();
         Map<String, String> bridges = new java.util.HashMap<>();
