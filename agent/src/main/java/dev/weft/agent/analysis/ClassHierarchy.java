@@ -21,7 +21,8 @@ import org.objectweb.asm.tree.ClassNode;
  */
 public final class ClassHierarchy {
     private static final String OBJECT = "java/lang/Object";
-    private static final ClassInfo MISSING = new ClassInfo("?", OBJECT, java.util.List.of(), false, Set.of(), Map.of());
+    private static final ClassInfo MISSING = new ClassInfo("?", OBJECT, java.util.List.of(), false, Set.of(), Map.of(),
+            Map.of());
     private static final Map<ClassLoader, ClassHierarchy> BY_LOADER = Collections.synchronizedMap(new WeakHashMap<>());
     private static final ClassHierarchy BOOT = new ClassHierarchy(null);
 
@@ -97,16 +98,16 @@ public final class ClassHierarchy {
         }
     }
 
-    /** The bridges of a class read from its header only: read now that they matter. */
-    private Map<String, String> bridges(ClassInfo info) {
+    /** The info of a class with its bridges and forwarders, read now when only its header was. */
+    private ClassInfo withMethods(ClassInfo info) {
         if (info.bridges != null) {
-            return info.bridges;
+            return info;
         }
         try {
             byte[] bytes = bytes(info.name);
-            return bytes == null ? Map.of() : ClassInfo.readMethods(bytes).bridges;
+            return bytes == null ? MISSING : ClassInfo.readMethods(bytes);
         } catch (RuntimeException e) {
-            return Map.of();
+            return MISSING;
         }
     }
 
@@ -140,9 +141,17 @@ public final class ClassHierarchy {
                 all.addAll(suspendableMethods(itf, visiting));
             }
             all.addAll(info.annotated);
-            for (Map.Entry<String, String> bridge : (all.isEmpty() ? Map.<String, String>of() : bridges(info)).entrySet()) {
-                if (all.contains(bridge.getKey())) {
-                    all.add(bridge.getValue());
+            if (!all.isEmpty()) {
+                ClassInfo methods = withMethods(info);
+                for (Map.Entry<String, String> bridge : methods.bridges.entrySet()) {
+                    if (all.contains(bridge.getKey())) {
+                        all.add(bridge.getValue());
+                    }
+                }
+                for (Map.Entry<String, String> forwarder : methods.forwarders.entrySet()) {
+                    if (all.contains(forwarder.getValue())) {
+                        all.add(forwarder.getKey());
+                    }
                 }
             }
             all = all.isEmpty() ? ClassInfo.none() : Set.copyOf(all);
