@@ -18,6 +18,7 @@ import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.ClassNode;
 
 /** The hierarchy read from class-file bytes: common superclasses, suspendable methods, and no class loading. */
@@ -206,6 +207,33 @@ class ClassHierarchyTest {
         ClassHierarchy h = ClassHierarchy.of(loader);
         h.remember(ClassHeader.parse(ClassFiles.withWork("acme/Annotated", "java/lang/Object", null, true)));
         assertNull(h.info("acme/Annotated"), "its annotations need a full read, which the loader cannot give here");
+    }
+
+    @Test
+    void syntheticDefaultArgumentAndTraitForwardersAreSuspendableWhenTheirTargetIs() {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "acme/Kt", null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "f", "(I)I", null, null);
+        mv.visitAnnotation(ClassFiles.SUSPENDABLE, true).visitEnd();
+        mv.visitEnd();
+        forwarder(cw, Opcodes.ACC_SYNTHETIC, "f$default", "(IILjava/lang/Object;)I", "f", "(I)I");
+        forwarder(cw, Opcodes.ACC_SYNTHETIC, "f$", "(I)I", "f", "(I)I");
+        forwarder(cw, 0, "g$default", "(IILjava/lang/Object;)I", "f", "(I)I"); // not synthetic, calls another name
+        forwarder(cw, 0, "f$default2", "(I)I", "f", "(I)I");
+        forwarder(cw, Opcodes.ACC_SYNTHETIC, "h$default", "(IILjava/lang/Object;)I", "h", "(I)I"); // h is plain
+        cw.visitEnd();
+        ClassHierarchy h = ClassHierarchy.of(new InMemoryLoader(TEST_LOADER).with("acme/Kt", cw.toByteArray()));
+        assertEquals(Set.of("f(I)I", "f$default(IILjava/lang/Object;)I", "f$(I)I"), h.suspendableMethods("acme/Kt"));
+    }
+
+    private static void forwarder(ClassWriter cw, int access, String name, String desc, String target, String targetDesc) {
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | access, name, desc, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ILOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "acme/Kt", target, targetDesc, false);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitMaxs(1, Type.getArgumentsAndReturnSizes(desc) >> 2);
+        mv.visitEnd();
     }
 
     /**
