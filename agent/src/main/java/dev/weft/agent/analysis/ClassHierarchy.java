@@ -25,6 +25,8 @@ public final class ClassHierarchy {
             Map.of());
     private static final Map<ClassLoader, ClassHierarchy> BY_LOADER = Collections.synchronizedMap(new WeakHashMap<>());
     private static final ClassHierarchy BOOT = new ClassHierarchy(null);
+    /** The hierarchy returned last (a benign race: a stale value only costs the map lookup). */
+    private static volatile ClassHierarchy lastUsed;
 
     private final WeakReference<ClassLoader> loader;
     private final ConcurrentHashMap<String, ClassInfo> infos = new ConcurrentHashMap<>();
@@ -38,7 +40,14 @@ public final class ClassHierarchy {
         if (loader == null) {
             return BOOT;
         }
-        return BY_LOADER.computeIfAbsent(loader, ClassHierarchy::new);
+        // Classes mostly load in runs from one loader: skip the synchronized map for a repeat.
+        ClassHierarchy last = lastUsed;
+        if (last != null && last.loader.get() == loader) {
+            return last;
+        }
+        last = BY_LOADER.computeIfAbsent(loader, ClassHierarchy::new);
+        lastUsed = last;
+        return last;
     }
 
     /** True for names in packages whose classes never declare suspendable methods (the JDK's). */
@@ -115,7 +124,15 @@ public final class ClassHierarchy {
 
     /** Every suspendable name+descriptor of a class, inherited ones included (empty when unknown). */
     public Set<String> suspendableMethods(String name) {
-        return suspendableMethods(name, new HashSet<>());
+        if (name == null || isPlatform(name)) {
+            return ClassInfo.none();
+        }
+        ClassInfo info = info(name);
+        if (info == null) {
+            return ClassInfo.none();
+        }
+        Set<String> known = info.suspendable;
+        return known != null ? known : suspendableMethods(name, new HashSet<>());
     }
 
     /**
@@ -163,7 +180,8 @@ public final class ClassHierarchy {
 
     /** True when a call to {@code owner.name descriptor} may suspend. */
     public boolean isSuspendable(String owner, String name, String descriptor) {
-        return !suspendableMethods(owner).isEmpty() && suspendableMethods(owner).contains(name + descriptor);
+        Set<String> methods = suspendableMethods(owner);
+        return !methods.isEmpty() && methods.contains(name + descriptor);
     }
 
     /** True when the class or one of its supertypes declares a suspendable method. */
