@@ -6,7 +6,9 @@
 #   bench/startup.sh 20       20 runs of each
 #
 # The jars are ones the build already has: ASM, JUnit, JMH and its dependencies from ~/.m2, and
-# Maven's own libraries from /usr/share/maven/lib; those that exist are used.
+# Maven's own libraries from /usr/share/maven/lib (those that exist are used), plus weft-runtime, as in
+# an application that uses Weft: without it the loader could see no Weft type at all.
+# Each run is a fresh JVM; the runs alternate between without and with the agent.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,11 +16,11 @@ runs=${1:-10}
 M2=${M2:-$HOME/.m2/repository}
 JDKS=(/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64)
 
-mvn -B -q -o -Dstyle.color=never -DskipTests -pl agent,bench -am package >/dev/null
+mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,bench -am package >/dev/null
 AGENT=$PWD/agent/target/weft-agent-0.1.0-SNAPSHOT.jar
 CP=$PWD/bench/target/classes
 
-jars=()
+jars=("$PWD/runtime/target/weft-runtime-0.1.0-SNAPSHOT.jar")
 for j in org/ow2/asm/asm/9.8/asm-9.8.jar org/ow2/asm/asm-tree/9.8/asm-tree-9.8.jar \
         org/ow2/asm/asm-analysis/9.8/asm-analysis-9.8.jar org/ow2/asm/asm-commons/9.8/asm-commons-9.8.jar \
         org/ow2/asm/asm-util/9.8/asm-util-9.8.jar \
