@@ -14,10 +14,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 runs=${1:-10}
 M2=${M2:-$HOME/.m2/repository}
-JDKS=(/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64)
+read -r -a JDKS <<<"${JDKS:-/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64}"
 
-mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,bench -am package >/dev/null
-AGENT=$PWD/agent/target/weft-agent-0.1.0-SNAPSHOT.jar
+build_log=$(mktemp)
+mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,bench -am package >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
+rm -f "$build_log"
+AGENT=${AGENT:-$PWD/agent/target/weft-agent-0.1.0-SNAPSHOT.jar} # AGENT=other.jar compares another build
 CP=$PWD/bench/target/classes
 
 jars=("$PWD/runtime/target/weft-runtime-0.1.0-SNAPSHOT.jar")
@@ -48,7 +50,7 @@ echo "${#jars[@]} jars, $classes class files; $runs runs each; $(nproc) cores; l
 
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-# One run: prints "<ms loading> <ms whole JVM> <loaded> <failed>".
+# One run: prints "<loading ms> <loading thread CPU ms> <whole JVM ms> <loaded> <failed>".
 run() {
     local java=$1
     shift
@@ -56,11 +58,10 @@ run() {
     t0=$(date +%s%N)
     out=$("$java" "$@" -cp "$CP" dev.weft.bench.StartupLoad "${jars[@]}")
     t1=$(date +%s%N)
-    sed -E 's/loaded=([0-9]+) failed=([0-9]+) ms=([0-9]+)/\3/' <<<"$out" | tr '\n' ' '
-    echo "$(((t1 - t0) / 1000000)) $(sed -E 's/loaded=([0-9]+) failed=([0-9]+).*/\1 \2/' <<<"$out")"
+    sed -E 's/loaded=([0-9]+) failed=([0-9]+) ms=([0-9]+) cpu=([0-9]+)/\3 \4 '"$(((t1 - t0) / 1000000))"' \1 \2/' <<<"$out"
 }
 
-printf '%-10s %-14s %10s %10s %8s %8s\n' JDK agent "load ms" "JVM ms" loaded failed
+printf '%-4s %-8s %10s %10s %10s %7s %7s\n' JDK agent "load ms" "load CPU" "JVM ms" loaded failed
 for jdk in "${JDKS[@]}"; do
     [[ -x $jdk/bin/java ]] || continue
     feature=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -nE 's/.*java.specification.version = //p')
@@ -73,11 +74,11 @@ for jdk in "${JDKS[@]}"; do
     done
     for f in "$plain" "$agent"; do
         label=without; [[ $f == "$agent" ]] && label=with
-        printf '%-10s %-14s %10s %10s %8s %8s\n' "$feature" "$label" "$(cut -d' ' -f1 "$f" | median)" \
-            "$(cut -d' ' -f2 "$f" | median)" "$(head -1 "$f" | cut -d' ' -f3)" "$(head -1 "$f" | cut -d' ' -f4)"
+        printf '%-4s %-8s %10s %10s %10s %7s %7s\n' "$feature" "$label" "$(cut -d' ' -f1 "$f" | median)" \
+            "$(cut -d' ' -f2 "$f" | median)" "$(cut -d' ' -f3 "$f" | median)" "$(head -1 "$f" | cut -d' ' -f4)" \
+            "$(head -1 "$f" | cut -d' ' -f5)"
     done
-    awk -v a="$(cut -d' ' -f1 "$agent" | median)" -v p="$(cut -d' ' -f1 "$plain" | median)" \
-        -v ja="$(cut -d' ' -f2 "$agent" | median)" -v jp="$(cut -d' ' -f2 "$plain" | median)" \
-        'BEGIN {printf "JDK %s ratio with/without: loading %.3f, whole JVM %.3f\n", "'"$feature"'", a / p, ja / jp}'
+    ratio() { awk -v a="$(cut -d' ' -f"$1" "$agent" | median)" -v p="$(cut -d' ' -f"$1" "$plain" | median)" 'BEGIN {printf "%.3f", a / p}'; }
+    echo "JDK $feature with/without (medians): loading $(ratio 1), loading thread CPU $(ratio 2), whole JVM $(ratio 3)"
     rm -f "$plain" "$agent"
 done
