@@ -150,7 +150,7 @@ public final class ClassFiles {
      * A loader that serves in-memory class files as resources and defines them on request; everything
      * else comes from its parent.
      */
-    public static final class InMemoryLoader extends ClassLoader {
+    public static class InMemoryLoader extends ClassLoader {
         private final Map<String, byte[]> classes = new ConcurrentHashMap<>();
 
         public InMemoryLoader(ClassLoader parent) {

@@ -21,9 +21,12 @@ import org.objectweb.asm.tree.ClassNode;
  */
 public final class ClassHierarchy {
     private static final String OBJECT = "java/lang/Object";
-    private static final ClassInfo MISSING = new ClassInfo("?", OBJECT, java.util.List.of(), false, Set.of(), Map.of());
+    private static final ClassInfo MISSING = new ClassInfo("?", OBJECT, java.util.List.of(), false, Set.of(), Map.of(),
+            Map.of());
     private static final Map<ClassLoader, ClassHierarchy> BY_LOADER = Collections.synchronizedMap(new WeakHashMap<>());
     private static final ClassHierarchy BOOT = new ClassHierarchy(null);
+    /** The hierarchy returned last (a benign race: a stale value only costs the map lookup). */
+    private static volatile ClassHierarchy lastUsed;
 
     private final WeakReference<ClassLoader> loader;
     private final ConcurrentHashMap<String, ClassInfo> infos = new ConcurrentHashMap<>();
@@ -37,7 +40,14 @@ public final class ClassHierarchy {
         if (loader == null) {
             return BOOT;
         }
-        return BY_LOADER.computeIfAbsent(loader, ClassHierarchy::new);
+        // Classes mostly load in runs from one loader: skip the synchronized map for a repeat.
+        ClassHierarchy last = lastUsed;
+        if (last != null && last.loader.get() == loader) {
+            return last;
+        }
+        last = BY_LOADER.computeIfAbsent(loader, ClassHierarchy::new);
+        lastUsed = last;
+        return last;
     }
 
     /** True for names in packages whose classes never declare suspendable methods (the JDK's). */
@@ -49,6 +59,16 @@ public final class ClassHierarchy {
     /** Records a class being transformed, so it is not read again through the loader. */
     public void define(ClassNode node) {
         infos.put(node.name, ClassInfo.of(node));
+    }
+
+    /**
+     * Records the header of a class being loaded that names no Weft type, unless the class is known
+     * already, so that its subclasses loaded later need not read its bytes through the loader.
+     */
+    public void remember(ClassHeader header) {
+        if (!header.mentionsWeft) {
+            infos.putIfAbsent(header.name(), ClassInfo.of(header));
+        }
     }
 
     /** Returns the info of a class, or null when its bytes cannot be found. */
@@ -68,14 +88,34 @@ public final class ClassHierarchy {
     }
 
     private ClassInfo read(String name) {
+        try {
+            byte[] bytes = bytes(name);
+            return bytes == null ? MISSING : ClassInfo.read(bytes);
+        } catch (RuntimeException e) {
+            return MISSING;
+        }
+    }
+
+    /** The bytes of a class as the loader finds them, or null. */
+    private byte[] bytes(String name) {
         String resource = name + ".class";
         ClassLoader l = loader.get();
         try (InputStream in = l != null ? l.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
-            if (in == null) {
-                return MISSING;
-            }
-            return ClassInfo.read(in.readAllBytes());
+            return in == null ? null : in.readAllBytes();
         } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The info of a class with its bridges and forwarders, read now when only its header was. */
+    private ClassInfo withMethods(ClassInfo info) {
+        if (info.bridges != null) {
+            return info;
+        }
+        try {
+            byte[] bytes = bytes(info.name);
+            return bytes == null ? MISSING : ClassInfo.readMethods(bytes);
+        } catch (RuntimeException e) {
             return MISSING;
         }
     }
@@ -84,7 +124,15 @@ public final class ClassHierarchy {
 
     /** Every suspendable name+descriptor of a class, inherited ones included (empty when unknown). */
     public Set<String> suspendableMethods(String name) {
-        return suspendableMethods(name, new HashSet<>());
+        if (name == null || isPlatform(name)) {
+            return ClassInfo.none();
+        }
+        ClassInfo info = info(name);
+        if (info == null) {
+            return ClassInfo.none();
+        }
+        Set<String> known = info.suspendable;
+        return known != null ? known : suspendableMethods(name, new HashSet<>());
     }
 
     /**
@@ -110,9 +158,17 @@ public final class ClassHierarchy {
                 all.addAll(suspendableMethods(itf, visiting));
             }
             all.addAll(info.annotated);
-            for (Map.Entry<String, String> bridge : info.bridges.entrySet()) {
-                if (all.contains(bridge.getKey())) {
-                    all.add(bridge.getValue());
+            if (!all.isEmpty()) {
+                ClassInfo methods = withMethods(info);
+                for (Map.Entry<String, String> bridge : methods.bridges.entrySet()) {
+                    if (all.contains(bridge.getKey())) {
+                        all.add(bridge.getValue());
+                    }
+                }
+                for (Map.Entry<String, String> forwarder : methods.forwarders.entrySet()) {
+                    if (all.contains(forwarder.getValue())) {
+                        all.add(forwarder.getKey());
+                    }
                 }
             }
             all = all.isEmpty() ? ClassInfo.none() : Set.copyOf(all);
@@ -124,7 +180,8 @@ public final class ClassHierarchy {
 
     /** True when a call to {@code owner.name descriptor} may suspend. */
     public boolean isSuspendable(String owner, String name, String descriptor) {
-        return !suspendableMethods(owner).isEmpty() && suspendableMethods(owner).contains(name + descriptor);
+        Set<String> methods = suspendableMethods(owner);
+        return !methods.isEmpty() && methods.contains(name + descriptor);
     }
 
     /** True when the class or one of its supertypes declares a suspendable method. */

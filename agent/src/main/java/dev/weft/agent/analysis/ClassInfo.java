@@ -28,26 +28,56 @@ public final class ClassInfo {
     final boolean isInterface;
     /** name+descriptor of methods annotated here, and of bridge methods' targets (see {@link #bridges}). */
     final Set<String> annotated;
-    /** bridge name+descriptor to the name+descriptor it forwards to in this class. */
+    /**
+     * bridge name+descriptor to the name+descriptor it forwards to in this class; null when not read
+     * (a class that names no Weft type, read from its header only: its bridges matter only if it
+     * inherits suspendable methods, and are read then).
+     */
     final Map<String, String> bridges;
+    /**
+     * Synthetic forwarder name+descriptor to the name+descriptor it calls in this class, which makes it
+     * suspendable when its target is: Kotlin's {@code f$default} (fills in default arguments, then
+     * calls {@code f}) and Scala's trait accessor {@code f$} (a static that calls the default method
+     * {@code f} with {@code invokespecial}). Their compilers copy no annotation onto them. Null when
+     * {@link #bridges} is.
+     */
+    final Map<String, String> forwarders;
     /** Every suspendable name+descriptor visible in this class, inherited ones included; computed lazily. */
     volatile Set<String> suspendable;
 
     ClassInfo(String name, String superName, List<String> interfaces, boolean isInterface, Set<String> annotated,
-            Map<String, String> bridges) {
+            Map<String, String> bridges, Map<String, String> forwarders) {
         this.name = name;
         this.superName = superName;
         this.interfaces = interfaces;
         this.isInterface = isInterface;
         this.annotated = annotated;
         this.bridges = bridges;
+        this.forwarders = forwarders;
+    }
+
+    /**
+     * Reads what the hierarchy needs of a class file: only its header when nothing in it names a Weft
+     * type (nearly every class: no method of it can carry the annotation), else its method annotations
+     * and bridges too.
+     */
+    static ClassInfo read(byte[] bytes) {
+        ClassHeader header = ClassHeader.parse(bytes);
+        return header.mentionsWeft ? readMethods(bytes) : of(header);
+    }
+
+    /** The info of a class that names no Weft type, from its header: nothing annotated, bridges not read. */
+    static ClassInfo of(ClassHeader header) {
+        return new ClassInfo(header.name(), header.superName(), List.of(header.interfaces()),
+                (header.access & Opcodes.ACC_INTERFACE) != 0, Set.of(), null, null);
     }
 
     /** Reads the header and method annotations of a class file, skipping code except in bridge methods. */
-    static ClassInfo read(byte[] bytes) {
+    static ClassInfo readMethods(byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
         Set<String> annotated = new HashSet<>();
         Map<String, String> bridges = new java.util.HashMap<>();
+        Map<String, String> forwarders = new java.util.HashMap<>();
         String[] header = new String[1];
         int[] access = new int[1];
         reader.accept(new ClassVisitor(Opcodes.ASM9) {
@@ -63,6 +93,7 @@ public final class ClassInfo {
                     String[] exceptions) {
                 String key = name + descriptor;
                 boolean bridge = (acc & Opcodes.ACC_BRIDGE) != 0;
+                String forwarded = forwardedName(acc, name);
                 return new MethodVisitor(Opcodes.ASM9) {
                     @Override
                     public AnnotationVisitor visitAnnotation(String desc, boolean visible) {
@@ -77,18 +108,22 @@ public final class ClassInfo {
                         if (bridge && owner.equals(header[0]) && mname.equals(name) && !bridges.containsKey(key)) {
                             bridges.put(key, mname + mdesc);
                         }
+                        if (forwarded != null && owner.equals(header[0]) && mname.equals(forwarded)) {
+                            forwarders.putIfAbsent(key, mname + mdesc);
+                        }
                     }
                 };
             }
         }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         return new ClassInfo(header[0], reader.getSuperName(), List.of(reader.getInterfaces()),
-                (access[0] & Opcodes.ACC_INTERFACE) != 0, annotated, bridges);
+                (access[0] & Opcodes.ACC_INTERFACE) != 0, annotated, bridges, forwarders);
     }
 
     /** Builds the info of a class already parsed into a tree. */
     static ClassInfo of(ClassNode node) {
         Set<String> annotated = new HashSet<>();
         Map<String, String> bridges = new java.util.HashMap<>();
+        Map<String, String> forwarders = new java.util.HashMap<>();
         for (MethodNode m : node.methods) {
             String key = m.name + m.desc;
             if (hasSuspendable(m.visibleAnnotations) || hasSuspendable(m.invisibleAnnotations)) {
@@ -105,10 +140,39 @@ public final class ClassInfo {
                     }
                 }
             }
+            String forwarded = forwardedName(m.access, m.name);
+            if (forwarded != null && m.instructions != null) {
+                for (var insn : m.instructions) {
+                    if (insn instanceof org.objectweb.asm.tree.MethodInsnNode) {
+                        var call = (org.objectweb.asm.tree.MethodInsnNode) insn;
+                        if (call.owner.equals(node.name) && call.name.equals(forwarded)) {
+                            forwarders.put(key, call.name + call.desc);
+                            break;
+                        }
+                    }
+                }
+            }
         }
         List<String> interfaces = node.interfaces == null ? List.of() : List.copyOf(node.interfaces);
         return new ClassInfo(node.name, node.superName, interfaces, (node.access & Opcodes.ACC_INTERFACE) != 0,
-                annotated, bridges);
+                annotated, bridges, forwarders);
+    }
+
+    /**
+     * The name of the method a synthetic forwarder calls ({@code f} for {@code f$default} and for a
+     * static {@code f$}), or null for any other method.
+     */
+    static String forwardedName(int access, String name) {
+        if ((access & Opcodes.ACC_SYNTHETIC) == 0 || (access & Opcodes.ACC_BRIDGE) != 0) {
+            return null;
+        }
+        if (name.endsWith("$default") && name.length() > "$default".length()) {
+            return name.substring(0, name.length() - "$default".length());
+        }
+        if ((access & Opcodes.ACC_STATIC) != 0 && name.endsWith("$") && name.length() > 1) {
+            return name.substring(0, name.length() - 1);
+        }
+        return null;
     }
 
     private static boolean hasSuspendable(List<AnnotationNode> annotations) {

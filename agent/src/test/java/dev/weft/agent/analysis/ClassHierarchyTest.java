@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.ClassNode;
 
 /** The hierarchy read from class-file bytes: common superclasses, suspendable methods, and no class loading. */
@@ -169,5 +173,96 @@ class ClassHierarchyTest {
         for (String f : fixtures) {
             assertNull(loader.loaded("dev.weft.agent.fixtures." + f), f + " was not loaded");
         }
+    }
+
+    @Test
+    void classNamingNoWeftTypeHasItsBridgesReadOnceItInheritsSuspendableMethods() {
+        byte[] sub = boxOf("acme/NameBox", "acme/Box", "Ljava/lang/String;", false);
+        assertFalse(ClassFiles.mentions(sub, "dev/weft/"), "precondition: read from its header only");
+        InMemoryLoader loader = new InMemoryLoader(TEST_LOADER)
+                .with("acme/Box", boxOf("acme/Box", "java/lang/Object", "Ljava/lang/Object;", true))
+                .with("acme/NameBox", sub)
+                .with("acme/Unrelated", boxOf("acme/Unrelated", "java/lang/Object", "Ljava/lang/String;", false));
+        ClassHierarchy h = ClassHierarchy.of(loader);
+        assertEquals(Set.of("get()Ljava/lang/Object;", "get()Ljava/lang/String;"), h.suspendableMethods("acme/NameBox"));
+        assertTrue(h.isSuspendable("acme/NameBox", "get", "()Ljava/lang/String;"), "the bridge's target");
+        assertEquals(Set.of(), h.suspendableMethods("acme/Unrelated"));
+    }
+
+    @Test
+    void rememberedHeaderAnswersWithoutReadingTheClassAgain() {
+        InMemoryLoader loader = new InMemoryLoader(TEST_LOADER);
+        ClassHierarchy h = ClassHierarchy.of(loader);
+        h.remember(ClassHeader.parse(ClassFiles.withWork("acme/Seen", "acme/Parent", new String[] {"acme/Itf"}, false)));
+        // The loader has no bytes for acme/Seen: every answer comes from the remembered header.
+        assertEquals("acme/Parent", h.superName("acme/Seen"));
+        assertTrue(h.isAssignable("acme/Itf", "acme/Seen"));
+        assertFalse(h.isInterface("acme/Seen"));
+        assertFalse(h.hasSuspendableMethods("acme/Seen"));
+    }
+
+    @Test
+    void headerOfAClassNamingWeftIsNotRemembered() {
+        InMemoryLoader loader = new InMemoryLoader(TEST_LOADER);
+        ClassHierarchy h = ClassHierarchy.of(loader);
+        h.remember(ClassHeader.parse(ClassFiles.withWork("acme/Annotated", "java/lang/Object", null, true)));
+        assertNull(h.info("acme/Annotated"), "its annotations need a full read, which the loader cannot give here");
+    }
+
+    @Test
+    void syntheticDefaultArgumentAndTraitForwardersAreSuspendableWhenTheirTargetIs() {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "acme/Kt", null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "f", "(I)I", null, null);
+        mv.visitAnnotation(ClassFiles.SUSPENDABLE, true).visitEnd();
+        mv.visitEnd();
+        forwarder(cw, Opcodes.ACC_SYNTHETIC, "f$default", "(IILjava/lang/Object;)I", "f", "(I)I");
+        forwarder(cw, Opcodes.ACC_SYNTHETIC, "f$", "(I)I", "f", "(I)I");
+        forwarder(cw, 0, "g$default", "(IILjava/lang/Object;)I", "f", "(I)I"); // not synthetic, calls another name
+        forwarder(cw, 0, "f$default2", "(I)I", "f", "(I)I");
+        forwarder(cw, Opcodes.ACC_SYNTHETIC, "h$default", "(IILjava/lang/Object;)I", "h", "(I)I"); // h is plain
+        cw.visitEnd();
+        ClassHierarchy h = ClassHierarchy.of(new InMemoryLoader(TEST_LOADER).with("acme/Kt", cw.toByteArray()));
+        assertEquals(Set.of("f(I)I", "f$default(IILjava/lang/Object;)I", "f$(I)I"), h.suspendableMethods("acme/Kt"));
+    }
+
+    private static void forwarder(ClassWriter cw, int access, String name, String desc, String target, String targetDesc) {
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | access, name, desc, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ILOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "acme/Kt", target, targetDesc, false);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitMaxs(1, Type.getArgumentsAndReturnSizes(desc) >> 2);
+        mv.visitEnd();
+    }
+
+    /**
+     * A class with {@code T get()} returning null, where T is {@code valueDesc}; annotated or not; when
+     * the superclass is not Object, also the bridge {@code Object get()} that javac would emit.
+     */
+    private static byte[] boxOf(String name, String superName, String valueDesc, boolean annotated) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, superName, null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "get", "()" + valueDesc, null, null);
+        if (annotated) {
+            mv.visitAnnotation(ClassFiles.SUSPENDABLE, true).visitEnd();
+        }
+        mv.visitCode();
+        mv.visitInsn(Opcodes.ACONST_NULL);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        if (!superName.equals("java/lang/Object")) {
+            mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_BRIDGE | Opcodes.ACC_SYNTHETIC, "get",
+                    "()Ljava/lang/Object;", null, null);
+            mv.visitCode();
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, name, "get", "()" + valueDesc, false);
+            mv.visitInsn(Opcodes.ARETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
     }
 }

@@ -11,7 +11,9 @@ import dev.weft.agent.ClassFiles.InMemoryLoader;
 import dev.weft.agent.analysis.ClassHierarchy;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -109,13 +111,15 @@ class ClassSelectorTest {
     void corruptedClassFilesAreAnsweredOrRejectedAsIllegalArgument() {
         Random random = new Random(42);
         byte[][] originals = {bytes("acme/Plain"), bytes("acme/Override"), bytes("acme/JobLambda")};
+        // A hierarchy of its own: rejected classes are remembered, and corrupted names must not reach the others.
+        ClassHierarchy hierarchy = ClassHierarchy.of(new InMemoryLoader(LOADER));
         for (int round = 0; round < 3000; round++) {
             byte[] b = originals[round % originals.length].clone();
             for (int k = 1 + random.nextInt(4); k > 0; k--) {
                 b[8 + random.nextInt(b.length - 8)] = (byte) random.nextInt(256);
             }
             try {
-                ClassSelector.isCandidate(b, HIERARCHY);
+                ClassSelector.isCandidate(b, hierarchy);
             } catch (IllegalArgumentException expected) {
                 // rejected, as documented
             } catch (RuntimeException e) {
@@ -148,6 +152,28 @@ class ClassSelectorTest {
         byte[] b = cw.toByteArray();
         assertFalse(ClassFiles.mentions(b, "dev/weft/"));
         assertEquals(true, ClassSelector.isCandidate(b, HIERARCHY), "superclass acme/Base read correctly");
+    }
+
+    @Test
+    void rejectedClassIsRememberedSoItsSubclassesDoNotReadItAgain() {
+        List<String> read = new ArrayList<>();
+        InMemoryLoader loader = new InMemoryLoader(LOADER) {
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                read.add(name);
+                return super.getResourceAsStream(name);
+            }
+        };
+        loader.with("acme/Plain", bytes("acme/Plain"));
+        ClassHierarchy hierarchy = ClassHierarchy.of(loader);
+        assertFalse(ClassSelector.isCandidate(bytes("acme/Plain"), hierarchy));
+        byte[] sub = ClassFiles.withWork("acme/PlainSub", "acme/Plain", null, false);
+        assertFalse(ClassSelector.isCandidate(sub, hierarchy));
+        assertEquals(List.of(), read, "acme/Plain was known from its own loading");
+        byte[] other = ClassFiles.withWork("acme/OtherSub", "acme/Other", null, false);
+        loader.with("acme/Other", ClassFiles.withWork("acme/Other", "java/lang/Object", null, false));
+        assertFalse(ClassSelector.isCandidate(other, hierarchy));
+        assertEquals(List.of("acme/Other.class"), read, "a supertype not seen yet is read through the loader");
     }
 
     private static byte[] bytes(String name) {
