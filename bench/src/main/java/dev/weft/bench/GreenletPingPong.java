@@ -24,43 +24,46 @@ import org.openjdk.jmh.annotations.TearDown;
  * greenlets: two more switches, to and from the root; for virtual threads: one unpark of the first
  * and one park of the benchmark thread), so that entry and exit weigh about 0.2% of the figure.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class GreenletPingPong {
     static final int SWITCHES = 1_000;
 
-    private Greenlet root;
-    private Greenlet ping;
-    private Greenlet pong;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-        root = Greenlet.current();
-        pong = new Greenlet(() -> {
-            while (true) {
-                ping.switchTo();
-            }
-        });
-        ping = new Greenlet(() -> {
-            while (true) {
-                for (int i = 0; i < SWITCHES / 2; i++) {
-                    pong.switchTo();
-                }
-                root.switchTo();
-            }
-        });
-        greenlets();
-        if (ping.isDead() || pong.isDead() || !pong.isStarted()) {
-            throw new IllegalStateException("the greenlets did not switch: is the Weft agent attached?");
-        }
-    }
-
     /** Weft: {@value #SWITCHES} switches between two greenlets. */
     @Benchmark
     @OperationsPerInvocation(SWITCHES)
-    public void greenlets() {
-        ping.switchTo();
+    public void greenlets(Greenlets g) {
+        g.ping.switchTo();
+    }
+
+    /** Two greenlets, ping and pong, that switch to each other {@value #SWITCHES} times per switch into ping. */
+    @State(Scope.Thread)
+    public static class Greenlets {
+        private Greenlet root;
+        private Greenlet ping;
+        private Greenlet pong;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            root = Greenlet.current();
+            pong = new Greenlet(() -> {
+                while (true) {
+                    ping.switchTo();
+                }
+            });
+            ping = new Greenlet(() -> {
+                while (true) {
+                    for (int i = 0; i < SWITCHES / 2; i++) {
+                        pong.switchTo();
+                    }
+                    root.switchTo();
+                }
+            });
+            ping.switchTo();
+            if (ping.isDead() || pong.isDead() || !pong.isStarted()) {
+                throw new IllegalStateException("the greenlets did not switch: is the Weft agent attached?");
+            }
+        }
     }
 
     /** Loom: {@value #SWITCHES} park/unpark hand-overs between two virtual threads. */
