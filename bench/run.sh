@@ -6,6 +6,8 @@
 #   bench/run.sh --quick 'RoundTrip'   only the benchmarks matching a JMH regex
 #
 # Needs JDK 21+ for Loom (JDK25 below, or JAVA_HOME); builds the agent and the benchmarks first.
+# When the filter includes GreenletPingPong and /usr/bin/python3 has greenlet (Debian: python3-greenlet),
+# CPython's greenlet switch is timed too, after JMH, and printed beside Weft's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,7 +17,7 @@ JDK=${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 quick=0
 if [[ ${1:-} == --quick ]]; then quick=1; shift; fi
-filter=${1:-'RoundTrip|FastPath'}
+filter=${1:-'RoundTrip|FastPath|GreenletPingPong'}
 
 mvn -B -q -Dstyle.color=never -DskipTests -pl bench -am package >/dev/null
 AGENT=$PWD/agent/target/weft-agent-0.1.0-SNAPSHOT.jar
@@ -29,10 +31,35 @@ fi
 echo "JDK: $("$JDK/bin/java" -version 2>&1 | head -1); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 "$JDK/bin/java" -jar bench/target/weft-benchmarks.jar "$filter" "${jmh[@]}" \
     -jvmArgsAppend "-javaagent:$AGENT --add-exports java.base/jdk.internal.vm=ALL-UNNAMED" \
-    -rf csv -rff "$out/result.csv" 2>&1 | grep -E '^(Benchmark +\(|RoundTrip|FastPath)'
+    -rf csv -rff "$out/result.csv" 2>&1 | grep -E '^(Benchmark +[(A-Z]|RoundTrip|FastPath|GreenletPingPong)'
+
+# CPython's greenlet ping-pong, the logic of ../shared/anchors/greenlet_pingpong.py: ns per switch.
+cpython=
+if [[ GreenletPingPong =~ $filter ]]; then
+    if /usr/bin/python3 -c 'import greenlet' 2>/dev/null; then
+        cpython=$(/usr/bin/python3 - <<'PY'
+import time
+from greenlet import greenlet
+N = 2_000_000
+def ping():
+    for _ in range(N):
+        g2.switch()
+def pong():
+    while True:
+        g1.switch()
+g1 = greenlet(ping); g2 = greenlet(pong)
+t = time.perf_counter(); g1.switch(); dt = time.perf_counter() - t
+print(f"{dt / (2 * N) * 1e9:.1f}")
+PY
+)
+        echo "CPython $(/usr/bin/python3 -c 'import sys, greenlet; print(sys.version.split()[0], "greenlet", greenlet.__version__)'): $cpython ns per switch"
+    else
+        echo "CPython greenlet anchor skipped: /usr/bin/python3 cannot import greenlet (apt-get install python3-greenlet)"
+    fi
+fi
 
 # One line per figure: Weft, the anchor, and how many times faster Weft is (or its overhead).
-awk -F, '
+awk -F, -v cpython="$cpython" '
     NR == 1 {
         gsub(/"/, "");
         for (i = 1; i <= NF; i++) column[$i] = i;
@@ -59,6 +86,12 @@ awk -F, '
             }
             if ((k "/wovenInside") in score && (k "/plainInside") in score) {
                 printf "%-22s %12.1f %12.1f %+9.1f%%  (woven vs plain)\n", "fast path, inside", score[k "/wovenInside"], score[k "/plainInside"], 100 * (score[k "/wovenInside"] / score[k "/plainInside"] - 1);
+            }
+            if ((k "/greenlets") in score && (k "/virtualThreads") in score) {
+                printf "%-22s %12.1f %12.1f %9.1fx  (virtual threads / Weft)\n", "greenlet switch", score[k "/greenlets"], score[k "/virtualThreads"], score[k "/virtualThreads"] / score[k "/greenlets"];
+            }
+            if ((k "/greenlets") in score && cpython != "") {
+                printf "%-22s %12.1f %12.1f %9.1fx  (CPython greenlet / Weft)\n", "greenlet switch, py", score[k "/greenlets"], cpython, cpython / score[k "/greenlets"];
             }
         }
     }' "$out/result.csv" | sort -V | { printf '\n%-22s %12s %12s %10s\n' figure 'weft ns' 'anchor ns' ratio; cat; }

@@ -88,6 +88,43 @@ public final class Greenlet {
     }
 
     /**
+     * Receives the switches of one thread's greenlets, like the function given to greenlet's
+     * {@code settrace}; see {@link Greenlet#setTrace}.
+     */
+    @FunctionalInterface
+    public interface Trace {
+        /**
+         * Called on every switch, after the switch, with {@code target} as the current greenlet.
+         *
+         * @param kind {@code "switch"}, or {@code "throw"} when an exception is raised in {@code target}
+         * @param origin the greenlet that ran until now
+         * @param target the greenlet that runs next
+         */
+        void event(String kind, Greenlet origin, Greenlet target);
+    }
+
+    /**
+     * Sets the trace of the current thread's greenlets and returns the previous one, as greenlet's
+     * {@code settrace}.
+     *
+     * <p>The trace gets a {@code "switch"} event each time control passes from one greenlet to another
+     * (a body returning to its parent included) and a {@code "throw"} event when control passes with an
+     * exception ({@code throwInto}, or a body dying of one). Switching to the current greenlet, and
+     * {@code throwInto} a dead greenlet, switch nothing and trace nothing. An exception from the trace
+     * removes the trace and is raised in the target at its pending switch (an unstarted target dies of
+     * it unrun), replacing any exception the switch carried. The trace must not switch.
+     *
+     * @param trace the new trace, or null to remove the trace
+     * @return the previous trace, or null
+     */
+    public static Trace setTrace(Trace trace) {
+        Trampoline home = Trampoline.get();
+        Trace previous = home.trace;
+        home.trace = trace;
+        return previous;
+    }
+
+    /**
      * Returns the greenlet that receives this one's result when it ends, or null for a root greenlet.
      *
      * @return the parent

@@ -27,6 +27,7 @@ final class Trampoline {
     final Thread thread = Thread.currentThread();
     final Greenlet root = new Greenlet(this);
     Greenlet current = root;
+    Greenlet.Trace trace;
 
     // The pending request of the greenlet that suspended last, read by the loop.
     private Greenlet target;
@@ -97,25 +98,31 @@ final class Trampoline {
      * threw). Called by the root only; {@code to} is alive and not the root.
      */
     Object run(Greenlet to, Object v, Throwable t) {
+        Greenlet origin = root;
         Greenlet g = to;
         while (true) {
             g = g.alive();
+            current = g;
+            if (trace != null) {
+                t = traced(origin, g, t);
+                v = t == null ? v : null;
+            }
             if (g == root) {
-                current = root;
                 if (t != null) {
                     throw Greenlet.unchecked(t);
                 }
                 return v;
             }
+            origin = g;
             if (t != null && !g.isStarted()) {
                 // greenlet's rule: an exception thrown into an unstarted greenlet kills it unrun
+                current = root;
                 g.kill();
                 v = exitValue(t);
                 t = v == null ? t : null;
                 g = g.parent;
                 continue;
             }
-            current = g;
             try {
                 g.resume(v, t);
             } catch (Throwable died) {
@@ -125,8 +132,8 @@ final class Trampoline {
                 g = g.parent;
                 continue;
             }
+            current = root;
             if (g.isDead()) {
-                current = root;
                 v = g.takeResult();
                 t = null;
                 g = g.parent;
@@ -138,6 +145,20 @@ final class Trampoline {
             target = null;
             value = null;
             toThrow = null;
+        }
+    }
+
+    /**
+     * Tells the trace of the switch from {@code origin} to {@code g}; returns what to raise in
+     * {@code g}: {@code t}, or the trace's own exception, which also removes the trace (greenlet does both).
+     */
+    private Throwable traced(Greenlet origin, Greenlet g, Throwable t) {
+        try {
+            trace.event(t == null ? "switch" : "throw", origin, g);
+            return t;
+        } catch (Throwable fromTrace) {
+            trace = null;
+            return fromTrace;
         }
     }
 
