@@ -41,7 +41,10 @@ public final class Greenlet {
      * @param run the body; the first switch into the greenlet starts it, ignoring the value passed
      */
     public Greenlet(SuspendableRunnable run) {
-        this(ignoring(Objects.requireNonNull(run, "run")));
+        this.home = Trampoline.get();
+        this.parent = home.current;
+        // The body is the task's own: no adapter frame to save and restore at every switch.
+        this.task = new Task(Objects.requireNonNull(run, "run"), this);
     }
 
     /**
@@ -69,13 +72,6 @@ public final class Greenlet {
     Greenlet(Trampoline home) {
         this.home = home;
         this.task = null;
-    }
-
-    private static SuspendableFunction<Object, Object> ignoring(SuspendableRunnable run) {
-        return ignored -> {
-            run.run();
-            return null;
-        };
     }
 
     /**
