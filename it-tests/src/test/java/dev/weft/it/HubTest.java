@@ -1,0 +1,260 @@
+package dev.weft.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.CoroutineException;
+import dev.weft.Hub;
+import dev.weft.SpawnedGreenlet;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** gevent's rules for {@link Hub}: run order, sleeps, timers, join, get, kill, with the real agent. */
+class HubTest {
+    private final List<Object> log = new ArrayList<>();
+
+    @Test
+    void spawnedGreenletsStartInSpawnOrder() {
+        List<SpawnedGreenlet<?>> all = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            all.add(Hub.spawn(() -> log.add(n)));
+        }
+        assertEquals(List.of(), log); // spawning only schedules
+        Hub.joinAll(all.toArray(new SpawnedGreenlet<?>[0]));
+        assertEquals(List.of(0, 1, 2, 3, 4), log);
+    }
+
+    @Test
+    void sleepZeroLetsEveryOtherReadyGreenletRunOnceFirst() {
+        SpawnedGreenlet<?> a = Hub.spawn(() -> {
+            log.add("a1");
+            Hub.sleep(0);
+            log.add("a2");
+        });
+        SpawnedGreenlet<?> b = Hub.spawn(() -> {
+            log.add("b1");
+            Hub.sleep(0);
+            log.add("b2");
+            Hub.sleep(0);
+            log.add("b3");
+        });
+        SpawnedGreenlet<?> c = Hub.spawn(() -> log.add("c1"));
+        Hub.joinAll(a, b, c);
+        assertEquals(List.of("a1", "b1", "c1", "a2", "b2", "b3"), log);
+    }
+
+    @Test
+    void timersFireInDeadlineOrderAndEqualDeadlinesInSpawnOrder() {
+        int[] millis = {20, 5, 1, 12, 5, 0};
+        List<SpawnedGreenlet<?>> all = new ArrayList<>();
+        for (int i = 0; i < millis.length; i++) {
+            int n = i;
+            all.add(Hub.spawn(() -> {
+                Hub.sleep(Duration.ofMillis(millis[n]));
+                log.add(millis[n] + "ms#" + n);
+            }));
+        }
+        Hub.joinAll(all.toArray(new SpawnedGreenlet<?>[0]));
+        assertEquals(List.of("0ms#5", "1ms#2", "5ms#1", "5ms#4", "12ms#3", "20ms#0"), log);
+    }
+
+    @Test
+    void plainCodeSleepingRunsTheHub() {
+        Hub.spawn(() -> log.add("spawned ran"));
+        Hub.sleep(1);
+        assertEquals(List.of("spawned ran"), log);
+    }
+
+    @Test
+    void getReturnsTheValueAndJoinWaitsForIt() {
+        SpawnedGreenlet<String> g = Hub.spawn(() -> {
+            Hub.sleep(2);
+            return "value";
+        });
+        assertFalse(g.isReady());
+        assertEquals("value", g.get());
+        assertTrue(g.isReady());
+        assertTrue(g.isSuccessful());
+        assertNull(g.exception());
+        g.join(); // finished: returns at once
+    }
+
+    @Test
+    void getRethrowsTheGreenletsExceptionWhichIsPrintedOnce() {
+        String err = capturingErr(() -> {
+            SpawnedGreenlet<Object> failing = Hub.spawn(() -> {
+                Hub.sleep(1);
+                throw new IllegalArgumentException("boom");
+            });
+            SpawnedGreenlet<Object> checked = Hub.spawn(() -> {
+                throw new IOException("disk");
+            });
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, failing::get);
+            assertEquals("boom", e.getMessage());
+            assertSame(e, failing.exception());
+            assertTrue(failing.isReady());
+            assertFalse(failing.isSuccessful());
+            CoroutineException wrapped = assertThrows(CoroutineException.class, checked::get);
+            assertTrue(wrapped.getCause() instanceof IOException);
+            assertThrows(IllegalArgumentException.class, failing::get); // again: stored, not printed again
+        });
+        assertEquals(1, count(err, "IllegalArgumentException: boom"), err);
+        assertEquals(1, count(err, "failed with java.lang.IllegalArgumentException"), err);
+        assertEquals(1, count(err, "IOException: disk"), err);
+        assertTrue(err.contains("\tat "), "the stack is printed: " + err);
+    }
+
+    @Test
+    void anUncaughtExceptionDoesNotStopTheHub() {
+        capturingErr(() -> {
+            SpawnedGreenlet<?> failing = Hub.spawn(() -> {
+                log.add("failing");
+                throw new IllegalStateException("uncaught");
+            });
+            SpawnedGreenlet<?> other = Hub.spawn(() -> {
+                Hub.sleep(1);
+                log.add("other finished");
+            });
+            Hub.joinAll(failing, other);
+            assertTrue(other.isSuccessful());
+            assertFalse(failing.isSuccessful());
+        });
+        assertEquals(List.of("failing", "other finished"), log);
+    }
+
+    @Test
+    void aGreenletJoinsAnotherAndGetsItsValue() {
+        SpawnedGreenlet<Integer> inner = Hub.spawn(() -> {
+            Hub.sleep(3);
+            return 41;
+        });
+        SpawnedGreenlet<Integer> outer = Hub.spawn(() -> inner.get() + 1);
+        assertEquals(42, outer.get());
+    }
+
+    @Test
+    void joinAllWithATimeoutReturnsWhatFinished() {
+        SpawnedGreenlet<?> quick = Hub.spawn(() -> Hub.sleep(1));
+        SpawnedGreenlet<?> never = Hub.spawn(() -> Hub.sleep(Duration.ofDays(1)));
+        SpawnedGreenlet<?> immediate = Hub.spawn(() -> log.add("immediate"));
+        List<SpawnedGreenlet<?>> done = Hub.joinAll(Duration.ofMillis(20), quick, never, immediate);
+        assertEquals(List.of(quick, immediate), done);
+        assertFalse(never.isReady());
+        assertFalse(never.join(Duration.ofMillis(1)));
+        never.kill();
+        assertTrue(never.isReady());
+    }
+
+    @Test
+    void killRaisesGreenletExitAtTheSuspensionPointAndRunsFinally() {
+        SpawnedGreenlet<?> g = Hub.spawn(() -> {
+            try {
+                log.add("sleeping");
+                Hub.sleep(Duration.ofDays(1));
+                log.add("woke up");
+            } finally {
+                log.add("finally");
+            }
+        });
+        Hub.sleep(0); // g starts and sleeps
+        g.kill();
+        assertEquals(List.of("sleeping", "finally"), log);
+        assertTrue(g.isReady());
+        assertTrue(g.isSuccessful());
+        assertNull(g.get());
+        g.kill(); // finished: nothing happens
+    }
+
+    @Test
+    void killBeforeItStartsMeansItNeverRuns() {
+        SpawnedGreenlet<?> g = Hub.spawn(() -> log.add("ran"));
+        g.kill();
+        assertTrue(g.isReady());
+        Hub.sleep(1);
+        assertEquals(List.of(), log);
+    }
+
+    @Test
+    void waitingForWhatCanNeverHappenThrowsInsteadOfHanging() {
+        SpawnedGreenlet<?> waiter = Hub.spawn(() -> {
+            Hub.spawn(() -> Hub.sleep(0)).join();
+            log.add("joined");
+        });
+        waiter.join();
+        SpawnedGreenlet<?>[] holder = new SpawnedGreenlet<?>[1];
+        SpawnedGreenlet<?> a = Hub.spawn(() -> holder[0].join());
+        holder[0] = Hub.spawn(() -> a.join());
+        IllegalStateException e = assertThrows(IllegalStateException.class, a::join);
+        assertTrue(e.getMessage().contains("nothing ready to run and no timers"), e.getMessage());
+        assertEquals(List.of("joined"), log);
+    }
+
+    @Test
+    void tenThousandGreenletsThatEachSleepFinish() {
+        int n = 10_000;
+        SpawnedGreenlet<?>[] all = new SpawnedGreenlet<?>[n];
+        int[] finished = {0};
+        for (int i = 0; i < n; i++) {
+            all[i] = Hub.spawn(() -> {
+                Hub.sleep(1);
+                finished[0]++;
+            });
+        }
+        Hub.joinAll(all);
+        assertEquals(n, finished[0]);
+        for (SpawnedGreenlet<?> g : all) {
+            assertTrue(g.isSuccessful());
+        }
+    }
+
+    @Test
+    void eachThreadHasItsOwnHub() throws Exception {
+        SpawnedGreenlet<?> mine = Hub.spawn(() -> Hub.sleep(1));
+        Throwable[] seen = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                mine.join();
+            } catch (Throwable e) {
+                seen[0] = e;
+            }
+            Hub.joinAll(Hub.spawn(() -> log.add("other thread")));
+        });
+        t.start();
+        t.join();
+        assertTrue(seen[0] instanceof IllegalStateException, String.valueOf(seen[0]));
+        assertTrue(seen[0].getMessage().contains("a hub serves only its own thread"), seen[0].getMessage());
+        assertEquals(List.of("other thread"), log);
+        mine.join();
+    }
+
+    private static String capturingErr(Runnable body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            System.setErr(capture);
+            body.run();
+        } finally {
+            System.setErr(saved);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
