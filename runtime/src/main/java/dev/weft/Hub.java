@@ -155,7 +155,7 @@ public final class Hub {
             hub.greenlet.switchTo();
             return;
         }
-        Timer timer = hub.schedule(deadlineAfter(nanos), new Waiter(me));
+        Timer timer = hub.schedule(deadlineAfter(nanos), new Waiter(hub, me));
         try {
             hub.greenlet.switchTo();
         } finally {
@@ -226,7 +226,7 @@ public final class Hub {
         while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
             timers.poll();
             if (!t.cancelled) {
-                t.waiter.wake(this);
+                t.waiter.expire();
             }
         }
     }
@@ -245,19 +245,75 @@ public final class Hub {
         }
     }
 
-    /** A greenlet waiting to be woken once, by whichever comes first (a timer, a finished greenlet). */
-    static final class Waiter {
+    /**
+     * A greenlet waiting to be woken once, by whichever comes first: a timer, a finished greenlet, or
+     * (for {@code dev.weft.sync}) whoever calls {@link #wake()}.
+     *
+     * <p>Internal, not API: public only so that {@code dev.weft.sync} can wait on this thread's hub.
+     * A waiter belongs to the hub of the thread that created it and is used on that thread only.
+     */
+    public static final class Waiter {
+        private final Hub hub;
         final Greenlet greenlet;
         private boolean woken;
+        private boolean expired;
 
-        Waiter(Greenlet greenlet) {
+        Waiter(Hub hub, Greenlet greenlet) {
+            this.hub = hub;
             this.greenlet = greenlet;
         }
 
-        void wake(Hub hub) {
+        /**
+         * Returns a waiter for the current greenlet (or plain code) on this thread's hub.
+         *
+         * @param what the waiting operation, named in the error when the hub itself would wait
+         * @return a waiter that has not been woken
+         * @throws IllegalStateException when called in the hub's own greenlet
+         */
+        public static Waiter forCurrent(String what) {
+            Hub hub = get();
+            return new Waiter(hub, hub.waiter(what));
+        }
+
+        /**
+         * Switches to the hub until {@link #wake()} is called or {@code timeout} has passed; the
+         * caller's {@code finally} must unlink this waiter from wherever it registered it.
+         *
+         * @param timeout the longest time to wait, or null for no limit
+         * @return true when woken by {@link #wake()}, false when the time ran out
+         */
+        @Suspendable
+        public boolean park(Duration timeout) {
+            Timer timer = timeout == null ? null : hub.schedule(deadlineAfter(saturatedNanos(timeout)), this);
+            try {
+                hub.greenlet.switchTo();
+            } finally {
+                if (timer != null) {
+                    timer.cancel();
+                }
+            }
+            return woken && !expired;
+        }
+
+        /**
+         * Puts the greenlet back on the run queue unless it was woken already.
+         *
+         * @return true when this call woke it
+         */
+        public boolean wake() {
+            if (woken) {
+                return false;
+            }
+            woken = true;
+            hub.makeReady(greenlet);
+            return true;
+        }
+
+        /** Called by its timer: wakes the greenlet, and {@link #park} then reports that the time ran out. */
+        void expire() {
             if (!woken) {
-                woken = true;
-                hub.makeReady(greenlet);
+                expired = true;
+                wake();
             }
         }
     }

@@ -48,7 +48,7 @@ public final class SpawnedGreenlet<T> {
     private void finish() {
         ready = true;
         for (Hub.Waiter w : waiters) {
-            w.wake(hub);
+            w.wake();
         }
         waiters.clear();
     }
@@ -155,7 +155,7 @@ public final class SpawnedGreenlet<T> {
         if (Greenlet.current() == greenlet) {
             throw new IllegalStateException("a greenlet cannot join itself: it would wait forever");
         }
-        Hub.Waiter w = new Hub.Waiter(hub.waiter("SpawnedGreenlet.join"));
+        Hub.Waiter w = new Hub.Waiter(hub, hub.waiter("SpawnedGreenlet.join"));
         waiters.add(w);
         Hub.Timer timer = timed ? hub.schedule(deadline, w) : null;
         try {

@@ -1,0 +1,10 @@
+/**
+ * gevent's synchronisation for greenlets: {@link dev.weft.sync.Event}, {@link dev.weft.sync.AsyncResult}
+ * and {@link dev.weft.sync.Queue}.
+ *
+ * <p>Waiting suspends the greenlet and lets the thread's {@link dev.weft.Hub} run others, never blocks
+ * the thread; called from plain code, a wait runs the hub until it ends. Like the hub, these objects
+ * are not thread-safe: use each one from a single thread's greenlets. Waiters are served in the
+ * order they started waiting, and a greenlet killed while waiting leaves nothing behind.
+ */
+package dev.weft.sync;
