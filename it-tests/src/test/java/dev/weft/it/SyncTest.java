@@ -2,14 +2,22 @@ package dev.weft.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.CoroutineException;
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
+import dev.weft.sync.AsyncResult;
 import dev.weft.sync.Event;
+import dev.weft.sync.Queue;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** gevent's rules for {@code dev.weft.sync}: Event, AsyncResult and Queue, with the real agent. */
@@ -92,5 +100,160 @@ class SyncTest {
         e.set();
         Hub.joinAll(other);
         assertEquals(List.of("killed finally", "other woke"), log);
+    }
+
+    @Test
+    void asyncResultGetWaitsForTheValueAndEveryWaiterGetsIt() {
+        AsyncResult<String> r = new AsyncResult<>();
+        SpawnedGreenlet<String> a = Hub.spawn(() -> "a:" + r.get());
+        SpawnedGreenlet<String> b = Hub.spawn(() -> "b:" + r.get());
+        Hub.spawn(() -> {
+            log.add("setting");
+            r.set("v");
+        });
+        assertFalse(r.isReady());
+        assertEquals("a:v", a.get());
+        assertEquals("b:v", b.get());
+        assertTrue(r.isReady());
+        assertEquals("v", r.get());
+        assertEquals(List.of("setting"), log);
+    }
+
+    @Test
+    void asyncResultGetThrowsTheExceptionAndWrapsACheckedOne() {
+        AsyncResult<String> unchecked = new AsyncResult<>();
+        IllegalArgumentException boom = new IllegalArgumentException("boom");
+        Hub.spawn(() -> unchecked.setException(boom));
+        assertSame(boom, assertThrows(IllegalArgumentException.class, unchecked::get));
+
+        AsyncResult<String> checked = new AsyncResult<>();
+        IOException io = new IOException("io");
+        checked.setException(io);
+        assertSame(io, assertThrows(CoroutineException.class, checked::get).getCause());
+    }
+
+    @Test
+    void asyncResultCanBeSetOnlyOnce() {
+        AsyncResult<Integer> r = new AsyncResult<>();
+        r.set(1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.set(2));
+        assertEquals("AsyncResult already has a value; it can be set only once", e.getMessage());
+        assertEquals(1, r.get());
+    }
+
+    @Test
+    void asyncResultGetWithATimeoutThrowsTimeoutExceptionWhenNotSet() throws Exception {
+        AsyncResult<String> r = new AsyncResult<>();
+        assertThrows(TimeoutException.class, () -> r.get(Duration.ofMillis(1)));
+        Hub.spawn(() -> r.set("late"));
+        assertEquals("late", r.get(Duration.ofSeconds(60)));
+    }
+
+    @Test
+    void queueIsFifo() {
+        Queue<Integer> q = new Queue<>();
+        for (int i = 0; i < 5; i++) {
+            q.put(i);
+        }
+        assertEquals(5, q.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i, q.get());
+        }
+        assertTrue(q.isEmpty());
+    }
+
+    @Test
+    void waitingGettersAreServedInTheOrderTheyWaited() {
+        Queue<String> q = new Queue<>();
+        List<SpawnedGreenlet<?>> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            all.add(Hub.spawn(() -> log.add("getter" + n + " got " + q.get())));
+        }
+        Hub.sleep(0); // all three are waiting
+        q.put("x");
+        q.put("y");
+        q.put("z");
+        Hub.joinAll(all.toArray(new SpawnedGreenlet<?>[0]));
+        assertEquals(List.of("getter0 got x", "getter1 got y", "getter2 got z"), log);
+    }
+
+    @Test
+    void producerAndConsumerTakeTurnsThroughAQueueOfOne() {
+        Queue<Integer> q = new Queue<>(1);
+        SpawnedGreenlet<?> producer = Hub.spawn(() -> {
+            for (int i = 0; i < 3; i++) {
+                log.add("put " + i);
+                q.put(i);
+                log.add("put " + i + " done");
+            }
+        });
+        SpawnedGreenlet<?> consumer = Hub.spawn(() -> {
+            for (int i = 0; i < 3; i++) {
+                log.add("got " + q.get());
+            }
+        });
+        Hub.joinAll(producer, consumer);
+        assertEquals(expectedTurns(), log);
+    }
+
+    /** The interleaving of a producer and a consumer of 3 items through a queue of 1. */
+    private static List<String> expectedTurns() {
+        return List.of(
+                "put 0", "put 0 done", "put 1", // full: the producer waits with item 1
+                "got 0",                         // takes 0, moves 1 in, wakes the producer; waits for 2
+                "got 1",
+                "put 1 done", "put 2", "put 2 done",
+                "got 2");
+    }
+
+    @Test
+    void getAndPutWithATimeoutGiveUpWhenTheTimeRunsOut() {
+        Queue<String> q = new Queue<>(1);
+        assertNull(q.get(Duration.ofMillis(1)));
+        assertTrue(q.put("a", Duration.ofMillis(1)));
+        assertFalse(q.put("b", Duration.ofMillis(1)));
+        assertEquals(1, q.size());
+        assertEquals("a", q.get(Duration.ofMillis(1)));
+    }
+
+    @Test
+    void aKilledGetterDoesNotTakeTheNextItem() {
+        Queue<String> q = new Queue<>();
+        SpawnedGreenlet<?> killed = Hub.spawn(() -> log.add("killed got " + q.get()));
+        SpawnedGreenlet<?> other = Hub.spawn(() -> log.add("other got " + q.get()));
+        Hub.sleep(0);
+        killed.kill();
+        q.put("x");
+        q.put("y");
+        Hub.joinAll(other);
+        assertEquals(List.of("other got x"), log);
+        assertEquals("y", q.get());
+    }
+
+    @Test
+    void aGetterKilledAfterBeingHandedAnItemPassesItOn() {
+        Queue<String> q = new Queue<>();
+        SpawnedGreenlet<?> killed = Hub.spawn(() -> log.add("killed got " + q.get()));
+        SpawnedGreenlet<?> other = Hub.spawn(() -> log.add("other got " + q.get()));
+        Hub.sleep(0);
+        // the kill request is queued before the put wakes the first getter, so it dies before taking x
+        SpawnedGreenlet<?> killer = Hub.spawn(killed::kill);
+        SpawnedGreenlet<?> putter = Hub.spawn(() -> q.put("x"));
+        Hub.joinAll(killer, putter, other);
+        assertEquals(List.of("other got x"), log);
+        assertTrue(q.isEmpty());
+    }
+
+    @Test
+    void aKilledPutterLeavesItsItemOut() {
+        Queue<String> q = new Queue<>(1);
+        q.put("a");
+        SpawnedGreenlet<?> killed = Hub.spawn(() -> q.put("dead"));
+        Hub.sleep(0);
+        killed.kill();
+        assertEquals("a", q.get());
+        assertTrue(q.isEmpty());
+        assertNull(q.get(Duration.ofMillis(1)));
     }
 }

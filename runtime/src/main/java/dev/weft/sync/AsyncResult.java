@@ -1,0 +1,122 @@
+package dev.weft.sync;
+
+import dev.weft.CoroutineException;
+import dev.weft.Hub;
+import dev.weft.Suspendable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * gevent's {@code AsyncResult}: a value or an exception that greenlets wait for, set once.
+ *
+ * @param <T> the type of the value
+ */
+public final class AsyncResult<T> {
+    private boolean ready;
+    private T value;
+    private Throwable exception;
+    private final List<Hub.Waiter> waiters = new ArrayList<>();
+
+    /**
+     * Stores {@code value} and wakes every waiting greenlet, in the order they started waiting.
+     *
+     * @param value the value, may be null
+     * @throws IllegalStateException when a value or exception was set already
+     */
+    public void set(T value) {
+        complete(value, null);
+    }
+
+    /**
+     * Stores {@code exception}, which {@link #get()} then throws, and wakes every waiting greenlet.
+     *
+     * @param exception the exception
+     * @throws IllegalStateException when a value or exception was set already
+     */
+    public void setException(Throwable exception) {
+        complete(null, Objects.requireNonNull(exception, "exception"));
+    }
+
+    private void complete(T v, Throwable e) {
+        if (ready) {
+            throw new IllegalStateException("AsyncResult already has "
+                    + (exception == null ? "a value" : "an exception") + "; it can be set only once");
+        }
+        ready = true;
+        value = v;
+        exception = e;
+        List<Hub.Waiter> woken = new ArrayList<>(waiters);
+        waiters.clear();
+        for (Hub.Waiter w : woken) {
+            w.wake();
+        }
+    }
+
+    /** True once a value or an exception has been set. */
+    public boolean isReady() {
+        return ready;
+    }
+
+    /**
+     * Waits until a value or exception is set, then returns the value or throws the exception (a
+     * checked one wrapped in {@link CoroutineException}).
+     *
+     * @return the value
+     */
+    @Suspendable
+    public T get() {
+        if (!ready) {
+            awaitFor(null);
+        }
+        return result();
+    }
+
+    /**
+     * Like {@link #get()}, waiting at most {@code timeout}.
+     *
+     * @param timeout the longest time to wait
+     * @return the value
+     * @throws TimeoutException when nothing was set within {@code timeout} (as {@code Future.get})
+     */
+    @Suspendable
+    public T get(Duration timeout) throws TimeoutException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (!ready && !awaitFor(timeout)) {
+            throw new TimeoutException("AsyncResult not set within " + timeout);
+        }
+        return result();
+    }
+
+    @Suspendable
+    private boolean awaitFor(Duration timeout) {
+        Hub.Waiter w = Hub.Waiter.forCurrent("AsyncResult.get");
+        waiters.add(w);
+        try {
+            return w.park(timeout);
+        } finally {
+            waiters.remove(w);
+        }
+    }
+
+    private T result() {
+        if (exception == null) {
+            return value;
+        }
+        if (exception instanceof RuntimeException) {
+            throw (RuntimeException) exception;
+        }
+        if (exception instanceof Error) {
+            throw (Error) exception;
+        }
+        throw new CoroutineException(exception);
+    }
+
+    @Override
+    public String toString() {
+        String state = !ready ? "pending" : exception == null ? "value" : "exception";
+        return "AsyncResult[" + state + ", " + waiters.size() + " waiting]";
+    }
+}

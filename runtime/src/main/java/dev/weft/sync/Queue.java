@@ -1,0 +1,184 @@
+package dev.weft.sync;
+
+import dev.weft.Hub;
+import dev.weft.Suspendable;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * gevent's {@code Queue}: FIFO, unbounded or bounded, for passing items between greenlets.
+ *
+ * <p>{@link #get()} waits while the queue is empty, {@link #put} while a bounded queue is full.
+ * Waiting greenlets are served in the order they started waiting: a {@code put} hands its item
+ * straight to the longest-waiting getter, and a {@code get} that makes room takes the longest-waiting
+ * putter's item into the queue. Null items are refused, so that {@link #get(Duration)} can return null
+ * when the time runs out.
+ *
+ * @param <T> the type of the items
+ */
+public final class Queue<T> {
+    private final int capacity;
+    private final ArrayDeque<T> items = new ArrayDeque<>();
+    /** Greenlets waiting in {@code get}; non-empty only while {@code items} is empty. */
+    private final ArrayDeque<Slot<T>> getters = new ArrayDeque<>();
+    /** Greenlets waiting in {@code put}, with their items; non-empty only while the queue is full. */
+    private final ArrayDeque<Slot<T>> putters = new ArrayDeque<>();
+
+    /** Creates an unbounded queue: {@code put} never waits. */
+    public Queue() {
+        capacity = Integer.MAX_VALUE;
+    }
+
+    /**
+     * Creates a queue holding at most {@code capacity} items.
+     *
+     * @param capacity the most items it holds, at least 1
+     * @throws IllegalArgumentException when {@code capacity} is less than 1
+     */
+    public Queue(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be at least 1, but was " + capacity
+                    + " (a rendezvous channel of capacity 0 is not in dev.weft.sync yet)");
+        }
+        this.capacity = capacity;
+    }
+
+    /** The number of items in the queue (not counting those of waiting putters). */
+    public int size() {
+        return items.size();
+    }
+
+    /** True when the queue holds no items. */
+    public boolean isEmpty() {
+        return items.isEmpty();
+    }
+
+    /**
+     * Adds {@code item} at the tail, waiting while the queue is full.
+     *
+     * @param item the item, not null
+     */
+    @Suspendable
+    public void put(T item) {
+        putFor(Objects.requireNonNull(item, "item"), null);
+    }
+
+    /**
+     * Adds {@code item} at the tail, waiting at most {@code timeout} while the queue is full.
+     *
+     * @param item the item, not null
+     * @param timeout the longest time to wait
+     * @return true when it was added, false when the time ran out and the item was not added
+     */
+    @Suspendable
+    public boolean put(T item, Duration timeout) {
+        return putFor(Objects.requireNonNull(item, "item"), Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * Removes and returns the head item, waiting while the queue is empty.
+     *
+     * @return the item
+     */
+    @Suspendable
+    public T get() {
+        return getFor(null);
+    }
+
+    /**
+     * Removes and returns the head item, waiting at most {@code timeout} while the queue is empty.
+     *
+     * @param timeout the longest time to wait
+     * @return the item, or null when the time ran out
+     */
+    @Suspendable
+    public T get(Duration timeout) {
+        return getFor(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    @Suspendable
+    private boolean putFor(T item, Duration timeout) {
+        if (!getters.isEmpty()) {
+            handToGetter(item);
+            return true;
+        }
+        if (items.size() < capacity) {
+            items.add(item);
+            return true;
+        }
+        Slot<T> slot = new Slot<>(Hub.Waiter.forCurrent("Queue.put"), item);
+        putters.add(slot);
+        try {
+            slot.waiter.park(timeout);
+        } finally {
+            // a putter whose item was taken in stays done, even if it is killed before it runs again
+            if (!slot.done) {
+                putters.remove(slot);
+            }
+        }
+        return slot.done;
+    }
+
+    @Suspendable
+    private T getFor(Duration timeout) {
+        if (!items.isEmpty()) {
+            T item = items.poll();
+            if (!putters.isEmpty()) {
+                Slot<T> p = putters.poll();
+                items.add(p.item);
+                p.done = true;
+                p.waiter.wake();
+            }
+            return item;
+        }
+        Slot<T> slot = new Slot<>(Hub.Waiter.forCurrent("Queue.get"), null);
+        getters.add(slot);
+        boolean returned = false;
+        try {
+            slot.waiter.park(timeout);
+            returned = true;
+            return slot.item;
+        } finally {
+            if (!slot.done) {
+                getters.remove(slot);
+            } else if (!returned) {
+                // handed an item but killed before taking it: the item goes to the next getter or back to the head
+                giveBack(slot.item);
+            }
+        }
+    }
+
+    private void handToGetter(T item) {
+        Slot<T> g = getters.poll();
+        g.item = item;
+        g.done = true;
+        g.waiter.wake();
+    }
+
+    private void giveBack(T item) {
+        if (!getters.isEmpty()) {
+            handToGetter(item);
+        } else {
+            items.addFirst(item);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Queue[" + items.size() + (capacity == Integer.MAX_VALUE ? "" : "/" + capacity) + " items, "
+                + getters.size() + " getters, " + putters.size() + " putters waiting]";
+    }
+
+    /** A waiting greenlet with the item it puts, or the item handed to it. */
+    private static final class Slot<T> {
+        final Hub.Waiter waiter;
+        T item;
+        boolean done;
+
+        Slot(Hub.Waiter waiter, T item) {
+            this.waiter = waiter;
+            this.item = item;
+        }
+    }
+}
