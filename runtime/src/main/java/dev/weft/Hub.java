@@ -79,6 +79,70 @@ public final class Hub {
     }
 
     /**
+     * Creates a greenlet running {@code run} and starts it once {@code delay} has passed (gevent's
+     * {@code spawn_later}).
+     *
+     * @param delay the time until it starts, not negative
+     * @param run the body
+     * @return the spawned greenlet, whose value is null
+     * @throws IllegalArgumentException when {@code delay} is negative
+     */
+    public static SpawnedGreenlet<Void> spawnLater(Duration delay, SuspendableRunnable run) {
+        Objects.requireNonNull(run, "run");
+        return spawnLater(delay, () -> {
+            run.run();
+            return null;
+        });
+    }
+
+    /**
+     * Creates a greenlet computing {@code call} and starts it once {@code delay} has passed (gevent's
+     * {@code spawn_later}).
+     *
+     * @param delay the time until it starts, not negative
+     * @param call the body; its result is the greenlet's value
+     * @param <T> the type of the value
+     * @return the spawned greenlet
+     * @throws IllegalArgumentException when {@code delay} is negative
+     */
+    public static <T> SpawnedGreenlet<T> spawnLater(Duration delay, SuspendableCallable<T> call) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("spawnLater delay must not be negative, but was " + delay);
+        }
+        Hub hub = get();
+        SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
+        spawned.startTimer = hub.schedule(deadlineAfter(saturatedNanos(delay)), new Waiter(hub, spawned.greenlet));
+        return spawned;
+    }
+
+    /**
+     * Kills every one of {@code greenlets} (see {@link SpawnedGreenlet#kill()}) and waits until they
+     * have all finished; the kills are delivered in the given order. When the current greenlet is
+     * among them it is killed last, after the others have finished.
+     *
+     * @param greenlets the greenlets to kill, of this thread's hub
+     */
+    @Suspendable
+    public static void killAll(SpawnedGreenlet<?>... greenlets) {
+        SpawnedGreenlet<?> self = null;
+        for (SpawnedGreenlet<?> g : greenlets) {
+            if (g.greenlet == Greenlet.current()) {
+                self = g;
+            } else {
+                g.requestKill();
+            }
+        }
+        for (SpawnedGreenlet<?> g : greenlets) {
+            if (g != self) {
+                g.joinUntil(false, 0);
+            }
+        }
+        if (self != null) {
+            self.kill();
+        }
+    }
+
+    /**
      * Suspends the current greenlet (or plain code, running the hub meanwhile) for {@code millis}
      * milliseconds; {@code sleep(0)} lets every other ready greenlet run once first.
      *

@@ -20,6 +20,8 @@ public final class SpawnedGreenlet<T> {
     private boolean ready;
     private T value;
     private Throwable exception;
+    /** For {@link Hub#spawnLater}: the timer that starts it, cancelled when it is killed before then. */
+    Hub.Timer startTimer;
 
     SpawnedGreenlet(Hub hub, SuspendableCallable<T> call) {
         this.hub = hub;
@@ -126,21 +128,34 @@ public final class SpawnedGreenlet<T> {
      */
     @Suspendable
     public void kill() {
-        if (ready) {
-            return;
-        }
-        if (Greenlet.current() == greenlet) {
+        if (Greenlet.current() == greenlet && !ready) {
             throw new GreenletExit();
+        }
+        if (requestKill()) {
+            join();
+        }
+    }
+
+    /**
+     * Ends an unstarted greenlet at once, or queues a kill request for a started one (not the current
+     * greenlet); returns whether a request was queued, which the caller then waits for.
+     */
+    boolean requestKill() {
+        if (ready) {
+            return false;
         }
         if (!greenlet.isStarted()) {
             // ends it unrun, at once; its run-queue entry then switches to the hub, which does nothing
             call = null;
+            if (startTimer != null) {
+                startTimer.cancel();
+            }
             greenlet.kill();
             finish();
-            return;
+            return false;
         }
         hub.kill(this);
-        join();
+        return true;
     }
 
     @Suspendable

@@ -257,4 +257,75 @@ class HubTest {
         }
         return n;
     }
+
+    @Test
+    void spawnLaterStartsAfterTheDelayBehindWhatIsReady() {
+        SpawnedGreenlet<String> late = Hub.spawnLater(Duration.ofMillis(2), () -> {
+            log.add("late");
+            return "late value";
+        });
+        SpawnedGreenlet<?> now = Hub.spawn(() -> log.add("now"));
+        SpawnedGreenlet<?> zero = Hub.spawnLater(Duration.ZERO, () -> log.add("zero"));
+        assertFalse(late.isReady());
+        assertEquals("late value", late.get());
+        Hub.joinAll(now, zero);
+        assertEquals(List.of("now", "zero", "late"), log);
+    }
+
+    @Test
+    void aSpawnLaterGreenletKilledBeforeItStartsNeverRuns() {
+        SpawnedGreenlet<?> g = Hub.spawnLater(Duration.ofMillis(1), () -> log.add("ran"));
+        g.kill();
+        assertTrue(g.isReady());
+        Hub.sleep(3);
+        assertEquals(List.of(), log);
+    }
+
+    @Test
+    void killAllKillsEveryGreenletRunningFinallyAndWaits() {
+        SpawnedGreenlet<?> a = Hub.spawn(() -> {
+            try {
+                Hub.sleep(Duration.ofSeconds(60));
+            } finally {
+                log.add("a finally");
+            }
+        });
+        SpawnedGreenlet<?> b = Hub.spawn(() -> {
+            try {
+                Hub.sleep(Duration.ofSeconds(60));
+            } finally {
+                log.add("b finally");
+            }
+        });
+        SpawnedGreenlet<?> done = Hub.spawn(() -> log.add("done ran"));
+        Hub.sleep(0); // a and b are sleeping, done has finished
+        SpawnedGreenlet<?> unstarted = Hub.spawn(() -> log.add("unstarted ran"));
+        Hub.killAll(a, done, b, unstarted);
+        assertTrue(a.isReady() && b.isReady() && done.isReady() && unstarted.isReady());
+        assertEquals(List.of("done ran", "a finally", "b finally"), log);
+    }
+
+    @Test
+    void killAllFromAGreenletInTheListKillsTheOthersFirst() {
+        SpawnedGreenlet<?> other = Hub.spawn(() -> {
+            try {
+                Hub.sleep(Duration.ofSeconds(60));
+            } finally {
+                log.add("other finally");
+            }
+        });
+        SpawnedGreenlet<?>[] all = new SpawnedGreenlet<?>[2];
+        all[0] = other;
+        all[1] = Hub.spawn(() -> {
+            try {
+                Hub.killAll(all);
+                log.add("not reached");
+            } finally {
+                log.add("self finally");
+            }
+        });
+        Hub.joinAll(all);
+        assertTrue(all[1].isSuccessful());
+        assertEquals(List.of("other finally", "self finally"), log);
+    }
 }
