@@ -256,4 +256,19 @@ class SyncTest {
         assertTrue(q.isEmpty());
         assertNull(q.get(Duration.ofMillis(1)));
     }
+
+    @Test
+    void plainCodeWaitingForWhatCanNeverHappenThrowsAndLeavesNoWaiter() {
+        Event e = new Event();
+        IllegalStateException never = assertThrows(IllegalStateException.class, e::await);
+        assertTrue(never.getMessage().endsWith("has nothing ready to run and no timers: the wait can never end"),
+                never.getMessage());
+        Queue<String> q = new Queue<>();
+        assertThrows(IllegalStateException.class, q::get);
+        q.put("x"); // not handed to the abandoned get
+        assertEquals(1, q.size());
+        assertEquals("x", q.get());
+        e.set();
+        assertTrue(e.await(Duration.ofMillis(1)));
+    }
 }
