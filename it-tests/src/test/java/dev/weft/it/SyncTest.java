@@ -271,4 +271,42 @@ class SyncTest {
         e.set();
         assertTrue(e.await(Duration.ofMillis(1)));
     }
+
+    @Test
+    void queueJoinWaitsUntilEveryItemIsMarkedDone() {
+        Queue<Integer> q = new Queue<>();
+        SpawnedGreenlet<?>[] workers = new SpawnedGreenlet<?>[2];
+        for (int w = 0; w < 2; w++) {
+            int worker = w;
+            workers[w] = Hub.spawn(() -> {
+                while (true) {
+                    int item = q.get();
+                    Hub.sleep(0);
+                    log.add("w" + worker + " did " + item);
+                    q.taskDone();
+                }
+            });
+        }
+        for (int i = 0; i < 4; i++) {
+            q.put(i);
+        }
+        assertFalse(q.join(Duration.ZERO));
+        q.join();
+        log.add("joined");
+        assertEquals(List.of("w0 did 0", "w1 did 1", "w0 did 2", "w1 did 3", "joined"), log);
+        assertTrue(q.join(Duration.ZERO));
+        Hub.killAll(workers); // they wait in get() forever otherwise
+        assertTrue(workers[0].isSuccessful() && workers[1].isSuccessful());
+    }
+
+    @Test
+    void taskDoneMoreTimesThanItemsPutIsRefused() {
+        Queue<String> q = new Queue<>();
+        q.put("a");
+        q.get();
+        q.taskDone();
+        IllegalStateException e = assertThrows(IllegalStateException.class, q::taskDone);
+        assertEquals("taskDone() was called more times than items were put; call it once for each item taken with get()",
+                e.getMessage());
+    }
 }

@@ -4,6 +4,8 @@ import dev.weft.Hub;
 import dev.weft.Suspendable;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,6 +17,9 @@ import java.util.Objects;
  * putter's item into the queue. Null items are refused, so that {@link #get(Duration)} can return null
  * when the time runs out.
  *
+ * <p>It is also gevent's {@code JoinableQueue}: every item put counts as an unfinished task until a
+ * {@link #taskDone()} for it, and {@link #join()} waits until none is unfinished.
+ *
  * @param <T> the type of the items
  */
 public final class Queue<T> {
@@ -24,6 +29,9 @@ public final class Queue<T> {
     private final ArrayDeque<Slot<T>> getters = new ArrayDeque<>();
     /** Greenlets waiting in {@code put}, with their items; non-empty only while the queue is full. */
     private final ArrayDeque<Slot<T>> putters = new ArrayDeque<>();
+    /** Items put and not yet marked done by {@link #taskDone()}. */
+    private long unfinished;
+    private final List<Hub.Waiter> joiners = new ArrayList<>();
 
     /** Creates an unbounded queue: {@code put} never waits. */
     public Queue() {
@@ -100,10 +108,12 @@ public final class Queue<T> {
     @Suspendable
     private boolean putFor(T item, Duration timeout) {
         if (!getters.isEmpty()) {
+            unfinished++;
             handToGetter(item);
             return true;
         }
         if (items.size() < capacity) {
+            unfinished++;
             items.add(item);
             return true;
         }
@@ -126,6 +136,7 @@ public final class Queue<T> {
             T item = items.poll();
             if (!putters.isEmpty()) {
                 Slot<T> p = putters.poll();
+                unfinished++;
                 items.add(p.item);
                 p.done = true;
                 p.waiter.wake();
@@ -149,6 +160,58 @@ public final class Queue<T> {
         }
     }
 
+    /**
+     * Marks one item taken with {@code get} as processed; when none is left unfinished, wakes every
+     * greenlet waiting in {@link #join()}.
+     *
+     * @throws IllegalStateException when called more times than items were put
+     */
+    public void taskDone() {
+        if (unfinished == 0) {
+            throw new IllegalStateException("taskDone() was called more times than items were put;"
+                    + " call it once for each item taken with get()");
+        }
+        if (--unfinished == 0 && !joiners.isEmpty()) {
+            List<Hub.Waiter> woken = new ArrayList<>(joiners);
+            joiners.clear();
+            for (Hub.Waiter w : woken) {
+                w.wake();
+            }
+        }
+    }
+
+    /** Waits until every item put has been marked done with {@link #taskDone()}. */
+    @Suspendable
+    public void join() {
+        joinFor(null);
+    }
+
+    /**
+     * Waits at most {@code timeout} until every item put has been marked done with {@link #taskDone()}.
+     *
+     * @param timeout the longest time to wait
+     * @return true when none is unfinished, false when the time ran out
+     */
+    @Suspendable
+    public boolean join(Duration timeout) {
+        return joinFor(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    @Suspendable
+    private boolean joinFor(Duration timeout) {
+        if (unfinished == 0) {
+            return true;
+        }
+        Hub.Waiter w = Hub.Waiter.forCurrent("Queue.join");
+        joiners.add(w);
+        try {
+            w.park(timeout);
+        } finally {
+            joiners.remove(w);
+        }
+        return unfinished == 0;
+    }
+
     private void handToGetter(T item) {
         Slot<T> g = getters.poll();
         g.item = item;
@@ -167,7 +230,7 @@ public final class Queue<T> {
     @Override
     public String toString() {
         return "Queue[" + items.size() + (capacity == Integer.MAX_VALUE ? "" : "/" + capacity) + " items, "
-                + getters.size() + " getters, " + putters.size() + " putters waiting]";
+                + getters.size() + " getters, " + putters.size() + " putters waiting, " + unfinished + " unfinished]";
     }
 
     /** A waiting greenlet with the item it puts, or the item handed to it. */
