@@ -11,8 +11,10 @@ import dev.weft.CoroutineException;
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.sync.AsyncResult;
+import dev.weft.sync.BoundedSemaphore;
 import dev.weft.sync.Event;
 import dev.weft.sync.Queue;
+import dev.weft.sync.Semaphore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -308,5 +310,56 @@ class SyncTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, q::taskDone);
         assertEquals("taskDone() was called more times than items were put; call it once for each item taken with get()",
                 e.getMessage());
+    }
+
+    @Test
+    void semaphoreLetsAtMostItsPermitsInAndServesWaitersInOrder() {
+        Semaphore sem = new Semaphore(2);
+        List<SpawnedGreenlet<?>> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int n = i;
+            all.add(Hub.spawn(() -> {
+                sem.acquire();
+                log.add("in" + n);
+                Hub.sleep(0);
+                log.add("out" + n);
+                sem.release();
+            }));
+        }
+        Hub.joinAll(all.toArray(new SpawnedGreenlet<?>[0]));
+        assertEquals(List.of("in0", "in1", "out0", "out1", "in2", "in3", "out2", "out3"), log);
+        assertEquals(2, sem.available());
+    }
+
+    @Test
+    void semaphoreAcquireWithATimeoutAndAKilledWaiterTakesNoPermit() {
+        Semaphore sem = new Semaphore(1);
+        assertTrue(sem.acquire(Duration.ofMillis(1)));
+        assertFalse(sem.acquire(Duration.ofMillis(1)));
+        SpawnedGreenlet<?> killed = Hub.spawn(() -> {
+            sem.acquire();
+            log.add("killed acquired");
+        });
+        SpawnedGreenlet<?> other = Hub.spawn(() -> {
+            sem.acquire();
+            log.add("other acquired");
+        });
+        Hub.sleep(0);
+        killed.kill();
+        sem.release();
+        Hub.joinAll(other);
+        assertEquals(List.of("other acquired"), log);
+        assertEquals(0, sem.available());
+    }
+
+    @Test
+    void boundedSemaphoreRefusesAReleaseBeyondItsPermits() {
+        BoundedSemaphore sem = new BoundedSemaphore(1);
+        sem.acquire();
+        sem.release();
+        IllegalStateException e = assertThrows(IllegalStateException.class, sem::release);
+        assertEquals("BoundedSemaphore released more times than acquired: it already has all 1 permits;"
+                + " call release() once for each acquire()", e.getMessage());
+        new Semaphore(1).release(); // an unbounded one just counts up
     }
 }

@@ -1,6 +1,6 @@
 /**
- * gevent's synchronisation for greenlets: {@link dev.weft.sync.Event}, {@link dev.weft.sync.AsyncResult}
- * and {@link dev.weft.sync.Queue}.
+ * gevent's synchronisation for greenlets: {@link dev.weft.sync.Event}, {@link dev.weft.sync.AsyncResult},
+ * {@link dev.weft.sync.Queue}, {@link dev.weft.sync.Semaphore} and {@link dev.weft.sync.BoundedSemaphore}.
  *
  * <p>Waiting suspends the greenlet and lets the thread's {@link dev.weft.Hub} run others, never blocks
  * the thread; called from plain code, a wait runs the hub until it ends. Like the hub, these objects
