@@ -13,6 +13,7 @@ import dev.weft.SpawnedGreenlet;
 import dev.weft.sync.AsyncResult;
 import dev.weft.sync.BoundedSemaphore;
 import dev.weft.sync.Event;
+import dev.weft.sync.Lock;
 import dev.weft.sync.Queue;
 import dev.weft.sync.Semaphore;
 import java.io.IOException;
@@ -361,5 +362,72 @@ class SyncTest {
         assertEquals("BoundedSemaphore released more times than acquired: it already has all 1 permits;"
                 + " call release() once for each acquire()", e.getMessage());
         new Semaphore(1).release(); // an unbounded one just counts up
+    }
+
+    @Test
+    void lockIsReentrantAndServesWaitersInOrder() {
+        Lock lock = new Lock();
+        List<SpawnedGreenlet<?>> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            all.add(Hub.spawn(() -> {
+                lock.acquire();
+                lock.acquire();
+                log.add("in" + n);
+                Hub.sleep(0);
+                lock.release();
+                Hub.sleep(0);
+                log.add("out" + n);
+                lock.release();
+            }));
+        }
+        Hub.joinAll(all.toArray(new SpawnedGreenlet<?>[0]));
+        assertEquals(List.of("in0", "out0", "in1", "out1", "in2", "out2"), log);
+        assertFalse(lock.isLocked());
+    }
+
+    @Test
+    void lockReleaseByAnotherGreenletIsRefusedAndAcquireCanTimeOut() {
+        Lock lock = new Lock();
+        lock.acquire(); // plain code: the root greenlet holds it
+        assertTrue(lock.isHeldByCurrentGreenlet());
+        SpawnedGreenlet<Boolean> tries = Hub.spawn(() -> lock.acquire(Duration.ofMillis(1)));
+        assertFalse(tries.get());
+        SpawnedGreenlet<String> releases = Hub.spawn(() -> {
+            try {
+                lock.release();
+                return "released";
+            } catch (IllegalStateException e) {
+                return e.getMessage();
+            }
+        });
+        String message = releases.get();
+        assertTrue(message.startsWith("Lock.release() by a greenlet that does not hold the lock (it is held by "), message);
+        assertTrue(message.endsWith("); release it in the greenlet that acquired it"), message);
+        lock.release();
+        assertFalse(lock.isLocked());
+    }
+
+    @Test
+    void aWaiterKilledAfterBeingGrantedTheLockPassesItOn() {
+        Lock lock = new Lock();
+        lock.acquire();
+        SpawnedGreenlet<?> killed = Hub.spawn(() -> {
+            lock.acquire();
+            log.add("killed acquired");
+        });
+        SpawnedGreenlet<?> other = Hub.spawn(() -> {
+            lock.acquire();
+            log.add("other acquired");
+            lock.release();
+        });
+        Hub.sleep(0);
+        // the kill request is queued before the release grants the lock to the first waiter
+        SpawnedGreenlet<?> killer = Hub.spawn(killed::kill);
+        Hub.sleep(0);
+        lock.release();
+        Hub.joinAll(killer, other);
+        assertEquals(List.of("other acquired"), log);
+        assertFalse(lock.isLocked());
     }
 }
