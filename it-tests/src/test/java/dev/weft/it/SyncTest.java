@@ -13,6 +13,7 @@ import dev.weft.SpawnedGreenlet;
 import dev.weft.sync.AsyncResult;
 import dev.weft.sync.BoundedSemaphore;
 import dev.weft.sync.Event;
+import dev.weft.sync.GreenletLocal;
 import dev.weft.sync.Lock;
 import dev.weft.sync.Queue;
 import dev.weft.sync.Semaphore;
@@ -429,5 +430,30 @@ class SyncTest {
         Hub.joinAll(killer, other);
         assertEquals(List.of("other acquired"), log);
         assertFalse(lock.isLocked());
+    }
+
+    @Test
+    void aGreenletLocalHasOneValuePerGreenletAcrossSwitches() {
+        GreenletLocal<List<String>> local = GreenletLocal.withInitial(ArrayList::new);
+        local.get().add("root");
+        List<SpawnedGreenlet<String>> all = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int n = i;
+            all.add(Hub.spawn(() -> {
+                local.get().add("g" + n + " first");
+                Hub.sleep(0);
+                local.get().add("g" + n + " second");
+                return String.join(",", local.get());
+            }));
+        }
+        assertEquals("g0 first,g0 second", all.get(0).get());
+        assertEquals("g1 first,g1 second", all.get(1).get());
+        assertEquals(List.of("root"), local.get());
+        local.remove();
+        assertEquals(List.of(), local.get());
+        GreenletLocal<String> plain = new GreenletLocal<>();
+        assertNull(plain.get());
+        plain.set("x");
+        assertEquals("x", plain.get());
     }
 }
