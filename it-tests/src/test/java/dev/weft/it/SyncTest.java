@@ -14,12 +14,15 @@ import dev.weft.sync.AsyncResult;
 import dev.weft.sync.BoundedSemaphore;
 import dev.weft.sync.Event;
 import dev.weft.sync.GreenletLocal;
+import dev.weft.sync.LifoQueue;
 import dev.weft.sync.Lock;
+import dev.weft.sync.PriorityQueue;
 import dev.weft.sync.Queue;
 import dev.weft.sync.Semaphore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -455,5 +458,47 @@ class SyncTest {
         assertNull(plain.get());
         plain.set("x");
         assertEquals("x", plain.get());
+    }
+
+    @Test
+    void aLifoQueueGivesTheLastItemFirst() {
+        Queue<Integer> q = new LifoQueue<>();
+        for (int i = 0; i < 4; i++) {
+            q.put(i);
+        }
+        List<Integer> got = new ArrayList<>();
+        while (!q.isEmpty()) {
+            got.add(q.get());
+        }
+        assertEquals(List.of(3, 2, 1, 0), got);
+    }
+
+    @Test
+    void aBoundedPriorityQueueGivesTheLeastItemFirstAndMakesPuttersWait() {
+        Queue<String> q = new PriorityQueue<>(2, Comparator.reverseOrder());
+        SpawnedGreenlet<?> producer = Hub.spawn(() -> {
+            for (String s : List.of("b", "d", "a", "c")) {
+                q.put(s);
+                log.add("put " + s);
+            }
+        });
+        Hub.sleep(0); // b and d are in; the producer waits with a
+        assertEquals(List.of("put b", "put d"), log);
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            got.add(q.get());
+        }
+        Hub.joinAll(producer);
+        // d first, which lets a in; then b and a; the producer puts c while the root waits in get
+        assertEquals(List.of("d", "b", "a", "c"), got);
+        assertEquals(List.of("put b", "put d", "put a", "put c"), log);
+
+        Queue<Integer> natural = new PriorityQueue<>();
+        natural.put(3);
+        natural.put(1);
+        natural.put(2);
+        assertEquals(1, natural.get());
+        assertEquals(2, natural.get());
+        assertEquals(3, natural.get());
     }
 }

@@ -22,9 +22,10 @@ import java.util.Objects;
  *
  * @param <T> the type of the items
  */
-public final class Queue<T> {
+public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     private final int capacity;
-    private final ArrayDeque<T> items = new ArrayDeque<>();
+    /** The items in the order {@code get} takes them: FIFO here, LIFO or by priority in the subclasses. */
+    private final java.util.Queue<T> items;
     /** Greenlets waiting in {@code get}; non-empty only while {@code items} is empty. */
     private final ArrayDeque<Slot<T>> getters = new ArrayDeque<>();
     /** Greenlets waiting in {@code put}, with their items; non-empty only while the queue is full. */
@@ -35,7 +36,7 @@ public final class Queue<T> {
 
     /** Creates an unbounded queue: {@code put} never waits. */
     public Queue() {
-        capacity = Integer.MAX_VALUE;
+        this(Integer.MAX_VALUE, new ArrayDeque<>());
     }
 
     /**
@@ -45,11 +46,20 @@ public final class Queue<T> {
      * @throws IllegalArgumentException when {@code capacity} is less than 1
      */
     public Queue(int capacity) {
+        this(checked(capacity), new ArrayDeque<>());
+    }
+
+    Queue(int capacity, java.util.Queue<T> items) {
+        this.capacity = capacity;
+        this.items = items;
+    }
+
+    static int checked(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1, but was " + capacity
                     + " (a rendezvous channel of capacity 0 is not in dev.weft.sync yet)");
         }
-        this.capacity = capacity;
+        return capacity;
     }
 
     /** The number of items in the queue (not counting those of waiting putters). */
@@ -222,14 +232,18 @@ public final class Queue<T> {
     private void giveBack(T item) {
         if (!getters.isEmpty()) {
             handToGetter(item);
+        } else if (items instanceof ArrayDeque) {
+            // FIFO: it was the head; put it back there
+            ((ArrayDeque<T>) items).addFirst(item);
         } else {
-            items.addFirst(item);
+            // LIFO (whose add pushes) and priority order put it back where it belongs
+            items.add(item);
         }
     }
 
     @Override
     public String toString() {
-        return "Queue[" + items.size() + (capacity == Integer.MAX_VALUE ? "" : "/" + capacity) + " items, "
+        return getClass().getSimpleName() + "[" + items.size() + (capacity == Integer.MAX_VALUE ? "" : "/" + capacity) + " items, "
                 + getters.size() + " getters, " + putters.size() + " putters waiting, " + unfinished + " unfinished]";
     }
 

@@ -1,7 +1,8 @@
 /**
  * gevent's synchronisation for greenlets: {@link dev.weft.sync.Event}, {@link dev.weft.sync.AsyncResult},
- * {@link dev.weft.sync.Queue}, {@link dev.weft.sync.Semaphore}, {@link dev.weft.sync.BoundedSemaphore} and
- * {@link dev.weft.sync.Lock}, and the greenlet-local variable {@link dev.weft.sync.GreenletLocal}.
+ * {@link dev.weft.sync.Queue} (with {@link dev.weft.sync.LifoQueue} and {@link dev.weft.sync.PriorityQueue}),
+ * {@link dev.weft.sync.Semaphore}, {@link dev.weft.sync.BoundedSemaphore}, {@link dev.weft.sync.Lock}, and
+ * the greenlet-local variable {@link dev.weft.sync.GreenletLocal}.
  *
  * <p>Waiting suspends the greenlet and lets the thread's {@link dev.weft.Hub} run others, never blocks
  * the thread; called from plain code, a wait runs the hub until it ends. Like the hub, these objects
