@@ -12,6 +12,7 @@ import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.sync.AsyncResult;
 import dev.weft.sync.BoundedSemaphore;
+import dev.weft.sync.Channel;
 import dev.weft.sync.Event;
 import dev.weft.sync.GreenletLocal;
 import dev.weft.sync.LifoQueue;
@@ -500,5 +501,27 @@ class SyncTest {
         assertEquals(1, natural.get());
         assertEquals(2, natural.get());
         assertEquals(3, natural.get());
+    }
+
+    @Test
+    void aChannelPutWaitsUntilAGreenletTakesTheItem() {
+        Queue<String> ch = new Channel<>();
+        SpawnedGreenlet<?> producer = Hub.spawn(() -> {
+            for (String s : List.of("a", "b")) {
+                log.add("put " + s);
+                ch.put(s);
+                log.add("taken " + s);
+            }
+        });
+        Hub.sleep(0);
+        assertEquals(List.of("put a"), log); // nobody took it yet
+        assertEquals(0, ch.size());
+        log.add("got " + ch.get());
+        log.add("got " + ch.get());
+        Hub.joinAll(producer);
+        // a: the producer waits until the root takes it; b: the root waits, so put hands it over at once
+        assertEquals(List.of("put a", "got a", "taken a", "put b", "taken b", "got b"), log);
+        assertNull(ch.get(Duration.ofMillis(1)));
+        assertFalse(ch.put("c", Duration.ofMillis(1)));
     }
 }

@@ -22,7 +22,7 @@ import java.util.Objects;
  *
  * @param <T> the type of the items
  */
-public sealed class Queue<T> permits PriorityQueue, LifoQueue {
+public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
     private final int capacity;
     /** The items in the order {@code get} takes them: FIFO here, LIFO or by priority in the subclasses. */
     private final java.util.Queue<T> items;
@@ -57,7 +57,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
     static int checked(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1, but was " + capacity
-                    + " (a rendezvous channel of capacity 0 is not in dev.weft.sync yet)");
+                    + " (for a rendezvous queue of capacity 0, use Channel)");
         }
         return capacity;
     }
@@ -152,6 +152,14 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue {
                 p.waiter.wake();
             }
             return item;
+        }
+        if (!putters.isEmpty()) {
+            // a Channel (capacity 0): take the item straight from the first waiting putter
+            Slot<T> p = putters.poll();
+            unfinished++;
+            p.done = true;
+            p.waiter.wake();
+            return p.item;
         }
         Slot<T> slot = new Slot<>(Hub.Waiter.forCurrent("Queue.get"), null);
         getters.add(slot);
