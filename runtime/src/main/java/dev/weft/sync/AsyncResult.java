@@ -1,11 +1,8 @@
 package dev.weft.sync;
 
 import dev.weft.CoroutineException;
-import dev.weft.Hub;
 import dev.weft.Suspendable;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
@@ -18,7 +15,7 @@ public final class AsyncResult<T> {
     private boolean ready;
     private T value;
     private Throwable exception;
-    private final List<Hub.Waiter> waiters = new ArrayList<>();
+    private final WaitList waiters = new WaitList();
 
     /**
      * Stores {@code value} and wakes every waiting greenlet, in the order they started waiting.
@@ -48,11 +45,7 @@ public final class AsyncResult<T> {
         ready = true;
         value = v;
         exception = e;
-        List<Hub.Waiter> woken = new ArrayList<>(waiters);
-        waiters.clear();
-        for (Hub.Waiter w : woken) {
-            w.wake();
-        }
+        waiters.wakeAll();
     }
 
     /** True once a value or an exception has been set. */
@@ -92,13 +85,7 @@ public final class AsyncResult<T> {
 
     @Suspendable
     private boolean awaitFor(Duration timeout) {
-        Hub.Waiter w = Hub.Waiter.forCurrent("AsyncResult.get");
-        waiters.add(w);
-        try {
-            return w.park(timeout);
-        } finally {
-            waiters.remove(w);
-        }
+        return waiters.await("AsyncResult.get", timeout);
     }
 
     private T result() {

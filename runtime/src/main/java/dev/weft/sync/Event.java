@@ -1,10 +1,7 @@
 package dev.weft.sync;
 
-import dev.weft.Hub;
 import dev.weft.Suspendable;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,19 +11,12 @@ import java.util.Objects;
  */
 public final class Event {
     private boolean flag;
-    private final List<Hub.Waiter> waiters = new ArrayList<>();
+    private final WaitList waiters = new WaitList();
 
     /** Sets the flag and wakes every waiting greenlet, in the order they started waiting. */
     public void set() {
         flag = true;
-        if (waiters.isEmpty()) {
-            return;
-        }
-        List<Hub.Waiter> woken = new ArrayList<>(waiters);
-        waiters.clear();
-        for (Hub.Waiter w : woken) {
-            w.wake();
-        }
+        waiters.wakeAll();
     }
 
     /** Clears the flag: later calls to {@link #await()} wait again. */
@@ -61,13 +51,7 @@ public final class Event {
         if (flag) {
             return true;
         }
-        Hub.Waiter w = Hub.Waiter.forCurrent("Event.await");
-        waiters.add(w);
-        try {
-            return w.park(timeout);
-        } finally {
-            waiters.remove(w);
-        }
+        return waiters.await("Event.await", timeout);
     }
 
     @Override

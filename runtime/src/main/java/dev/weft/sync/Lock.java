@@ -1,10 +1,8 @@
 package dev.weft.sync;
 
 import dev.weft.Greenlet;
-import dev.weft.Hub;
 import dev.weft.Suspendable;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -18,7 +16,7 @@ import java.util.Objects;
 public final class Lock {
     private Greenlet owner;
     private int holds;
-    private final ArrayDeque<Slot> waiters = new ArrayDeque<>();
+    private final TurnQueue waiters = new TurnQueue();
 
     /** True while some greenlet holds the lock. */
     public boolean isLocked() {
@@ -59,21 +57,8 @@ public final class Lock {
             holds = 1;
             return true;
         }
-        Slot slot = new Slot(Hub.Waiter.forCurrent("Lock.acquire"), me);
-        waiters.add(slot);
-        boolean returned = false;
-        try {
-            slot.waiter.park(timeout);
-            returned = true;
-            return slot.granted;
-        } finally {
-            if (!slot.granted) {
-                waiters.remove(slot);
-            } else if (!returned) {
-                // granted the lock but killed before taking it: it goes to the next waiter
-                release();
-            }
-        }
+        // granted the lock but killed before taking it: it goes to the next waiter
+        return waiters.await("Lock.acquire", timeout, this::release);
     }
 
     /**
@@ -90,31 +75,12 @@ public final class Lock {
         if (--holds > 0) {
             return;
         }
-        Slot next = waiters.poll();
-        if (next == null) {
-            owner = null;
-            return;
-        }
-        owner = next.greenlet;
-        holds = 1;
-        next.granted = true;
-        next.waiter.wake();
+        owner = waiters.grantNext();
+        holds = owner == null ? 0 : 1;
     }
 
     @Override
     public String toString() {
         return "Lock[" + (owner == null ? "free" : "held " + holds + "x by " + owner) + ", " + waiters.size() + " waiting]";
-    }
-
-    /** A waiting greenlet, and whether a release granted it the lock. */
-    private static final class Slot {
-        final Hub.Waiter waiter;
-        final Greenlet greenlet;
-        boolean granted;
-
-        Slot(Hub.Waiter waiter, Greenlet greenlet) {
-            this.waiter = waiter;
-            this.greenlet = greenlet;
-        }
     }
 }

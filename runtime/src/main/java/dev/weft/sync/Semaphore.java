@@ -1,9 +1,7 @@
 package dev.weft.sync;
 
-import dev.weft.Hub;
 import dev.weft.Suspendable;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -17,7 +15,7 @@ public sealed class Semaphore permits BoundedSemaphore {
     private final int initial;
     private final boolean bounded;
     private int available;
-    private final ArrayDeque<Slot> waiters = new ArrayDeque<>();
+    private final TurnQueue waiters = new TurnQueue();
 
     /**
      * Creates a semaphore with {@code permits} permits.
@@ -66,21 +64,8 @@ public sealed class Semaphore permits BoundedSemaphore {
             available--;
             return true;
         }
-        Slot slot = new Slot(Hub.Waiter.forCurrent("Semaphore.acquire"));
-        waiters.add(slot);
-        boolean returned = false;
-        try {
-            slot.waiter.park(timeout);
-            returned = true;
-            return slot.granted;
-        } finally {
-            if (!slot.granted) {
-                waiters.remove(slot);
-            } else if (!returned) {
-                // granted a permit but killed before taking it: it goes to the next waiter
-                release();
-            }
-        }
+        // granted a permit but killed before taking it: it goes to the next waiter
+        return waiters.await("Semaphore.acquire", timeout, this::release);
     }
 
     /**
@@ -89,10 +74,7 @@ public sealed class Semaphore permits BoundedSemaphore {
      * @throws IllegalStateException for a {@link BoundedSemaphore} released more times than acquired
      */
     public void release() {
-        Slot next = waiters.poll();
-        if (next != null) {
-            next.granted = true;
-            next.waiter.wake();
+        if (waiters.grantNext() != null) {
             return;
         }
         if (bounded && available >= initial) {
@@ -105,15 +87,5 @@ public sealed class Semaphore permits BoundedSemaphore {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + available + " available, " + waiters.size() + " waiting]";
-    }
-
-    /** A waiting greenlet, and whether a release granted it a permit. */
-    private static final class Slot {
-        final Hub.Waiter waiter;
-        boolean granted;
-
-        Slot(Hub.Waiter waiter) {
-            this.waiter = waiter;
-        }
     }
 }
