@@ -550,6 +550,14 @@ class PoolTest {
     }
 
     @Test
+    void aMemberOfAGroupStillMapsInWorkerGreenlets() {
+        Group group = new Group();
+        SpawnedGreenlet<List<Integer>> member = group.spawn(() -> group.map(i -> counted(i, 2), range(4)));
+        assertEquals(List.of(0, 10, 20, 30), member.get());
+        assertEquals(4, maxInFlight, "a group never waits for room, so its members need not map in their own greenlet");
+    }
+
+    @Test
     void aPoolNeedsACapacityOfAtLeastOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pool(0));
         assertEquals("a pool needs a capacity of at least 1, but was given 0 (for no limit, use Group)", e.getMessage());
