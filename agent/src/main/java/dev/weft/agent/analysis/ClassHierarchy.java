@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.ClassNode;
 
 /**
@@ -98,7 +99,7 @@ public final class ClassHierarchy {
 
     /**
      * Records the header of a class being loaded that names no Weft type, unless the class is known
-     * already, so that its subclasses loaded later need not read its bytes through the loader.
+     * already or final, so that its subclasses loaded later need not read its bytes through the loader.
      */
     public void remember(ClassHeader header) {
         remember(header, header.superName(), header.interfaces());
@@ -106,7 +107,8 @@ public final class ClassHierarchy {
 
     /** As {@link #remember(ClassHeader)}, given the supertypes' names already read from the header. */
     public void remember(ClassHeader header, String superName, String[] interfaces) {
-        if (!header.mentionsWeft) {
+        // a final class is nobody's supertype: the selector will never ask for it
+        if (!header.mentionsWeft && (header.access & Opcodes.ACC_FINAL) == 0) {
             String name = header.name();
             if (!infos.containsKey(name)) {
                 infos.putIfAbsent(name, ClassInfo.of(header, name, superName, interfaces));
