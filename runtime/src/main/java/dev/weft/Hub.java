@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -37,6 +40,14 @@ public final class Hub {
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
+    /** Callbacks from {@link #submit}, newest first: a lock-free stack that the loop takes whole and reverses. */
+    private final AtomicReference<Callback> submitted = new AtomicReference<>();
+    /** Work on other threads that will end with a submit: open {@link KeepAlive}s and {@link #blocking} calls. */
+    final AtomicInteger outstanding = new AtomicInteger();
+    /** True while the loop is about to wait or waiting; the first submit then wakes it. */
+    private final AtomicBoolean waiting = new AtomicBoolean();
+    /** The thread was interrupted while the loop waited: the interrupt goes back to plain code. */
+    private boolean interrupted;
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
@@ -46,6 +57,68 @@ public final class Hub {
     /** Returns the current thread's hub, creating it on first use. */
     static Hub get() {
         return LOCAL.get();
+    }
+
+    /**
+     * Returns the current thread's hub, creating it on first use: the object other threads need to
+     * {@link #submit} work to it.
+     *
+     * @return this thread's hub
+     */
+    public static Hub current() {
+        return LOCAL.get();
+    }
+
+    /**
+     * Runs {@code callback} in this hub's own greenlet, on the hub's thread, on the loop's next pass;
+     * callable from any thread (the only method of a hub that is).
+     *
+     * <p>Callbacks run in the order they were submitted, before the greenlets ready on that pass, and
+     * wake the hub if it is waiting. A callback must not wait (it runs in the hub itself, which must
+     * never wait), but it may do anything else on the hub's thread: spawn, set an {@code Event} or an
+     * {@code AsyncResult}, put on a {@code Queue}. A callback that throws is printed once, with its
+     * stack, to {@code System.err}; the hub goes on.
+     *
+     * <p>A callback runs only while the hub runs, that is while something on its thread waits. When
+     * another thread will submit the work that ends such a wait, hold a {@link #keepAlive()} until it
+     * has: a hub with nothing ready, no timers, no I/O and nothing outstanding ends the wait with an
+     * error. Once the hub's thread has ended, {@code submit} throws; a callback submitted just before
+     * the thread ended is never run.
+     *
+     * @param callback the work to run on the hub's thread
+     * @throws IllegalStateException when the hub's thread has ended
+     */
+    public void submit(Runnable callback) {
+        Callback c = new Callback(Objects.requireNonNull(callback, "callback"));
+        if (!home.thread.isAlive()) {
+            throw new IllegalStateException("cannot submit to the hub of thread \"" + home.thread.getName()
+                    + "\": the thread has ended, so the callback would never run");
+        }
+        Callback head;
+        do {
+            head = submitted.get();
+            c.next = head;
+        } while (!submitted.compareAndSet(head, c));
+        wake();
+    }
+
+    /**
+     * Tells the hub that another thread will {@link #submit} work to it: until the returned keep-alive
+     * is closed, a wait on this hub's thread that nothing else could end waits for that work instead of
+     * failing. Callable from any thread.
+     *
+     * @return an open keep-alive, to be closed (from any thread) once the work has been submitted
+     */
+    public KeepAlive keepAlive() {
+        outstanding.incrementAndGet();
+        return new KeepAlive(this);
+    }
+
+    /** Wakes the loop if it waits; called after anything that may end its wait, from any thread. */
+    void wake() {
+        if (waiting.get() && waiting.compareAndSet(true, false)) {
+            LockSupport.unpark(home.thread);
+        }
     }
 
     /**
@@ -257,18 +330,16 @@ public final class Hub {
     @Suspendable
     private void loop() {
         while (true) {
+            runSubmitted();
             fireDueTimers();
             int n = ready.size();
             if (n == 0) {
                 Timer next = timers.peek();
-                if (next == null) {
+                if (next == null && !expectsWork()) {
                     home.root.throwInto(new IllegalStateException("the hub of thread \"" + home.thread.getName()
                             + "\" has nothing ready to run and no timers: the wait can never end"));
                 } else {
-                    long wait = next.deadline - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(this, wait);
-                    }
+                    awaitWork(next == null ? -1 : Math.max(0, next.deadline - System.nanoTime()));
                 }
                 continue;
             }
@@ -278,8 +349,65 @@ public final class Hub {
                 if (next instanceof Kill) {
                     ((Kill) next).greenlet.exit();
                 } else {
+                    if (interrupted && next == home.root) {
+                        // an interrupt that came while the hub waited belongs to the thread's plain code
+                        interrupted = false;
+                        home.thread.interrupt();
+                    }
                     ((Greenlet) next).switchTo();
                 }
+            }
+        }
+    }
+
+    /** True when work may still come from elsewhere: a submitted callback, or work outstanding on other threads. */
+    private boolean expectsWork() {
+        return submitted.get() != null || outstanding.get() > 0;
+    }
+
+    /**
+     * Waits until {@code nanos} have passed (forever when negative) or something wakes the loop: a
+     * submit, a keep-alive closed. May return early; the loop looks again.
+     */
+    private void awaitWork(long nanos) {
+        if (nanos == 0) {
+            return;
+        }
+        waiting.set(true);
+        if (submitted.get() == null) {
+            if (nanos < 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, nanos);
+            }
+        }
+        waiting.set(false);
+        if (Thread.interrupted()) {
+            // parking returns at once while the interrupt status is set: keep it for plain code instead
+            interrupted = true;
+        }
+    }
+
+    /** Runs the callbacks submitted since the last pass, oldest first; one that throws is printed and the rest run. */
+    private void runSubmitted() {
+        if (submitted.get() == null) {
+            return;
+        }
+        Callback c = submitted.getAndSet(null);
+        Callback fifo = null;
+        while (c != null) {
+            Callback next = c.next;
+            c.next = fifo;
+            fifo = c;
+            c = next;
+        }
+        for (; fifo != null; fifo = fifo.next) {
+            try {
+                fifo.run.run();
+            } catch (Throwable e) {
+                e.printStackTrace();
+                System.err.println("a callback submitted to the hub of thread \"" + home.thread.getName()
+                        + "\" failed with " + e.getClass().getName());
             }
         }
     }
@@ -379,6 +507,48 @@ public final class Hub {
                 expired = true;
                 wake();
             }
+        }
+    }
+
+    /**
+     * A promise that another thread will {@link Hub#submit} work to a hub: while it is open, the hub
+     * waits for that work rather than ending a wait that nothing else could end. Thread-safe.
+     */
+    public static final class KeepAlive implements AutoCloseable {
+        private final Hub hub;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        KeepAlive(Hub hub) {
+            this.hub = hub;
+        }
+
+        /**
+         * Submits {@code callback} to the hub (see {@link Hub#submit}); the keep-alive stays open.
+         *
+         * @param callback the work to run on the hub's thread
+         * @throws IllegalStateException when the hub's thread has ended
+         */
+        public void submit(Runnable callback) {
+            hub.submit(callback);
+        }
+
+        /** Releases the promise and wakes the hub, so that it looks again; closing twice does nothing. */
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                hub.outstanding.decrementAndGet();
+                hub.wake();
+            }
+        }
+    }
+
+    /** A submitted callback, linked to the one submitted before it (after it, once the loop has reversed them). */
+    private static final class Callback {
+        final Runnable run;
+        Callback next;
+
+        Callback(Runnable run) {
+            this.run = run;
         }
     }
 
