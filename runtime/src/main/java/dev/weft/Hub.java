@@ -1,5 +1,8 @@
 package dev.weft;
 
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,8 +30,13 @@ import java.util.concurrent.locks.LockSupport;
  * Hub.joinAll(foo, bar); // foo, bar, bar again, foo again
  * }</pre>
  *
- * <p>This hub has no I/O yet and is not thread-safe: a hub, its greenlets and the objects they share
- * are used from the hub's own thread only.
+ * <p>A hub is not thread-safe: a hub, its greenlets and the objects they share are used from the
+ * hub's own thread only. Other threads hand work to it with {@link #submit}, the one thread-safe
+ * method, and {@link #blocking} runs work on other threads for a greenlet.
+ *
+ * <p>The hub owns a NIO {@link java.nio.channels.Selector}, opened the first time a greenlet waits for
+ * a channel (see {@link Waiter#parkUntilReady}). Until then it waits by parking its thread; from then
+ * on it waits in the selector, which a submit wakes.
  */
 public final class Hub {
     private static final ThreadLocal<Hub> LOCAL = ThreadLocal.withInitial(Hub::new);
@@ -48,6 +56,8 @@ public final class Hub {
     private final AtomicBoolean waiting = new AtomicBoolean();
     /** The thread was interrupted while the loop waited: the interrupt goes back to plain code. */
     private boolean interrupted;
+    /** The selector and the greenlets waiting for channels; created when the first greenlet waits for one. */
+    private volatile Poller poller;
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
@@ -117,8 +127,23 @@ public final class Hub {
     /** Wakes the loop if it waits; called after anything that may end its wait, from any thread. */
     void wake() {
         if (waiting.get() && waiting.compareAndSet(true, false)) {
-            LockSupport.unpark(home.thread);
+            Poller p = poller;
+            if (p != null) {
+                p.wakeup();
+            } else {
+                LockSupport.unpark(home.thread);
+            }
         }
+    }
+
+    /** The hub's poller, created on first use; on the hub's thread only. */
+    Poller poller() {
+        Poller p = poller;
+        if (p == null) {
+            p = new Poller();
+            poller = p;
+        }
+        return p;
     }
 
     /**
@@ -343,6 +368,11 @@ public final class Hub {
                 }
                 continue;
             }
+            Poller io = poller;
+            if (io != null && io.hasWaits()) {
+                // greenlets whose channels are ready now run on the next pass, behind these
+                io.select(0);
+            }
             // only the greenlets ready at the start of the pass: sleep(0) puts its caller behind them
             for (int i = 0; i < n; i++) {
                 Object next = ready.poll();
@@ -360,14 +390,19 @@ public final class Hub {
         }
     }
 
-    /** True when work may still come from elsewhere: a submitted callback, or work outstanding on other threads. */
+    /**
+     * True when work may still come from elsewhere: a submitted callback, work outstanding on other
+     * threads, or a greenlet waiting for a channel.
+     */
     private boolean expectsWork() {
-        return submitted.get() != null || outstanding.get() > 0;
+        Poller io = poller;
+        return submitted.get() != null || outstanding.get() > 0 || (io != null && io.hasWaits());
     }
 
     /**
      * Waits until {@code nanos} have passed (forever when negative) or something wakes the loop: a
-     * submit, a keep-alive closed. May return early; the loop looks again.
+     * submit, a keep-alive closed, a channel ready. Waits in the selector once there is one, and parks
+     * the thread before. May return early; the loop looks again.
      */
     private void awaitWork(long nanos) {
         if (nanos == 0) {
@@ -375,7 +410,10 @@ public final class Hub {
         }
         waiting.set(true);
         if (submitted.get() == null) {
-            if (nanos < 0) {
+            Poller io = poller;
+            if (io != null) {
+                io.select(nanos);
+            } else if (nanos < 0) {
                 LockSupport.park(this);
             } else {
                 LockSupport.parkNanos(this, nanos);
@@ -499,6 +537,60 @@ public final class Hub {
             woken = true;
             hub.makeReady(greenlet);
             return true;
+        }
+
+        /**
+         * Registers {@code channel} with the hub's selector for {@code ops} and switches to the hub
+         * until the channel is ready for one of them or {@code timeout} has passed. For
+         * {@code dev.weft.net}: a greenlet (or plain code, running the hub meanwhile) waiting for I/O.
+         *
+         * <p>The channel stays registered with the hub's selector after the wait, with no interest,
+         * until it is closed. Close a channel that greenlets may be waiting for through
+         * {@link #cancelChannelWaits} first, or they wait on (a closed channel is never selected).
+         *
+         * @param channel a channel in non-blocking mode
+         * @param ops the {@link java.nio.channels.SelectionKey} operations to wait for, valid for the channel
+         * @param timeout the longest time to wait, or null for no limit
+         * @return true when the channel is ready, false when the time ran out
+         * @throws java.nio.channels.ClosedChannelException when the channel is closed, before or (as
+         *     {@link AsynchronousCloseException}) through {@link #cancelChannelWaits} during the wait
+         * @throws IllegalArgumentException when the channel is in blocking mode or {@code ops} are not valid for it
+         */
+        @Suspendable
+        public boolean parkUntilReady(SelectableChannel channel, int ops, Duration timeout) throws IOException {
+            if (channel.isBlocking()) {
+                throw new IllegalArgumentException(channel + " is in blocking mode; a greenlet can wait only for a "
+                        + "channel in non-blocking mode: call configureBlocking(false) first");
+            }
+            if (ops == 0 || (ops & ~channel.validOps()) != 0) {
+                throw new IllegalArgumentException("operations " + ops + " are not valid for " + channel
+                        + ", whose valid operations are " + channel.validOps());
+            }
+            Poller.Wait w = hub.poller().add(channel, ops, this);
+            boolean ready;
+            try {
+                ready = park(timeout);
+            } finally {
+                hub.poller.remove(w);
+            }
+            if (w.cancelled) {
+                throw new AsynchronousCloseException();
+            }
+            return ready;
+        }
+
+        /**
+         * Wakes every greenlet of this thread's hub that waits in {@link #parkUntilReady} for
+         * {@code channel}; each of those waits throws {@link AsynchronousCloseException}. For
+         * {@code dev.weft.net}, before it closes the channel.
+         *
+         * @param channel the channel about to be closed
+         */
+        public static void cancelChannelWaits(SelectableChannel channel) {
+            Poller io = get().poller;
+            if (io != null) {
+                io.cancel(channel);
+            }
         }
 
         /** Called by its timer: wakes the greenlet, and {@link #park} then reports that the time ran out. */
