@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -305,6 +307,43 @@ public final class Hub {
             }
         }
         return done;
+    }
+
+    /**
+     * Runs {@code task} on Weft's pool of blocking threads and suspends the current greenlet (or plain
+     * code, running the hub meanwhile) until it has finished: for blocking work that would otherwise
+     * stop every greenlet of the thread (file I/O, a JDBC call, a blocking library).
+     *
+     * <p>The pool is shared by every hub: daemon threads named {@code weft-blocking-N}, at most 16 of
+     * them ({@code -Dweft.blocking.threads=N}), created when needed and ended after a minute idle;
+     * tasks beyond that wait their turn. The task runs as plain code on that thread, so it must not
+     * suspend. A greenlet killed while it waits goes at once; the task runs on to its end and its
+     * result is dropped.
+     *
+     * @param task the work; a lambda here is a plain {@code Callable}, not woven
+     * @param <T> the type of its result
+     * @return what {@code task} returned
+     * @throws CoroutineException wrapping a checked exception thrown by {@code task}; an unchecked
+     *     one, or an error, is rethrown as it is
+     * @throws IllegalStateException when called in the hub's own greenlet (in a submitted callback)
+     */
+    @Suspendable
+    public static <T> T blocking(Callable<T> task) {
+        return BlockingCall.await(BlockingCall.pool(), task);
+    }
+
+    /**
+     * Like {@link #blocking(Callable)}, on {@code executor} instead of Weft's pool.
+     *
+     * @param executor runs the task (on any thread; on the caller's, it blocks the hub meanwhile)
+     * @param task the work
+     * @param <T> the type of its result
+     * @return what {@code task} returned
+     * @throws java.util.concurrent.RejectedExecutionException when {@code executor} refuses the task
+     */
+    @Suspendable
+    public static <T> T blocking(Executor executor, Callable<T> task) {
+        return BlockingCall.await(executor, task);
     }
 
     @Suspendable
