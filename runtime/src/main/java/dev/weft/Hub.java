@@ -60,10 +60,14 @@ public final class Hub {
     private boolean interrupted;
     /** The selector and the greenlets waiting for channels; created when the first greenlet waits for one. */
     private volatile Poller poller;
+    /** True while the loop waits for work: the monitor then knows nothing is running. */
+    volatile boolean idle;
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
         greenlet.setParent(home.root);
+        home.hub = this;
+        Monitor.watch(this);
     }
 
     /** Returns the current thread's hub, creating it on first use. */
@@ -448,6 +452,7 @@ public final class Hub {
             return;
         }
         waiting.set(true);
+        idle = true;
         if (submitted.get() == null) {
             Poller io = poller;
             if (io != null) {
@@ -459,6 +464,8 @@ public final class Hub {
             }
         }
         waiting.set(false);
+        idle = false;
+        home.countSwitch();
         if (Thread.interrupted()) {
             // parking returns at once while the interrupt status is set: keep it for plain code instead
             interrupted = true;
