@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Stack;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SelectableChannel;
@@ -311,6 +312,29 @@ public final class Hub {
             }
         }
         return done;
+    }
+
+    /**
+     * True when the current code runs in a greenlet served by this thread's hub (one it spawned, or one
+     * created in such a greenlet), outside any {@code Coroutine} or {@code Generator} body: where a
+     * wait suspends only the greenlet. False in plain code, in the hub's own greenlet, and on a thread
+     * with no hub. Woven code's {@code Thread.sleep} is cooperative exactly where this is true.
+     *
+     * @return whether a wait here suspends only the current greenlet
+     */
+    public static boolean inHubGreenlet() {
+        Trampoline home = Trampoline.get();
+        Hub hub = home.hub;
+        Greenlet g = home.current;
+        if (hub == null || g == home.root || g == hub.greenlet || Stack.current().owner() != g) {
+            return false;
+        }
+        for (Greenlet p = g.parent; p != null; p = p.parent) {
+            if (p == hub.greenlet) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -35,7 +35,7 @@ final class WeftTransformer implements ClassFileTransformer {
             if (!ClassSelector.isCandidate(bytes, hierarchy)) {
                 return null;
             }
-            ClassWeaver.Result result = ClassWeaver.weave(bytes, hierarchy);
+            ClassWeaver.Result result = ClassWeaver.weave(bytes, hierarchy, options.cooperativeSleep);
             for (String refusal : result.refusals) {
                 log(className + "#" + refusal, "refused: " + refusal);
             }
