@@ -147,7 +147,7 @@ public final class Hub {
     Poller poller() {
         Poller p = poller;
         if (p == null) {
-            p = new Poller();
+            p = new Poller(this);
             poller = p;
         }
         return p;

@@ -2,6 +2,7 @@ package dev.weft;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -18,18 +19,37 @@ import java.util.List;
  * (its key's interest set is the union of what its waiting greenlets wait for, empty when none
  * does) until the channel is closed. Readiness wakes each greenlet waiting for one of the ready
  * operations, once, and takes its operations out of the interest set.
+ *
+ * <p>The selector is closed when its hub becomes unreachable (its thread has ended and nothing else
+ * holds the hub), so a thread that used I/O leaves no file descriptors behind.
  */
 final class Poller {
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "weft-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+
     final Selector selector;
     /** The greenlets waiting for a channel: while there are some, the hub's wait may end by I/O. */
     private int waits;
 
-    Poller() {
+    /** Opens the selector of {@code hub}, to be closed once the hub is unreachable. */
+    Poller(Hub hub) {
         try {
             selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("the hub could not open its NIO Selector", e);
         }
+        Selector s = selector;
+        // the action must not hold the hub (nor this poller, which the hub holds)
+        CLEANER.register(hub, () -> {
+            try {
+                s.close();
+            } catch (IOException e) {
+                System.err.println("[weft] could not close the NIO Selector of a hub whose thread has ended: " + e);
+            }
+        });
     }
 
     /** True while a greenlet waits for a channel. */
