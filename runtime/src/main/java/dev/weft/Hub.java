@@ -428,6 +428,7 @@ public final class Hub {
             if (n == 0) {
                 Timer next = timers.peek();
                 if (next == null && !expectsWork()) {
+                    restoreInterrupt();
                     home.root.throwInto(new IllegalStateException("the hub of thread \"" + home.thread.getName()
                             + "\" has nothing ready to run and no timers: the wait can never end"));
                 } else {
@@ -446,10 +447,8 @@ public final class Hub {
                 if (next instanceof Kill) {
                     ((Kill) next).greenlet.exit();
                 } else {
-                    if (interrupted && next == home.root) {
-                        // an interrupt that came while the hub waited belongs to the thread's plain code
-                        interrupted = false;
-                        home.thread.interrupt();
+                    if (next == home.root) {
+                        restoreInterrupt();
                     }
                     ((Greenlet) next).switchTo();
                 }
@@ -493,6 +492,14 @@ public final class Hub {
         if (Thread.interrupted()) {
             // parking returns at once while the interrupt status is set: keep it for plain code instead
             interrupted = true;
+        }
+    }
+
+    /** Sets the interrupt status again if an interrupt came while the hub waited: it belongs to plain code. */
+    private void restoreInterrupt() {
+        if (interrupted) {
+            interrupted = false;
+            home.thread.interrupt();
         }
     }
 
@@ -685,7 +692,8 @@ public final class Hub {
         }
 
         /**
-         * Submits {@code callback} to the hub (see {@link Hub#submit}); the keep-alive stays open.
+         * Submits {@code callback} to the hub (see {@link Hub#submit}), whether or not this keep-alive
+         * is still open; submitting does not close it.
          *
          * @param callback the work to run on the hub's thread
          * @throws IllegalStateException when the hub's thread has ended

@@ -529,6 +529,26 @@ class HubThreadsTest {
         }
     }
 
+    @Test
+    void anInterruptWhileTheHubWaitsIsKeptWhenTheWaitTurnsOutDead() throws Throwable {
+        onOwnThread(() -> {
+            Thread me = Thread.currentThread();
+            Hub.KeepAlive promise = Hub.current().keepAlive();
+            Thread other = new Thread(() -> {
+                while (me.getState() != Thread.State.WAITING) {
+                    Thread.onSpinWait();
+                }
+                me.interrupt();
+                promise.close();
+            });
+            other.start();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Event().await());
+            assertTrue(e.getMessage().contains("nothing ready to run and no timers"), e.getMessage());
+            assertTrue(Thread.interrupted(), "the interrupt status is set again for plain code");
+            other.join();
+        });
+    }
+
     /** Runs {@code body} on a new thread, so that it gets a new hub, and rethrows what it threw. */
     static void onOwnThread(Body body) throws Throwable {
         AtomicReference<Throwable> failed = new AtomicReference<>();
