@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class HubBlockingTest {
     private final List<Object> log = new ArrayList<>();
+
     @Test
     @Timeout(30)
     void blockingRunsOnAPoolThreadWhileOtherGreenletsRun() throws Throwable {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class HubIoTest {
     private final List<Object> log = new ArrayList<>();
+
     @Test
     @Timeout(30)
     void aGreenletReadingAPipeSuspendsUntilAnotherThreadWritesAndOthersRunMeanwhile() throws Throwable {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class HubMonitorTest {
     private final List<Object> log = new ArrayList<>();
+
     @Test
     @Timeout(60)
     void theMonitorReportsAGreenletThatRunsTooLongWithoutSwitchingOnceWithItsStack() throws Throwable {

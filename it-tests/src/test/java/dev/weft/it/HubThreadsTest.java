@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class HubThreadsTest {
     private final List<Object> log = new ArrayList<>();
+
     @Test
     void callbacksFromAnotherThreadRunInTheHubOnItsThreadInOrder() throws Throwable {
         onOwnThread(() -> {
