@@ -85,35 +85,52 @@ final class BlockingCall<T> implements Runnable {
         }
     }
 
+    /** The default pool, once created. */
+    private static volatile ThreadPoolExecutor pool;
+
     /** The default pool: created on first use, shared by every hub. */
     static Executor pool() {
-        return Pool.EXECUTOR;
+        ThreadPoolExecutor p = pool;
+        if (p == null) {
+            synchronized (BlockingCall.class) {
+                p = pool;
+                if (p == null) {
+                    p = createPool(threads(System.getProperty("weft.blocking.threads", "16")));
+                    pool = p;
+                }
+            }
+        }
+        return p;
     }
 
-    /** The most threads of the default pool: {@code -Dweft.blocking.threads=N}, 16 when not set. */
-    private static int threads() {
-        int n = Integer.getInteger("weft.blocking.threads", 16);
+    /**
+     * Parses the most threads of the default pool, {@code -Dweft.blocking.threads=N}.
+     *
+     * @throws IllegalArgumentException unless it is a number of at least 1
+     */
+    static int threads(String setting) {
+        int n;
+        try {
+            n = Integer.parseInt(setting.trim());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
         if (n < 1) {
-            throw new IllegalArgumentException("weft.blocking.threads must be at least 1, but was " + n);
+            throw new IllegalArgumentException("weft.blocking.threads must be a number of threads, at least 1, "
+                    + "but was '" + setting + "'");
         }
         return n;
     }
 
-    /** Holds the default pool, so that it is created only when a blocking call needs it. */
-    private static final class Pool {
-        static final ThreadPoolExecutor EXECUTOR = create();
-
-        private static ThreadPoolExecutor create() {
-            int threads = threads();
-            AtomicInteger count = new AtomicInteger();
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "weft-blocking-" + count.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            pool.allowCoreThreadTimeOut(true);
-            return pool;
-        }
+    private static ThreadPoolExecutor createPool(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "weft-blocking-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        p.allowCoreThreadTimeOut(true);
+        return p;
     }
 }

@@ -34,11 +34,7 @@ final class Monitor {
     /** Reads the setting and starts the thread once; false when the monitor is off. */
     private static synchronized boolean start() {
         if (thresholdNanos < 0) {
-            long millis = Long.getLong("weft.monitor.millis", 100);
-            if (millis < 0) {
-                throw new IllegalArgumentException("weft.monitor.millis must be a number of milliseconds, "
-                        + "at least 0 (0 turns the monitor off), but was " + millis);
-            }
+            long millis = thresholdMillis(System.getProperty("weft.monitor.millis", "100"));
             thresholdNanos = TimeUnit.MILLISECONDS.toNanos(millis);
             if (millis > 0) {
                 Thread t = new Thread(Monitor::run, "weft-monitor");
@@ -47,6 +43,25 @@ final class Monitor {
             }
         }
         return thresholdNanos > 0;
+    }
+
+    /**
+     * Parses {@code -Dweft.monitor.millis}.
+     *
+     * @throws IllegalArgumentException unless it is a number of at least 0
+     */
+    static long thresholdMillis(String setting) {
+        long millis;
+        try {
+            millis = Long.parseLong(setting.trim());
+        } catch (NumberFormatException e) {
+            millis = -1;
+        }
+        if (millis < 0) {
+            throw new IllegalArgumentException("weft.monitor.millis must be a number of milliseconds, "
+                    + "at least 0 (0 turns the monitor off), but was '" + setting + "'");
+        }
+        return millis;
     }
 
     private static void run() {
