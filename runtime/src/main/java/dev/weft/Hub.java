@@ -556,8 +556,9 @@ public final class Hub {
      * A greenlet waiting to be woken once, by whichever comes first: a timer, a finished greenlet, or
      * (for {@code dev.weft.sync}) whoever calls {@link #wake()}.
      *
-     * <p>Internal, not API: public only so that {@code dev.weft.sync} can wait on this thread's hub.
-     * A waiter belongs to the hub of the thread that created it and is used on that thread only.
+     * <p>Internal, not API: public only so that {@code dev.weft.sync} (and, for channels,
+     * {@code dev.weft.net}) can wait on this thread's hub. A waiter belongs to the hub of the thread
+     * that created it and is used on that thread only.
      */
     public static final class Waiter {
         private final Hub hub;
