@@ -11,6 +11,7 @@ import dev.weft.Generator;
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.Suspendable;
+import dev.weft.SuspendableRunnable;
 import dev.weft.sync.AsyncResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * {@code Thread.sleep} in woven code: cooperative in a hub's greenlets (gevent's patched
@@ -73,6 +77,55 @@ class ThreadSleepTest {
             HubThreadsTest.capturingErr(bad::join);
             assertEquals("nanosecond timeout value out of range", bad.exception().getMessage());
         });
+    }
+
+    @Test
+    void theDurationSleepOfJava19IsCooperativeToo() throws Throwable {
+        assumeTrue(Runtime.version().feature() >= 19, "Thread.sleep(Duration) came in Java 19");
+        SuspendableRunnable napper = (SuspendableRunnable) new GeneratedClasses.BytesLoader()
+                .define("gen.DurationNapper", durationNapper()).getConstructor().newInstance();
+        // plain code: Thread.sleep(Duration) itself, interrupt included
+        napper.run();
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, napper::run);
+        assertFalse(Thread.interrupted());
+        onOwnThread(() -> {
+            List<String> log = new ArrayList<>();
+            SpawnedGreenlet<?> a = Hub.spawn(() -> {
+                log.add("nap");
+                napper.run();
+                log.add("woke");
+            });
+            Hub.joinAll(a, Hub.spawn(() -> log.add("other")));
+            assertEquals(List.of("nap", "other", "woke"), log);
+        });
+    }
+
+    /**
+     * A {@code SuspendableRunnable} whose {@code run()} calls {@code Thread.sleep(Duration.ofMillis(5))}:
+     * generated, since this module compiles for Java 17, where that method does not exist.
+     */
+    private static byte[] durationNapper() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "gen/DurationNapper", null, "java/lang/Object",
+                new String[] {"dev/weft/SuspendableRunnable"});
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        MethodVisitor run = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, new String[] {"java/lang/Exception"});
+        run.visitCode();
+        run.visitLdcInsn(5L);
+        run.visitMethodInsn(Opcodes.INVOKESTATIC, "java/time/Duration", "ofMillis", "(J)Ljava/time/Duration;", false);
+        run.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Thread", "sleep", "(Ljava/time/Duration;)V", false);
+        run.visitInsn(Opcodes.RETURN);
+        run.visitMaxs(0, 0);
+        run.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
     }
 
     @Test
