@@ -118,7 +118,7 @@ final class Monitor {
 
     private static void report(MonitorReports.Report r, boolean hubItself) {
         StringBuilder b = new StringBuilder("[weft] monitor: ");
-        b.append(hubItself ? "the hub's own greenlet (a submitted callback or a timer)" : r.greenlet().toString())
+        b.append(hubItself ? "the hub's own greenlet (running a submitted callback)" : r.greenlet().toString())
                 .append(" has run ").append(r.millis()).append(" ms without switching, holding up every other")
                 .append(" greenlet of thread \"").append(r.thread().getName()).append("\":");
         for (StackTraceElement e : r.stack()) {

@@ -48,7 +48,7 @@ public final class MonitorReports {
     /**
      * A greenlet that has run too long without switching.
      *
-     * @param greenlet the greenlet running (the hub's own greenlet when a callback or timer runs long)
+     * @param greenlet the greenlet running (the hub's own greenlet when a submitted callback runs long)
      * @param thread the hub's thread
      * @param millis how long it has run without switching, when the monitor noticed
      * @param stack the thread's stack at that moment, innermost frame first
