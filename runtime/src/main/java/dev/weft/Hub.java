@@ -1,11 +1,20 @@
 package dev.weft;
 
+import dev.weft.internal.Stack;
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,8 +33,13 @@ import java.util.concurrent.locks.LockSupport;
  * Hub.joinAll(foo, bar); // foo, bar, bar again, foo again
  * }</pre>
  *
- * <p>This hub has no I/O yet and is not thread-safe: a hub, its greenlets and the objects they share
- * are used from the hub's own thread only.
+ * <p>A hub is not thread-safe: a hub, its greenlets and the objects they share are used from the
+ * hub's own thread only. Other threads hand work to it with {@link #submit}, the one thread-safe
+ * method, and {@link #blocking} runs work on other threads for a greenlet.
+ *
+ * <p>The hub owns a NIO {@link java.nio.channels.Selector}, opened the first time a greenlet waits for
+ * a channel (see {@link Waiter#parkUntilReady}). Until then it waits by parking its thread; from then
+ * on it waits in the selector, which a submit wakes.
  */
 public final class Hub {
     private static final ThreadLocal<Hub> LOCAL = ThreadLocal.withInitial(Hub::new);
@@ -37,15 +51,106 @@ public final class Hub {
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
+    /** Callbacks from {@link #submit}, newest first: a lock-free stack that the loop takes whole and reverses. */
+    private final AtomicReference<Callback> submitted = new AtomicReference<>();
+    /** Work on other threads that will end with a submit: open {@link KeepAlive}s and {@link #blocking} calls. */
+    final AtomicInteger outstanding = new AtomicInteger();
+    /** True while the loop is about to wait or waiting; the first submit then wakes it. */
+    private final AtomicBoolean waiting = new AtomicBoolean();
+    /** The thread was interrupted while the loop waited: the interrupt goes back to plain code. */
+    private boolean interrupted;
+    /** The selector and the greenlets waiting for channels; created when the first greenlet waits for one. */
+    private volatile Poller poller;
+    /** True while the loop waits for work: the monitor then knows nothing is running. */
+    volatile boolean idle;
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
         greenlet.setParent(home.root);
+        home.hub = this;
+        Monitor.watch(this);
     }
 
     /** Returns the current thread's hub, creating it on first use. */
     static Hub get() {
         return LOCAL.get();
+    }
+
+    /**
+     * Returns the current thread's hub, creating it on first use: the object other threads need to
+     * {@link #submit} work to it.
+     *
+     * @return this thread's hub
+     */
+    public static Hub current() {
+        return LOCAL.get();
+    }
+
+    /**
+     * Runs {@code callback} in this hub's own greenlet, on the hub's thread, on the loop's next pass;
+     * callable from any thread (the only method of a hub that is).
+     *
+     * <p>Callbacks run in the order they were submitted, before the greenlets ready on that pass, and
+     * wake the hub if it is waiting. A callback must not wait (it runs in the hub itself, which must
+     * never wait), but it may do anything else on the hub's thread: spawn, set an {@code Event} or an
+     * {@code AsyncResult}, put on a {@code Queue}. A callback that throws is printed once, with its
+     * stack, to {@code System.err}; the hub goes on.
+     *
+     * <p>A callback runs only while the hub runs, that is while something on its thread waits. When
+     * another thread will submit the work that ends such a wait, hold a {@link #keepAlive()} until it
+     * has: a hub with nothing ready, no timers, no I/O and nothing outstanding ends the wait with an
+     * error. Once the hub's thread has ended, {@code submit} throws; a callback submitted just before
+     * the thread ended is never run.
+     *
+     * @param callback the work to run on the hub's thread
+     * @throws IllegalStateException when the hub's thread has ended
+     */
+    public void submit(Runnable callback) {
+        Callback c = new Callback(Objects.requireNonNull(callback, "callback"));
+        if (!home.thread.isAlive()) {
+            throw new IllegalStateException("cannot submit to the hub of thread \"" + home.thread.getName()
+                    + "\": the thread has ended, so the callback would never run");
+        }
+        Callback head;
+        do {
+            head = submitted.get();
+            c.next = head;
+        } while (!submitted.compareAndSet(head, c));
+        wake();
+    }
+
+    /**
+     * Tells the hub that another thread will {@link #submit} work to it: until the returned keep-alive
+     * is closed, a wait on this hub's thread that nothing else could end waits for that work instead of
+     * failing. Callable from any thread.
+     *
+     * @return an open keep-alive, to be closed (from any thread) once the work has been submitted
+     */
+    public KeepAlive keepAlive() {
+        outstanding.incrementAndGet();
+        return new KeepAlive(this);
+    }
+
+    /** Wakes the loop if it waits; called after anything that may end its wait, from any thread. */
+    void wake() {
+        if (waiting.get() && waiting.compareAndSet(true, false)) {
+            Poller p = poller;
+            if (p != null) {
+                p.wakeup();
+            } else {
+                LockSupport.unpark(home.thread);
+            }
+        }
+    }
+
+    /** The hub's poller, created on first use; on the hub's thread only. */
+    Poller poller() {
+        Poller p = poller;
+        if (p == null) {
+            p = new Poller(this);
+            poller = p;
+        }
+        return p;
     }
 
     /**
@@ -209,6 +314,66 @@ public final class Hub {
         return done;
     }
 
+    /**
+     * True when the current code runs in a greenlet served by this thread's hub (one it spawned, or one
+     * created in such a greenlet), outside any {@code Coroutine} or {@code Generator} body: where a
+     * wait suspends only the greenlet. False in plain code, in the hub's own greenlet, and on a thread
+     * with no hub. Woven code's {@code Thread.sleep} is cooperative exactly where this is true.
+     *
+     * @return whether a wait here suspends only the current greenlet
+     */
+    public static boolean inHubGreenlet() {
+        Trampoline home = Trampoline.get();
+        Hub hub = home.hub;
+        Greenlet g = home.current;
+        if (hub == null || g == home.root || g == hub.greenlet || Stack.current().owner() != g) {
+            return false;
+        }
+        for (Greenlet p = g.parent; p != null; p = p.parent) {
+            if (p == hub.greenlet) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs {@code task} on Weft's pool of blocking threads and suspends the current greenlet (or plain
+     * code, running the hub meanwhile) until it has finished: for blocking work that would otherwise
+     * stop every greenlet of the thread (file I/O, a JDBC call, a blocking library).
+     *
+     * <p>The pool is shared by every hub: daemon threads named {@code weft-blocking-N}, at most 16 of
+     * them ({@code -Dweft.blocking.threads=N}), created when needed and ended after a minute idle;
+     * tasks beyond that wait their turn. The task runs as plain code on that thread, so it must not
+     * suspend. A greenlet killed while it waits goes at once; the task runs on to its end and its
+     * result is dropped.
+     *
+     * @param task the work; a lambda here is a plain {@code Callable}, not woven
+     * @param <T> the type of its result
+     * @return what {@code task} returned
+     * @throws CoroutineException wrapping a checked exception thrown by {@code task}; an unchecked
+     *     one, or an error, is rethrown as it is
+     * @throws IllegalStateException when called in the hub's own greenlet (in a submitted callback)
+     */
+    @Suspendable
+    public static <T> T blocking(Callable<T> task) {
+        return BlockingCall.await(BlockingCall.pool(), task);
+    }
+
+    /**
+     * Like {@link #blocking(Callable)}, on {@code executor} instead of Weft's pool.
+     *
+     * @param executor runs the task (on any thread; on the caller's, it blocks the hub meanwhile)
+     * @param task the work
+     * @param <T> the type of its result
+     * @return what {@code task} returned
+     * @throws java.util.concurrent.RejectedExecutionException when {@code executor} refuses the task
+     */
+    @Suspendable
+    public static <T> T blocking(Executor executor, Callable<T> task) {
+        return BlockingCall.await(executor, task);
+    }
+
     @Suspendable
     private static void sleepNanos(long nanos) {
         Hub hub = get();
@@ -257,20 +422,24 @@ public final class Hub {
     @Suspendable
     private void loop() {
         while (true) {
+            runSubmitted();
             fireDueTimers();
             int n = ready.size();
             if (n == 0) {
                 Timer next = timers.peek();
-                if (next == null) {
+                if (next == null && !expectsWork()) {
+                    restoreInterrupt();
                     home.root.throwInto(new IllegalStateException("the hub of thread \"" + home.thread.getName()
                             + "\" has nothing ready to run and no timers: the wait can never end"));
                 } else {
-                    long wait = next.deadline - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(this, wait);
-                    }
+                    awaitWork(next == null ? -1 : Math.max(0, next.deadline - System.nanoTime()));
                 }
                 continue;
+            }
+            Poller io = poller;
+            if (io != null && io.hasWaits()) {
+                // greenlets whose channels are ready now run on the next pass, behind these
+                io.select(0);
             }
             // only the greenlets ready at the start of the pass: sleep(0) puts its caller behind them
             for (int i = 0; i < n; i++) {
@@ -278,8 +447,82 @@ public final class Hub {
                 if (next instanceof Kill) {
                     ((Kill) next).greenlet.exit();
                 } else {
+                    if (next == home.root) {
+                        restoreInterrupt();
+                    }
                     ((Greenlet) next).switchTo();
                 }
+            }
+        }
+    }
+
+    /**
+     * True when work may still come from elsewhere: a submitted callback, work outstanding on other
+     * threads, or a greenlet waiting for a channel.
+     */
+    private boolean expectsWork() {
+        Poller io = poller;
+        return submitted.get() != null || outstanding.get() > 0 || (io != null && io.hasWaits());
+    }
+
+    /**
+     * Waits until {@code nanos} have passed (forever when negative) or something wakes the loop: a
+     * submit, a keep-alive closed, a channel ready. Waits in the selector once there is one, and parks
+     * the thread before. May return early; the loop looks again.
+     */
+    private void awaitWork(long nanos) {
+        if (nanos == 0) {
+            return;
+        }
+        waiting.set(true);
+        idle = true;
+        if (submitted.get() == null) {
+            Poller io = poller;
+            if (io != null) {
+                io.select(nanos);
+            } else if (nanos < 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, nanos);
+            }
+        }
+        waiting.set(false);
+        idle = false;
+        home.countSwitch();
+        if (Thread.interrupted()) {
+            // parking returns at once while the interrupt status is set: keep it for plain code instead
+            interrupted = true;
+        }
+    }
+
+    /** Sets the interrupt status again if an interrupt came while the hub waited: it belongs to plain code. */
+    private void restoreInterrupt() {
+        if (interrupted) {
+            interrupted = false;
+            home.thread.interrupt();
+        }
+    }
+
+    /** Runs the callbacks submitted since the last pass, oldest first; one that throws is printed and the rest run. */
+    private void runSubmitted() {
+        if (submitted.get() == null) {
+            return;
+        }
+        Callback c = submitted.getAndSet(null);
+        Callback fifo = null;
+        while (c != null) {
+            Callback next = c.next;
+            c.next = fifo;
+            fifo = c;
+            c = next;
+        }
+        for (; fifo != null; fifo = fifo.next) {
+            try {
+                fifo.run.run();
+            } catch (Throwable e) {
+                e.printStackTrace();
+                System.err.println("a callback submitted to the hub of thread \"" + home.thread.getName()
+                        + "\" failed with " + e.getClass().getName());
             }
         }
     }
@@ -313,8 +556,9 @@ public final class Hub {
      * A greenlet waiting to be woken once, by whichever comes first: a timer, a finished greenlet, or
      * (for {@code dev.weft.sync}) whoever calls {@link #wake()}.
      *
-     * <p>Internal, not API: public only so that {@code dev.weft.sync} can wait on this thread's hub.
-     * A waiter belongs to the hub of the thread that created it and is used on that thread only.
+     * <p>Internal, not API: public only so that {@code dev.weft.sync} (and, for channels,
+     * {@code dev.weft.net}) can wait on this thread's hub. A waiter belongs to the hub of the thread
+     * that created it and is used on that thread only.
      */
     public static final class Waiter {
         private final Hub hub;
@@ -373,12 +617,109 @@ public final class Hub {
             return true;
         }
 
+        /**
+         * Registers {@code channel} with the hub's selector for {@code ops} and switches to the hub
+         * until the channel is ready for one of them or {@code timeout} has passed. For
+         * {@code dev.weft.net}: a greenlet (or plain code, running the hub meanwhile) waiting for I/O.
+         *
+         * <p>The channel stays registered with the hub's selector after the wait, with no interest,
+         * until it is closed. Close a channel that greenlets may be waiting for through
+         * {@link #cancelChannelWaits} first, or they wait on (a closed channel is never selected).
+         *
+         * @param channel a channel in non-blocking mode
+         * @param ops the {@link java.nio.channels.SelectionKey} operations to wait for, valid for the channel
+         * @param timeout the longest time to wait, or null for no limit
+         * @return true when the channel is ready, false when the time ran out
+         * @throws java.nio.channels.ClosedChannelException when the channel is closed, before or (as
+         *     {@link AsynchronousCloseException}) through {@link #cancelChannelWaits} during the wait
+         * @throws IllegalArgumentException when the channel is in blocking mode or {@code ops} are not valid for it
+         */
+        @Suspendable
+        public boolean parkUntilReady(SelectableChannel channel, int ops, Duration timeout) throws IOException {
+            if (channel.isBlocking()) {
+                throw new IllegalArgumentException(channel + " is in blocking mode; a greenlet can wait only for a "
+                        + "channel in non-blocking mode: call configureBlocking(false) first");
+            }
+            if (ops == 0 || (ops & ~channel.validOps()) != 0) {
+                throw new IllegalArgumentException("operations " + ops + " are not valid for " + channel
+                        + ", whose valid operations are " + channel.validOps());
+            }
+            Poller.Wait w = hub.poller().add(channel, ops, this);
+            boolean ready;
+            try {
+                ready = park(timeout);
+            } finally {
+                hub.poller.remove(w);
+            }
+            if (w.cancelled) {
+                throw new AsynchronousCloseException();
+            }
+            return ready;
+        }
+
+        /**
+         * Wakes every greenlet of this thread's hub that waits in {@link #parkUntilReady} for
+         * {@code channel}; each of those waits throws {@link AsynchronousCloseException}. For
+         * {@code dev.weft.net}, before it closes the channel.
+         *
+         * @param channel the channel about to be closed
+         */
+        public static void cancelChannelWaits(SelectableChannel channel) {
+            Poller io = get().poller;
+            if (io != null) {
+                io.cancel(channel);
+            }
+        }
+
         /** Called by its timer: wakes the greenlet, and {@link #park} then reports that the time ran out. */
         void expire() {
             if (!woken) {
                 expired = true;
                 wake();
             }
+        }
+    }
+
+    /**
+     * A promise that another thread will {@link Hub#submit} work to a hub: while it is open, the hub
+     * waits for that work rather than ending a wait that nothing else could end. Thread-safe.
+     */
+    public static final class KeepAlive implements AutoCloseable {
+        private final Hub hub;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        KeepAlive(Hub hub) {
+            this.hub = hub;
+        }
+
+        /**
+         * Submits {@code callback} to the hub (see {@link Hub#submit}), whether or not this keep-alive
+         * is still open; submitting does not close it.
+         *
+         * @param callback the work to run on the hub's thread
+         * @throws IllegalStateException when the hub's thread has ended
+         */
+        public void submit(Runnable callback) {
+            hub.submit(callback);
+        }
+
+        /** Releases the promise and wakes the hub, so that it looks again; closing twice does nothing. */
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                hub.outstanding.decrementAndGet();
+                hub.wake();
+            }
+        }
+    }
+
+    /** A submitted callback, linked to the one submitted before it (after it, once the loop has reversed them). */
+    private static final class Callback {
+        final Runnable run;
+        Callback next;
+
+        Callback(Runnable run) {
+            this.run = run;
         }
     }
 

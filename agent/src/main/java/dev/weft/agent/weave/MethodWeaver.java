@@ -68,7 +68,7 @@ final class MethodWeaver {
                     if (!holdsMonitor(m, depths, call)) {
                         points.add(call);
                     }
-                } else if (!call.name.startsWith("<") && !call.owner.startsWith("[")
+                } else if (ThreadSleeps.isRedirected(call) || !call.name.startsWith("<") && !call.owner.startsWith("[")
                         && hierarchy.isSuspendable(call.owner, call.name, call.desc)) {
                     points.add(call);
                 }
