@@ -33,10 +33,15 @@ public final class Hub {
     final Trampoline home = Trampoline.get();
     /** The hub's own greenlet, whose body is {@link #loop}; its parent is the root greenlet. */
     final Greenlet greenlet;
-    /** Greenlets to switch to, in order; a {@link Kill} raises {@code GreenletExit} in its greenlet instead. */
+    /**
+     * What the loop does next, in order: a {@link Greenlet} to switch to, a {@link Kill} that raises
+     * {@code GreenletExit} in its greenlet, or a {@link Runnable} callback run in the hub.
+     */
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
+    /** How many greenlets were spawned on this hub: the number in their names. */
+    long spawned;
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
@@ -248,6 +253,14 @@ public final class Hub {
         ready.add(g);
     }
 
+    /**
+     * Puts {@code callback} on the run queue: the hub runs it in its own greenlet, in turn with the
+     * greenlets; an exception from it is printed and goes no further. It must not wait.
+     */
+    void callSoon(Runnable callback) {
+        ready.add(callback);
+    }
+
     /** Puts a request on the run queue to raise {@code GreenletExit} in {@code g} at its suspension point. */
     void kill(SpawnedGreenlet<?> g) {
         ready.add(new Kill(g));
@@ -275,12 +288,24 @@ public final class Hub {
             // only the greenlets ready at the start of the pass: sleep(0) puts its caller behind them
             for (int i = 0; i < n; i++) {
                 Object next = ready.poll();
-                if (next instanceof Kill) {
+                if (next instanceof Greenlet) {
+                    ((Greenlet) next).switchTo();
+                } else if (next instanceof Kill) {
                     ((Kill) next).greenlet.exit();
                 } else {
-                    ((Greenlet) next).switchTo();
+                    runCallback((Runnable) next);
                 }
             }
+        }
+    }
+
+    /** Runs a callback in the hub; whatever it throws is printed once and stops nothing. */
+    private static void runCallback(Runnable callback) {
+        try {
+            callback.run();
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.err.println("a callback run by the hub failed with " + e.getClass().getName());
         }
     }
 
