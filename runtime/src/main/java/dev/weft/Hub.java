@@ -3,6 +3,8 @@ package dev.weft;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
@@ -42,6 +44,9 @@ public final class Hub {
     private long timerSequence;
     /** How many greenlets were spawned on this hub: the number in their names. */
     long spawned;
+    /** The waiters whose greenlets wait now, in the order they started waiting: for the hub's reports. */
+    private Waiter firstParked;
+    private Waiter lastParked;
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
@@ -116,7 +121,7 @@ public final class Hub {
         }
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
-        spawned.startTimer = hub.schedule(deadlineAfter(saturatedNanos(delay)), new Waiter(hub, spawned.greenlet));
+        spawned.startTimer = hub.schedule(deadlineAfter(saturatedNanos(delay)), spawned.greenlet);
         return spawned;
     }
 
@@ -139,7 +144,7 @@ public final class Hub {
         }
         for (SpawnedGreenlet<?> g : greenlets) {
             if (g != self) {
-                g.joinUntil(false, 0);
+                g.joinUntil("Hub.killAll", false, 0);
             }
         }
         if (self != null) {
@@ -185,7 +190,7 @@ public final class Hub {
     @Suspendable
     public static void joinAll(SpawnedGreenlet<?>... greenlets) {
         for (SpawnedGreenlet<?> g : greenlets) {
-            g.joinUntil(false, 0);
+            g.joinUntil("Hub.joinAll", false, 0);
         }
     }
 
@@ -201,7 +206,7 @@ public final class Hub {
     public static List<SpawnedGreenlet<?>> joinAll(Duration timeout, SpawnedGreenlet<?>... greenlets) {
         long deadline = deadlineAfter(saturatedNanos(timeout));
         for (SpawnedGreenlet<?> g : greenlets) {
-            if (!g.joinUntil(true, deadline)) {
+            if (!g.joinUntil("Hub.joinAll", true, deadline)) {
                 break;
             }
         }
@@ -214,22 +219,168 @@ public final class Hub {
         return done;
     }
 
+    /**
+     * Waits until {@code count} of {@code greenlets} have finished (gevent's {@code joinall} with
+     * {@code count}) and returns them in the order they finished; those finished already come first,
+     * in the given order. A greenlet that failed counts as finished.
+     *
+     * @param count how many to wait for, at least 1; more than there are greenlets means all of them
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     * @return the first {@code count} greenlets to finish, in finish order
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    @Suspendable
+    public static List<SpawnedGreenlet<?>> joinFirst(int count, SpawnedGreenlet<?>... greenlets) {
+        return wait(Arrays.asList(greenlets), null, count);
+    }
+
+    /**
+     * Waits until {@code count} of {@code greenlets} have finished or {@code timeout} has passed, and
+     * returns those that finished, in the order they finished (see {@link #joinFirst(int, SpawnedGreenlet...)}).
+     *
+     * @param count how many to wait for, at least 1; more than there are greenlets means all of them
+     * @param timeout the longest time to wait
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     * @return at most {@code count} greenlets that finished, in finish order
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    @Suspendable
+    public static List<SpawnedGreenlet<?>> joinFirst(int count, Duration timeout, SpawnedGreenlet<?>... greenlets) {
+        return wait(Arrays.asList(greenlets), Objects.requireNonNull(timeout, "timeout"), count);
+    }
+
+    /**
+     * Waits until every one of {@code greenlets} has finished, but throws the exception of the first
+     * one to fail as soon as it fails (gevent's {@code joinall} with {@code raise_error}): its
+     * exception is rethrown as {@link SpawnedGreenlet#get()} would (a checked one wrapped in
+     * {@link CoroutineException}). The other greenlets go on running. One that has failed already is
+     * found at once.
+     *
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     */
+    @Suspendable
+    public static void joinAllOrThrow(SpawnedGreenlet<?>... greenlets) {
+        joinOrThrow(null, greenlets);
+    }
+
+    /**
+     * Like {@link #joinAllOrThrow(SpawnedGreenlet...)}, waiting at most {@code timeout}; returns those that
+     * finished, in the given order.
+     *
+     * @param timeout the longest time to wait
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     * @return the greenlets that are ready, all successful
+     */
+    @Suspendable
+    public static List<SpawnedGreenlet<?>> joinAllOrThrow(Duration timeout, SpawnedGreenlet<?>... greenlets) {
+        joinOrThrow(Objects.requireNonNull(timeout, "timeout"), greenlets);
+        List<SpawnedGreenlet<?>> done = new ArrayList<>();
+        for (SpawnedGreenlet<?> g : greenlets) {
+            if (g.isReady()) {
+                done.add(g);
+            }
+        }
+        return done;
+    }
+
+    @Suspendable
+    private static void joinOrThrow(Duration timeout, SpawnedGreenlet<?>[] greenlets) {
+        try (WaitIterator<SpawnedGreenlet<?>> it = new WaitIterator<>(Arrays.asList(greenlets), timeout,
+                Integer.MAX_VALUE, "Hub.joinAllOrThrow")) {
+            while (it.hasNext()) {
+                SpawnedGreenlet<?> g = it.next();
+                if (g.exception() != null) {
+                    throw Greenlet.unchecked(g.exception());
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until every one of {@code objects} is ready (gevent's {@code wait}): a spawned greenlet
+     * has finished, an {@link dev.weft.sync.Event} is set, an {@link dev.weft.sync.AsyncResult} has its
+     * value, or any other {@link Waitable} says so.
+     *
+     * @param objects what to wait for
+     * @return the objects, in the order they became ready (those ready already first, in the given order)
+     */
+    @Suspendable
+    public static List<Waitable> wait(Waitable... objects) {
+        return wait(Arrays.asList(objects), null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Waits until every one of {@code objects} is ready or {@code timeout} has passed (gevent's
+     * {@code wait} with a timeout).
+     *
+     * @param timeout the longest time to wait
+     * @param objects what to wait for
+     * @return the objects that became ready, in that order (those ready already first, in the given order)
+     */
+    @Suspendable
+    public static List<Waitable> wait(Duration timeout, Waitable... objects) {
+        return wait(Arrays.asList(objects), Objects.requireNonNull(timeout, "timeout"), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Waits until {@code count} of {@code objects} are ready or {@code timeout} has passed (gevent's
+     * {@code wait(objects, timeout, count)}).
+     *
+     * @param objects what to wait for
+     * @param timeout the longest time to wait, or null for no limit
+     * @param count how many to wait for, at least 1; more than there are objects means all of them
+     * @param <W> the type of the objects
+     * @return at most {@code count} objects, in the order they became ready (those ready already
+     *     first, in the given order)
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    @Suspendable
+    public static <W extends Waitable> List<W> wait(Collection<W> objects, Duration timeout, int count) {
+        List<W> done = new ArrayList<>();
+        try (WaitIterator<W> it = new WaitIterator<>(objects, timeout, count, "Hub.wait")) {
+            while (it.hasNext()) {
+                done.add(it.next());
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Returns the objects as they become ready (gevent's {@code iwait}); see {@link WaitIterator}.
+     *
+     * @param objects what to wait for
+     * @return an iterator whose {@code hasNext} and {@code next} wait for the next ready object
+     */
+    public static WaitIterator<Waitable> iwait(Waitable... objects) {
+        return new WaitIterator<>(Arrays.asList(objects), null, Integer.MAX_VALUE, "Hub.iwait");
+    }
+
+    /**
+     * Returns at most {@code count} of the objects as they become ready, until {@code timeout} has
+     * passed (gevent's {@code iwait(objects, timeout, count)}); see {@link WaitIterator}.
+     *
+     * @param objects what to wait for
+     * @param timeout the longest time to wait, counted from this call, or null for no limit
+     * @param count how many to return at most, at least 1
+     * @param <W> the type of the objects
+     * @return an iterator whose {@code hasNext} and {@code next} wait for the next ready object
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    public static <W extends Waitable> WaitIterator<W> iwait(Collection<W> objects, Duration timeout, int count) {
+        return new WaitIterator<>(objects, timeout, count, "Hub.iwait");
+    }
+
     @Suspendable
     private static void sleepNanos(long nanos) {
         Hub hub = get();
-        Greenlet me = hub.waiter("Hub.sleep");
+        Waiter w = new Waiter(hub, hub.waiter("Hub.sleep"), "Hub.sleep", null);
         if (nanos == 0) {
             // behind every greenlet ready now: each runs once before this one continues
-            hub.ready.add(me);
-            hub.greenlet.switchTo();
+            w.wake();
+            w.parkUntil(false, 0);
             return;
         }
-        Timer timer = hub.schedule(deadlineAfter(nanos), new Waiter(hub, me));
-        try {
-            hub.greenlet.switchTo();
-        } finally {
-            timer.cancel();
-        }
+        w.parkUntil(true, deadlineAfter(nanos));
     }
 
     /** The current greenlet, which is about to wait in this hub; refuses the hub itself. */
@@ -241,9 +392,12 @@ public final class Hub {
         return me;
     }
 
-    /** Wakes {@code waiter} at {@code deadline} (a {@code System.nanoTime} value) unless cancelled first. */
-    Timer schedule(long deadline, Waiter waiter) {
-        Timer timer = new Timer(deadline, timerSequence++, waiter);
+    /**
+     * Fires at {@code deadline} (a {@code System.nanoTime} value) unless cancelled first: expires a
+     * {@link Waiter}, or puts a {@link Greenlet} on the run queue.
+     */
+    Timer schedule(long deadline, Object action) {
+        Timer timer = new Timer(deadline, timerSequence++, action);
         timers.add(timer);
         return timer;
     }
@@ -251,6 +405,33 @@ public final class Hub {
     /** Puts {@code g} on the run queue. */
     void makeReady(Greenlet g) {
         ready.add(g);
+    }
+
+    /** Adds {@code w} at the tail of the parked waiters. */
+    private void parked(Waiter w) {
+        w.previous = lastParked;
+        if (lastParked == null) {
+            firstParked = w;
+        } else {
+            lastParked.next = w;
+        }
+        lastParked = w;
+    }
+
+    /** Removes {@code w} from the parked waiters. */
+    private void unparked(Waiter w) {
+        if (w.previous == null) {
+            firstParked = w.next;
+        } else {
+            w.previous.next = w.next;
+        }
+        if (w.next == null) {
+            lastParked = w.previous;
+        } else {
+            w.next.previous = w.previous;
+        }
+        w.previous = null;
+        w.next = null;
     }
 
     /**
@@ -288,7 +469,13 @@ public final class Hub {
             // only the greenlets ready at the start of the pass: sleep(0) puts its caller behind them
             for (int i = 0; i < n; i++) {
                 Object next = ready.poll();
-                if (next instanceof Greenlet) {
+                if (next instanceof Waiter) {
+                    Waiter w = (Waiter) next;
+                    // a waiter whose wait ended otherwise (killed, say) is stale: its greenlet may wait anew
+                    if (w.parked) {
+                        w.greenlet.switchTo();
+                    }
+                } else if (next instanceof Greenlet) {
                     ((Greenlet) next).switchTo();
                 } else if (next instanceof Kill) {
                     ((Kill) next).greenlet.exit();
@@ -315,7 +502,11 @@ public final class Hub {
         while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
             timers.poll();
             if (!t.cancelled) {
-                t.waiter.expire();
+                if (t.action instanceof Waiter) {
+                    ((Waiter) t.action).expire();
+                } else {
+                    ready.add(t.action);
+                }
             }
         }
     }
@@ -326,7 +517,7 @@ public final class Hub {
         return System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
     }
 
-    private static long saturatedNanos(Duration d) {
+    static long saturatedNanos(Duration d) {
         try {
             return Math.max(0, d.toNanos());
         } catch (ArithmeticException tooLong) {
@@ -339,29 +530,48 @@ public final class Hub {
      * (for {@code dev.weft.sync}) whoever calls {@link #wake()}.
      *
      * <p>Internal, not API: public only so that {@code dev.weft.sync} can wait on this thread's hub.
-     * A waiter belongs to the hub of the thread that created it and is used on that thread only.
+     * A waiter belongs to the hub of the thread that created it and is used on that thread only. It is
+     * also a {@code Runnable} that wakes it, to be linked to a {@link Waitable}.
      */
-    public static final class Waiter {
+    public static final class Waiter implements Runnable {
         private final Hub hub;
         final Greenlet greenlet;
+        /** The waiting operation, for messages. */
+        final String what;
+        /** What it waits for (an object or a collection of them), or null, for messages. */
+        final Object on;
         private boolean woken;
         private boolean expired;
+        /** True while its greenlet waits in {@link #park}: a run-queue entry for it is stale otherwise. */
+        boolean parked;
+        /** True while a timer may end the wait. */
+        boolean timed;
+        Waiter previous;
+        Waiter next;
 
-        Waiter(Hub hub, Greenlet greenlet) {
+        Waiter(Hub hub, Greenlet greenlet, String what, Object on) {
             this.hub = hub;
             this.greenlet = greenlet;
+            this.what = what;
+            this.on = on;
         }
 
         /**
          * Returns a waiter for the current greenlet (or plain code) on this thread's hub.
          *
-         * @param what the waiting operation, named in the error when the hub itself would wait
+         * @param what the waiting operation, named in the error when the hub itself would wait and in
+         *     the hub's reports ({@link LoopExit}, {@link Hub#dump()})
          * @return a waiter that has not been woken
          * @throws IllegalStateException when called in the hub's own greenlet
          */
         public static Waiter forCurrent(String what) {
+            return forCurrent(what, null);
+        }
+
+        /** {@link #forCurrent(String)}, waiting for {@code on} (an object or a collection), named in reports. */
+        static Waiter forCurrent(String what, Object on) {
             Hub hub = get();
-            return new Waiter(hub, hub.waiter(what));
+            return new Waiter(hub, hub.waiter(what), what, on);
         }
 
         /**
@@ -373,10 +583,21 @@ public final class Hub {
          */
         @Suspendable
         public boolean park(Duration timeout) {
-            Timer timer = timeout == null ? null : hub.schedule(deadlineAfter(saturatedNanos(timeout)), this);
+            return timeout == null ? parkUntil(false, 0) : parkUntil(true, deadlineAfter(saturatedNanos(timeout)));
+        }
+
+        /** {@link #park}, with a {@code System.nanoTime} deadline when {@code timed}. */
+        @Suspendable
+        boolean parkUntil(boolean timed, long deadline) {
+            Timer timer = timed ? hub.schedule(deadline, this) : null;
+            this.timed = timed;
+            parked = true;
+            hub.parked(this);
             try {
                 hub.greenlet.switchTo();
             } finally {
+                parked = false;
+                hub.unparked(this);
                 if (timer != null) {
                     timer.cancel();
                 }
@@ -394,8 +615,14 @@ public final class Hub {
                 return false;
             }
             woken = true;
-            hub.makeReady(greenlet);
+            hub.ready.add(this);
             return true;
+        }
+
+        /** Same as {@link #wake()}, for lists of callbacks. */
+        @Override
+        public void run() {
+            wake();
         }
 
         /** Called by its timer: wakes the greenlet, and {@link #park} then reports that the time ran out. */
@@ -416,17 +643,20 @@ public final class Hub {
         }
     }
 
-    /** A waiter's deadline on the heap; a cancelled timer stays there until it comes up and is dropped. */
+    /**
+     * A deadline on the heap and what happens then (a {@link Waiter} expires, anything else goes on the
+     * run queue); a cancelled timer stays there until it comes up and is dropped.
+     */
     static final class Timer implements Comparable<Timer> {
         final long deadline;
         final long sequence;
-        final Waiter waiter;
+        final Object action;
         boolean cancelled;
 
-        Timer(long deadline, long sequence, Waiter waiter) {
+        Timer(long deadline, long sequence, Object action) {
             this.deadline = deadline;
             this.sequence = sequence;
-            this.waiter = waiter;
+            this.action = action;
         }
 
         void cancel() {

@@ -23,12 +23,13 @@ import java.util.function.Consumer;
  *
  * @param <T> the type of the value
  */
-public final class SpawnedGreenlet<T> {
+public final class SpawnedGreenlet<T> implements Waitable {
     private final Hub hub;
     final Greenlet greenlet;
     private final String name;
     private SuspendableCallable<T> call;
-    private final List<Hub.Waiter> waiters = new ArrayList<>(1);
+    /** Raw links ({@link #rawLink}): joiners' waiters and {@code Hub.wait}'s, woken as it finishes. */
+    private final List<Runnable> waiters = new ArrayList<>(1);
     /** Callbacks to run in the hub once it has finished; null until the first is linked. */
     private List<Link> links;
     private boolean ready;
@@ -64,10 +65,13 @@ public final class SpawnedGreenlet<T> {
 
     private void finish() {
         ready = true;
-        for (Hub.Waiter w : waiters) {
-            w.wake();
+        if (!waiters.isEmpty()) {
+            List<Runnable> woken = new ArrayList<>(waiters);
+            waiters.clear();
+            for (Runnable w : woken) {
+                w.run();
+            }
         }
-        waiters.clear();
         if (links != null && !links.isEmpty()) {
             List<Link> due = new ArrayList<>(links);
             hub.callSoon(() -> {
@@ -209,8 +213,36 @@ public final class SpawnedGreenlet<T> {
     }
 
     /** True once the body has returned, thrown, or been killed. */
+    @Override
     public boolean isReady() {
         return ready;
+    }
+
+    /**
+     * Calls {@code callback} once, in the greenlet itself just as it finishes (at once when it has
+     * finished already); for {@link Hub#wait} and {@link Hub#iwait}. Prefer {@link #onComplete}, whose
+     * callbacks run in the hub.
+     *
+     * @param callback called once; must not wait or throw
+     */
+    @Override
+    public void rawLink(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (ready) {
+            callback.run();
+        } else {
+            waiters.add(callback);
+        }
+    }
+
+    /**
+     * Removes a callback added with {@link #rawLink} that has not run.
+     *
+     * @param callback the callback
+     */
+    @Override
+    public void rawUnlink(Runnable callback) {
+        waiters.remove(callback);
     }
 
     /** True once the body has returned or been killed, false while it runs or when it threw. */
@@ -230,7 +262,7 @@ public final class SpawnedGreenlet<T> {
     /** Waits until this greenlet has finished; the caller's hub runs meanwhile. */
     @Suspendable
     public void join() {
-        joinUntil(false, 0);
+        joinUntil("SpawnedGreenlet.join", false, 0);
     }
 
     /**
@@ -247,7 +279,7 @@ public final class SpawnedGreenlet<T> {
         } catch (ArithmeticException tooLong) {
             nanos = Long.MAX_VALUE;
         }
-        return joinUntil(true, Hub.deadlineAfter(nanos));
+        return joinUntil("SpawnedGreenlet.join", true, Hub.deadlineAfter(nanos));
     }
 
     /**
@@ -258,7 +290,7 @@ public final class SpawnedGreenlet<T> {
      */
     @Suspendable
     public T get() {
-        join();
+        joinUntil("SpawnedGreenlet.get", false, 0);
         if (exception != null) {
             throw Greenlet.unchecked(exception);
         }
@@ -276,7 +308,7 @@ public final class SpawnedGreenlet<T> {
             throw new GreenletExit();
         }
         if (requestKill()) {
-            join();
+            joinUntil("SpawnedGreenlet.kill", false, 0);
         }
     }
 
@@ -303,7 +335,7 @@ public final class SpawnedGreenlet<T> {
     }
 
     @Suspendable
-    boolean joinUntil(boolean timed, long deadline) {
+    boolean joinUntil(String what, boolean timed, long deadline) {
         if (ready) {
             return true;
         }
@@ -314,16 +346,12 @@ public final class SpawnedGreenlet<T> {
         if (Greenlet.current() == greenlet) {
             throw new IllegalStateException("a greenlet cannot join itself: it would wait forever");
         }
-        Hub.Waiter w = new Hub.Waiter(hub, hub.waiter("SpawnedGreenlet.join"));
+        Hub.Waiter w = new Hub.Waiter(hub, hub.waiter(what), what, this);
         waiters.add(w);
-        Hub.Timer timer = timed ? hub.schedule(deadline, w) : null;
         try {
-            hub.greenlet.switchTo();
+            w.parkUntil(timed, deadline);
         } finally {
             waiters.remove(w);
-            if (timer != null) {
-                timer.cancel();
-            }
         }
         return ready;
     }
