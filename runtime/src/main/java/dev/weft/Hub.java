@@ -36,7 +36,8 @@ public final class Hub {
     /** The hub's own greenlet, whose body is {@link #loop}; its parent is the root greenlet. */
     final Greenlet greenlet;
     /**
-     * What the loop does next, in order: a {@link Greenlet} to switch to, a {@link Kill} that raises
+     * What the loop does next, in order: a {@link Waiter} whose greenlet to switch to (unless its wait
+     * has ended otherwise since), a {@link Greenlet} to start, a {@link Kill} that raises
      * {@code GreenletExit} in its greenlet, or a {@link Runnable} callback run in the hub.
      */
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
@@ -370,6 +371,57 @@ public final class Hub {
         return new WaitIterator<>(objects, timeout, count, "Hub.iwait");
     }
 
+    /**
+     * Runs {@code call} in the current greenlet under a {@link Timeout} of {@code timeout} (gevent's
+     * {@code with_timeout}): returns its result, or lets the timeout propagate when the time is up at
+     * one of its suspension points.
+     *
+     * @param timeout the longest time {@code call} may take
+     * @param call what to run; a checked exception from it is wrapped in {@link CoroutineException}
+     * @param <T> the type of the result
+     * @return the result of {@code call}
+     * @throws Timeout when the time ran out
+     */
+    @Suspendable
+    public static <T> T withTimeout(Duration timeout, SuspendableCallable<T> call) {
+        Objects.requireNonNull(call, "call");
+        Timeout t = Timeout.start(timeout);
+        try (t) {
+            return call.call();
+        } catch (Timeout e) {
+            throw e;
+        } catch (Exception e) {
+            throw Greenlet.unchecked(e);
+        }
+    }
+
+    /**
+     * Like {@link #withTimeout(Duration, SuspendableCallable)}, but returns {@code valueOnTimeout}
+     * instead of throwing when its own timeout expires (gevent's {@code timeout_value}); an outer
+     * timeout still propagates.
+     *
+     * @param timeout the longest time {@code call} may take
+     * @param call what to run; a checked exception from it is wrapped in {@link CoroutineException}
+     * @param valueOnTimeout what to return when the time ran out
+     * @param <T> the type of the result
+     * @return the result of {@code call}, or {@code valueOnTimeout}
+     */
+    @Suspendable
+    public static <T> T withTimeout(Duration timeout, SuspendableCallable<T> call, T valueOnTimeout) {
+        Objects.requireNonNull(call, "call");
+        Timeout t = Timeout.start(timeout);
+        try (t) {
+            return call.call();
+        } catch (Timeout e) {
+            if (e != t) {
+                throw e;
+            }
+            return valueOnTimeout;
+        } catch (Exception e) {
+            throw Greenlet.unchecked(e);
+        }
+    }
+
     @Suspendable
     private static void sleepNanos(long nanos) {
         Hub hub = get();
@@ -496,16 +548,24 @@ public final class Hub {
         }
     }
 
+    /**
+     * Fires the timers that are due: a waiter's wakes it, a timeout is raised in its greenlet at once
+     * (at the point where it waits, even when it was about to be woken), anything else goes on the run queue.
+     */
+    @Suspendable
     private void fireDueTimers() {
         long now = System.nanoTime();
         Timer t;
         while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
             timers.poll();
             if (!t.cancelled) {
-                if (t.action instanceof Waiter) {
-                    ((Waiter) t.action).expire();
+                Object action = t.action;
+                if (action instanceof Waiter) {
+                    ((Waiter) action).expire();
+                } else if (action instanceof Timeout) {
+                    ((Timeout) action).raise();
                 } else {
-                    ready.add(t.action);
+                    ready.add(action);
                 }
             }
         }
