@@ -508,8 +508,7 @@ public final class Hub {
             if (n == 0) {
                 Timer next = timers.peek();
                 if (next == null) {
-                    home.root.throwInto(new IllegalStateException("the hub of thread \"" + home.thread.getName()
-                            + "\" has nothing ready to run and no timers: the wait can never end"));
+                    home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
                 } else {
                     long wait = next.deadline - System.nanoTime();
                     if (wait > 0) {
@@ -536,6 +535,44 @@ public final class Hub {
                 }
             }
         }
+    }
+
+    /** One line per parked waiter, in the order they started waiting: who waits in what, for what. */
+    List<String> waits() {
+        List<String> lines = new ArrayList<>();
+        for (Waiter w = firstParked; w != null; w = w.next) {
+            lines.add(nameOf(w.greenlet) + " waits in " + w.describe());
+        }
+        return lines;
+    }
+
+    /** A greenlet's name in reports: a spawned greenlet's name, the thread's name for plain code. */
+    String nameOf(Greenlet g) {
+        if (g == home.root) {
+            return home.thread.getName();
+        }
+        if (g == greenlet) {
+            return "hub";
+        }
+        if (g.spawned != null) {
+            return g.spawned.name();
+        }
+        return g.toString();
+    }
+
+    /** What a waiter waits for, in reports: a greenlet by name, a collection item by item. */
+    static String describe(Object on) {
+        if (on instanceof SpawnedGreenlet) {
+            return ((SpawnedGreenlet<?>) on).name();
+        }
+        if (on instanceof Collection) {
+            StringBuilder b = new StringBuilder();
+            for (Object o : (Collection<?>) on) {
+                b.append(b.length() == 0 ? "" : ", ").append(describe(o));
+            }
+            return b.toString();
+        }
+        return String.valueOf(on);
     }
 
     /** Runs a callback in the hub; whatever it throws is printed once and stops nothing. */
@@ -683,6 +720,11 @@ public final class Hub {
         @Override
         public void run() {
             wake();
+        }
+
+        /** The operation, what it waits for, and whether a timer may end it, for reports. */
+        String describe() {
+            return what + (on == null ? "" : " for " + Hub.describe(on)) + (timed ? " (with a timeout)" : "");
         }
 
         /** Called by its timer: wakes the greenlet, and {@link #park} then reports that the time ran out. */

@@ -43,6 +43,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         this.call = call;
         this.name = "greenlet-" + ++hub.spawned;
         this.greenlet = new Greenlet(this::run);
+        greenlet.spawned = this;
         // a body that ends goes back to the hub, which runs the next ready greenlet
         greenlet.setParent(hub.greenlet);
     }
