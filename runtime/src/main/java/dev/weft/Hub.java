@@ -1,11 +1,15 @@
 package dev.weft;
 
+import dev.weft.internal.Task;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -48,6 +52,9 @@ public final class Hub {
     /** The waiters whose greenlets wait now, in the order they started waiting: for the hub's reports. */
     private Waiter firstParked;
     private Waiter lastParked;
+    /** The spawned greenlets that have not finished, in spawn order: for {@link #dump()}. */
+    private SpawnedGreenlet<?> firstLive;
+    private SpawnedGreenlet<?> lastLive;
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
@@ -435,6 +442,137 @@ public final class Hub {
         w.parkUntil(true, deadlineAfter(nanos));
     }
 
+    /**
+     * Describes every greenlet of the current thread's hub, like a thread dump: the thread's plain code
+     * and each spawned greenlet that has not finished, in spawn order, with its state and, unless it has
+     * not started, its stack (innermost frame first, as {@code pkg.Class.method(File.java:line)}).
+     *
+     * <p>The states: {@code running} (the caller), {@code waiting in <operation>[ for <what>]},
+     * {@code ready, woken from <operation>} (its wait is over and it runs when its turn comes),
+     * {@code not started} (spawned, or waiting for its {@code spawnLater} delay), and
+     * {@code suspended} (switched away by hand, not waiting on the hub). Finished greenlets are not
+     * kept, so they are not listed. A suspended greenlet's frames are those saved by woven code,
+     * which the agent names by class, method and line; the frames of the running greenlet and of plain
+     * code come from the thread's stack.
+     *
+     * <pre>
+     * Hub of thread "main": 2 greenlets and plain code, 1 ready, 1 timer
+     *
+     * "main" (plain code) running
+     *     at com.example.App.main(App.java:12)
+     *
+     * "greenlet-1" waiting in Event.await
+     *     at Greenlet.switchTo()
+     *     at dev.weft.Hub$Waiter.parkUntil(Hub.java:640)
+     *     ...
+     *     at com.example.App.lambda$main$0(App.java:9)
+     * </pre>
+     *
+     * @return the description, one block per greenlet
+     */
+    public static String dump() {
+        return get().describeAll(new Throwable().getStackTrace());
+    }
+
+    /**
+     * Prints {@link #dump()} to {@code out}.
+     *
+     * @param out where to print, {@code System.err} for example
+     */
+    public static void dump(PrintStream out) {
+        out.print(get().describeAll(new Throwable().getStackTrace()));
+        out.flush();
+    }
+
+    private String describeAll(StackTraceElement[] here) {
+        Map<Greenlet, Waiter> waiting = new IdentityHashMap<>();
+        for (Waiter w = firstParked; w != null; w = w.next) {
+            waiting.put(w.greenlet, w);
+        }
+        List<Greenlet> all = new ArrayList<>();
+        all.add(home.root);
+        for (SpawnedGreenlet<?> g = firstLive; g != null; g = g.nextLive) {
+            all.add(g.greenlet);
+        }
+        for (Waiter w = firstParked; w != null; w = w.next) {
+            if (w.greenlet != home.root && w.greenlet.spawned == null && !all.contains(w.greenlet)) {
+                all.add(w.greenlet); // a greenlet made by hand, waiting on the hub
+            }
+        }
+        int timerCount = 0;
+        for (Timer t : timers) {
+            timerCount += t.cancelled ? 0 : 1;
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("Hub of thread \"").append(home.thread.getName()).append("\": ").append(all.size() - 1)
+                .append(all.size() == 2 ? " greenlet" : " greenlets").append(" and plain code, ")
+                .append(ready.size()).append(" ready, ").append(timerCount).append(timerCount == 1 ? " timer" : " timers")
+                .append('\n');
+        for (Greenlet g : all) {
+            b.append('\n');
+            describe(b, g, waiting.get(g), here);
+        }
+        return b.toString();
+    }
+
+    private void describe(StringBuilder b, Greenlet g, Waiter w, StackTraceElement[] here) {
+        b.append('"').append(nameOf(g)).append('"');
+        if (g == home.root) {
+            b.append(" (plain code)");
+        }
+        List<String> frames;
+        if (g == home.current) {
+            b.append(" running");
+            frames = runningFrames(here, g == home.root);
+        } else if (!g.isStarted()) {
+            b.append(" not started");
+            frames = List.of();
+        } else {
+            if (w == null) {
+                b.append(" suspended");
+            } else if (w.woken) {
+                b.append(" ready, woken from ").append(w.describe());
+            } else {
+                b.append(" waiting in ").append(w.describe());
+            }
+            frames = g == home.root ? rootFrames(here) : g.task.suspendedAt();
+        }
+        b.append('\n');
+        for (String f : frames) {
+            b.append("\tat ").append(f).append('\n');
+        }
+    }
+
+    /** The caller's frames below {@code dump}: up to the task that runs it, or all of them for plain code. */
+    private static List<String> runningFrames(StackTraceElement[] here, boolean plain) {
+        List<String> frames = new ArrayList<>();
+        for (StackTraceElement e : here) {
+            if (e.getClassName().equals(Hub.class.getName()) && e.getMethodName().startsWith("dump")) {
+                frames.clear();
+                continue;
+            }
+            if (!plain && e.getClassName().equals(Task.class.getName())) {
+                break;
+            }
+            frames.add(e.toString());
+        }
+        return frames;
+    }
+
+    /** Plain code's frames while a greenlet runs: those beneath the trampoline that runs the greenlets. */
+    private static List<String> rootFrames(StackTraceElement[] here) {
+        List<String> frames = new ArrayList<>();
+        boolean below = false;
+        for (StackTraceElement e : here) {
+            if (below) {
+                frames.add(e.toString());
+            } else if (e.getClassName().equals(Trampoline.class.getName()) && e.getMethodName().equals("run")) {
+                below = true;
+            }
+        }
+        return frames;
+    }
+
     /** The current greenlet, which is about to wait in this hub; refuses the hub itself. */
     Greenlet waiter(String what) {
         Greenlet me = home.current;
@@ -457,6 +595,33 @@ public final class Hub {
     /** Puts {@code g} on the run queue. */
     void makeReady(Greenlet g) {
         ready.add(g);
+    }
+
+    /** Adds a new spawned greenlet to the unfinished ones. */
+    void born(SpawnedGreenlet<?> g) {
+        g.previousLive = lastLive;
+        if (lastLive == null) {
+            firstLive = g;
+        } else {
+            lastLive.nextLive = g;
+        }
+        lastLive = g;
+    }
+
+    /** Removes a finished greenlet from the unfinished ones. */
+    void died(SpawnedGreenlet<?> g) {
+        if (g.previousLive == null) {
+            firstLive = g.nextLive;
+        } else {
+            g.previousLive.nextLive = g.nextLive;
+        }
+        if (g.nextLive == null) {
+            lastLive = g.previousLive;
+        } else {
+            g.nextLive.previousLive = g.previousLive;
+        }
+        g.previousLive = null;
+        g.nextLive = null;
     }
 
     /** Adds {@code w} at the tail of the parked waiters. */
@@ -637,7 +802,7 @@ public final class Hub {
         final String what;
         /** What it waits for (an object or a collection of them), or null, for messages. */
         final Object on;
-        private boolean woken;
+        boolean woken;
         private boolean expired;
         /** True while its greenlet waits in {@link #park}: a run-queue entry for it is stale otherwise. */
         boolean parked;

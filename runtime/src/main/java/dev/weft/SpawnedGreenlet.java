@@ -35,6 +35,9 @@ public final class SpawnedGreenlet<T> implements Waitable {
     private boolean ready;
     private T value;
     private Throwable exception;
+    /** Its neighbours in the hub's list of unfinished greenlets, for {@link Hub#dump()}. */
+    SpawnedGreenlet<?> previousLive;
+    SpawnedGreenlet<?> nextLive;
     /** For {@link Hub#spawnLater}: the timer that starts it, cancelled when it is killed before then. */
     Hub.Timer startTimer;
 
@@ -44,6 +47,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         this.name = "greenlet-" + ++hub.spawned;
         this.greenlet = new Greenlet(this::run);
         greenlet.spawned = this;
+        hub.born(this);
         // a body that ends goes back to the hub, which runs the next ready greenlet
         greenlet.setParent(hub.greenlet);
     }
@@ -66,6 +70,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
 
     private void finish() {
         ready = true;
+        hub.died(this);
         if (!waiters.isEmpty()) {
             List<Runnable> woken = new ArrayList<>(waiters);
             waiters.clear();
