@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * the start of the pass, in FIFO order; with nothing ready it parks the thread until the next timer.
  * A greenlet that waits (sleep, join) switches to the hub; whatever ends the wait puts the greenlet
  * back on the run queue. Plain code (the thread's root greenlet) waits the same way, so calling
- * {@link #joinAll} from {@code main} runs the hub until the greenlets are done.
+ * {@link #joinAll} from {@code main} runs the hub until the greenlets are done. A wait that nothing
+ * could ever end throws {@link LoopExit}, naming who waits for what; {@link #dump()} shows every
+ * greenlet with its state and stack.
  *
  * <pre>{@code
  * SpawnedGreenlet<?> foo = Hub.spawn(() -> { print("foo"); Hub.sleep(20); print("foo again"); });

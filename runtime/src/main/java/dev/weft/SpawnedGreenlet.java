@@ -26,7 +26,8 @@ import java.util.function.Consumer;
 public final class SpawnedGreenlet<T> implements Waitable {
     private final Hub hub;
     final Greenlet greenlet;
-    private final String name;
+    /** The number in its name, which is built only when asked for (spawning stays cheap). */
+    private final long number;
     private SuspendableCallable<T> call;
     /** Raw links ({@link #rawLink}): joiners' waiters and {@code Hub.wait}'s, woken as it finishes. */
     private final List<Runnable> waiters = new ArrayList<>(1);
@@ -44,7 +45,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
     SpawnedGreenlet(Hub hub, SuspendableCallable<T> call) {
         this.hub = hub;
         this.call = call;
-        this.name = "greenlet-" + ++hub.spawned;
+        this.number = ++hub.spawned;
         this.greenlet = new Greenlet(this::run);
         greenlet.spawned = this;
         hub.born(this);
@@ -215,7 +216,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
      * @return the name
      */
     public String name() {
-        return name;
+        return "greenlet-" + number;
     }
 
     /** True once the body has returned, thrown, or been killed. */
@@ -365,6 +366,6 @@ public final class SpawnedGreenlet<T> implements Waitable {
     @Override
     public String toString() {
         String state = ready ? (exception == null ? "done" : "failed") : greenlet.isStarted() ? "started" : "scheduled";
-        return name + "[" + state + "]";
+        return name() + "[" + state + "]";
     }
 }
