@@ -147,7 +147,11 @@ public final class Stack {
         long[] r = records;
         if (f > 0 && f < r.length && idOf(r[f - 1]) == calleeId) {
             r[f] = record(id, state);
-            sites[f] = method;
+            String[] at = sites;
+            if (at[f] != method) {
+                // a frame that suspends where it did last time (the usual case) costs a read, not a store
+                at[f] = method;
+            }
             fp = f + 1;
             return;
         }
