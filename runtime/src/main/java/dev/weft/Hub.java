@@ -1,15 +1,12 @@
 package dev.weft;
 
-import dev.weft.internal.Task;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -46,16 +43,16 @@ public final class Hub {
      * has ended otherwise since), a {@link Greenlet} to start, a {@link Kill} that raises
      * {@code GreenletExit} in its greenlet, or a {@link Runnable} callback run in the hub.
      */
-    private final ArrayDeque<Object> ready = new ArrayDeque<>();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    final ArrayDeque<Object> ready = new ArrayDeque<>();
+    final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
     /** How many greenlets were spawned on this hub: the number in their names. */
     long spawned;
     /** The waiters whose greenlets wait now, in the order they started waiting: for the hub's reports. */
-    private Waiter firstParked;
+    Waiter firstParked;
     private Waiter lastParked;
     /** The spawned greenlets that have not finished, in spawn order: for {@link #dump()}. */
-    private SpawnedGreenlet<?> firstLive;
+    SpawnedGreenlet<?> firstLive;
     private SpawnedGreenlet<?> lastLive;
 
     private Hub() {
@@ -473,7 +470,7 @@ public final class Hub {
      * @return the description, one block per greenlet
      */
     public static String dump() {
-        return get().describeAll(new Throwable().getStackTrace());
+        return new HubDump(get(), new Throwable().getStackTrace()).toString();
     }
 
     /**
@@ -482,97 +479,8 @@ public final class Hub {
      * @param out where to print, {@code System.err} for example
      */
     public static void dump(PrintStream out) {
-        out.print(get().describeAll(new Throwable().getStackTrace()));
+        out.print(new HubDump(get(), new Throwable().getStackTrace()));
         out.flush();
-    }
-
-    private String describeAll(StackTraceElement[] here) {
-        Map<Greenlet, Waiter> waiting = new IdentityHashMap<>();
-        for (Waiter w = firstParked; w != null; w = w.next) {
-            waiting.put(w.greenlet, w);
-        }
-        List<Greenlet> all = new ArrayList<>();
-        all.add(home.root);
-        for (SpawnedGreenlet<?> g = firstLive; g != null; g = g.nextLive) {
-            all.add(g.greenlet);
-        }
-        for (Waiter w = firstParked; w != null; w = w.next) {
-            if (w.greenlet != home.root && w.greenlet.spawned == null && !all.contains(w.greenlet)) {
-                all.add(w.greenlet); // a greenlet made by hand, waiting on the hub
-            }
-        }
-        int timerCount = 0;
-        for (Timer t : timers) {
-            timerCount += t.cancelled ? 0 : 1;
-        }
-        StringBuilder b = new StringBuilder();
-        b.append("Hub of thread \"").append(home.thread.getName()).append("\": ").append(all.size() - 1)
-                .append(all.size() == 2 ? " greenlet" : " greenlets").append(" and plain code, ")
-                .append(ready.size()).append(" ready, ").append(timerCount).append(timerCount == 1 ? " timer" : " timers")
-                .append('\n');
-        for (Greenlet g : all) {
-            b.append('\n');
-            describe(b, g, waiting.get(g), here);
-        }
-        return b.toString();
-    }
-
-    private void describe(StringBuilder b, Greenlet g, Waiter w, StackTraceElement[] here) {
-        b.append('"').append(nameOf(g)).append('"');
-        if (g == home.root) {
-            b.append(" (plain code)");
-        }
-        List<String> frames;
-        if (g == home.current) {
-            b.append(" running");
-            frames = runningFrames(here, g == home.root);
-        } else if (!g.isStarted()) {
-            b.append(" not started");
-            frames = List.of();
-        } else {
-            if (w == null) {
-                b.append(" suspended");
-            } else if (w.woken) {
-                b.append(" ready, woken from ").append(w.describe());
-            } else {
-                b.append(" waiting in ").append(w.describe());
-            }
-            frames = g == home.root ? rootFrames(here) : g.task.suspendedAt();
-        }
-        b.append('\n');
-        for (String f : frames) {
-            b.append("\tat ").append(f).append('\n');
-        }
-    }
-
-    /** The caller's frames below {@code dump}: up to the task that runs it, or all of them for plain code. */
-    private static List<String> runningFrames(StackTraceElement[] here, boolean plain) {
-        List<String> frames = new ArrayList<>();
-        for (StackTraceElement e : here) {
-            if (e.getClassName().equals(Hub.class.getName()) && e.getMethodName().startsWith("dump")) {
-                frames.clear();
-                continue;
-            }
-            if (!plain && e.getClassName().equals(Task.class.getName())) {
-                break;
-            }
-            frames.add(e.toString());
-        }
-        return frames;
-    }
-
-    /** Plain code's frames while a greenlet runs: those beneath the trampoline that runs the greenlets. */
-    private static List<String> rootFrames(StackTraceElement[] here) {
-        List<String> frames = new ArrayList<>();
-        boolean below = false;
-        for (StackTraceElement e : here) {
-            if (below) {
-                frames.add(e.toString());
-            } else if (e.getClassName().equals(Trampoline.class.getName()) && e.getMethodName().equals("run")) {
-                below = true;
-            }
-        }
-        return frames;
     }
 
     /** The current greenlet, which is about to wait in this hub; refuses the hub itself. */
