@@ -4,9 +4,12 @@ import dev.weft.internal.Stack;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SelectableChannel;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
@@ -25,7 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * the start of the pass, in FIFO order; with nothing ready it parks the thread until the next timer.
  * A greenlet that waits (sleep, join) switches to the hub; whatever ends the wait puts the greenlet
  * back on the run queue. Plain code (the thread's root greenlet) waits the same way, so calling
- * {@link #joinAll} from {@code main} runs the hub until the greenlets are done.
+ * {@link #joinAll} from {@code main} runs the hub until the greenlets are done. A wait that nothing
+ * could ever end throws {@link LoopExit}, naming who waits for what; {@link #dump()} shows every
+ * greenlet with its state and stack.
  *
  * <pre>{@code
  * SpawnedGreenlet<?> foo = Hub.spawn(() -> { print("foo"); Hub.sleep(20); print("foo again"); });
@@ -47,9 +52,13 @@ public final class Hub {
     final Trampoline home = Trampoline.get();
     /** The hub's own greenlet, whose body is {@link #loop}; its parent is the root greenlet. */
     final Greenlet greenlet;
-    /** Greenlets to switch to, in order; a {@link Kill} raises {@code GreenletExit} in its greenlet instead. */
-    private final ArrayDeque<Object> ready = new ArrayDeque<>();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /**
+     * What the loop does next, in order: a {@link Waiter} whose greenlet to switch to (unless its wait
+     * has ended otherwise since), a {@link Greenlet} to start, a {@link Kill} that raises
+     * {@code GreenletExit} in its greenlet, or a {@link Runnable} callback run in the hub.
+     */
+    final ArrayDeque<Object> ready = new ArrayDeque<>();
+    final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
     /** Callbacks from {@link #submit}, newest first: a lock-free stack that the loop takes whole and reverses. */
     private final AtomicReference<Callback> submitted = new AtomicReference<>();
@@ -63,6 +72,14 @@ public final class Hub {
     private volatile Poller poller;
     /** True while the loop waits for work: the monitor then knows nothing is running. */
     volatile boolean idle;
+    /** How many greenlets were spawned on this hub: the number in their names. */
+    long spawned;
+    /** The waiters whose greenlets wait now, in the order they started waiting: for the hub's reports. */
+    Waiter firstParked;
+    private Waiter lastParked;
+    /** The spawned greenlets that have not finished, in spawn order: for {@link #dump()}. */
+    SpawnedGreenlet<?> firstLive;
+    private SpawnedGreenlet<?> lastLive;
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
@@ -216,7 +233,7 @@ public final class Hub {
         }
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
-        spawned.startTimer = hub.schedule(deadlineAfter(saturatedNanos(delay)), new Waiter(hub, spawned.greenlet));
+        spawned.startTimer = hub.schedule(deadlineAfter(saturatedNanos(delay)), spawned.greenlet);
         return spawned;
     }
 
@@ -239,7 +256,7 @@ public final class Hub {
         }
         for (SpawnedGreenlet<?> g : greenlets) {
             if (g != self) {
-                g.joinUntil(false, 0);
+                g.joinUntil("Hub.killAll", false, 0);
             }
         }
         if (self != null) {
@@ -285,7 +302,7 @@ public final class Hub {
     @Suspendable
     public static void joinAll(SpawnedGreenlet<?>... greenlets) {
         for (SpawnedGreenlet<?> g : greenlets) {
-            g.joinUntil(false, 0);
+            g.joinUntil("Hub.joinAll", false, 0);
         }
     }
 
@@ -301,7 +318,7 @@ public final class Hub {
     public static List<SpawnedGreenlet<?>> joinAll(Duration timeout, SpawnedGreenlet<?>... greenlets) {
         long deadline = deadlineAfter(saturatedNanos(timeout));
         for (SpawnedGreenlet<?> g : greenlets) {
-            if (!g.joinUntil(true, deadline)) {
+            if (!g.joinUntil("Hub.joinAll", true, deadline)) {
                 break;
             }
         }
@@ -374,22 +391,261 @@ public final class Hub {
         return BlockingCall.await(executor, task);
     }
 
+    /**
+     * Waits until {@code count} of {@code greenlets} have finished (gevent's {@code joinall} with
+     * {@code count}) and returns them in the order they finished; those finished already come first,
+     * in the given order. A greenlet that failed counts as finished.
+     *
+     * @param count how many to wait for, at least 1; more than there are greenlets means all of them
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     * @return the first {@code count} greenlets to finish, in finish order
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    @Suspendable
+    public static List<SpawnedGreenlet<?>> joinFirst(int count, SpawnedGreenlet<?>... greenlets) {
+        return wait(Arrays.asList(greenlets), null, count);
+    }
+
+    /**
+     * Waits until {@code count} of {@code greenlets} have finished or {@code timeout} has passed, and
+     * returns those that finished, in the order they finished (see {@link #joinFirst(int, SpawnedGreenlet...)}).
+     *
+     * @param count how many to wait for, at least 1; more than there are greenlets means all of them
+     * @param timeout the longest time to wait
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     * @return at most {@code count} greenlets that finished, in finish order
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    @Suspendable
+    public static List<SpawnedGreenlet<?>> joinFirst(int count, Duration timeout, SpawnedGreenlet<?>... greenlets) {
+        return wait(Arrays.asList(greenlets), Objects.requireNonNull(timeout, "timeout"), count);
+    }
+
+    /**
+     * Waits until every one of {@code greenlets} has finished, but throws the exception of the first
+     * one to fail as soon as it fails (gevent's {@code joinall} with {@code raise_error}): its
+     * exception is rethrown as {@link SpawnedGreenlet#get()} would (a checked one wrapped in
+     * {@link CoroutineException}). The other greenlets go on running. One that has failed already is
+     * found at once.
+     *
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     */
+    @Suspendable
+    public static void joinAllOrThrow(SpawnedGreenlet<?>... greenlets) {
+        joinOrThrow(null, greenlets);
+    }
+
+    /**
+     * Like {@link #joinAllOrThrow(SpawnedGreenlet...)}, waiting at most {@code timeout}; returns those that
+     * finished, in the given order.
+     *
+     * @param timeout the longest time to wait
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     * @return the greenlets that are ready, all successful
+     */
+    @Suspendable
+    public static List<SpawnedGreenlet<?>> joinAllOrThrow(Duration timeout, SpawnedGreenlet<?>... greenlets) {
+        joinOrThrow(Objects.requireNonNull(timeout, "timeout"), greenlets);
+        List<SpawnedGreenlet<?>> done = new ArrayList<>();
+        for (SpawnedGreenlet<?> g : greenlets) {
+            if (g.isReady()) {
+                done.add(g);
+            }
+        }
+        return done;
+    }
+
+    @Suspendable
+    private static void joinOrThrow(Duration timeout, SpawnedGreenlet<?>[] greenlets) {
+        try (WaitIterator<SpawnedGreenlet<?>> it = new WaitIterator<>(Arrays.asList(greenlets), timeout,
+                Integer.MAX_VALUE, "Hub.joinAllOrThrow")) {
+            while (it.hasNext()) {
+                SpawnedGreenlet<?> g = it.next();
+                if (g.exception() != null) {
+                    throw Greenlet.unchecked(g.exception());
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until every one of {@code objects} is ready (gevent's {@code wait}): a spawned greenlet
+     * has finished, an {@link dev.weft.sync.Event} is set, an {@link dev.weft.sync.AsyncResult} has its
+     * value, or any other {@link Waitable} says so.
+     *
+     * @param objects what to wait for
+     * @return the objects, in the order they became ready (those ready already first, in the given order)
+     */
+    @Suspendable
+    public static List<Waitable> wait(Waitable... objects) {
+        return wait(Arrays.asList(objects), null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Waits until every one of {@code objects} is ready or {@code timeout} has passed (gevent's
+     * {@code wait} with a timeout).
+     *
+     * @param timeout the longest time to wait
+     * @param objects what to wait for
+     * @return the objects that became ready, in that order (those ready already first, in the given order)
+     */
+    @Suspendable
+    public static List<Waitable> wait(Duration timeout, Waitable... objects) {
+        return wait(Arrays.asList(objects), Objects.requireNonNull(timeout, "timeout"), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Waits until {@code count} of {@code objects} are ready or {@code timeout} has passed (gevent's
+     * {@code wait(objects, timeout, count)}).
+     *
+     * @param objects what to wait for
+     * @param timeout the longest time to wait, or null for no limit
+     * @param count how many to wait for, at least 1; more than there are objects means all of them
+     * @param <W> the type of the objects
+     * @return at most {@code count} objects, in the order they became ready (those ready already
+     *     first, in the given order)
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    @Suspendable
+    public static <W extends Waitable> List<W> wait(Collection<W> objects, Duration timeout, int count) {
+        List<W> done = new ArrayList<>();
+        try (WaitIterator<W> it = new WaitIterator<>(objects, timeout, count, "Hub.wait")) {
+            while (it.hasNext()) {
+                done.add(it.next());
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Returns the objects as they become ready (gevent's {@code iwait}); see {@link WaitIterator}.
+     *
+     * @param objects what to wait for
+     * @return an iterator whose {@code hasNext} and {@code next} wait for the next ready object
+     */
+    public static WaitIterator<Waitable> iwait(Waitable... objects) {
+        return new WaitIterator<>(Arrays.asList(objects), null, Integer.MAX_VALUE, "Hub.iwait");
+    }
+
+    /**
+     * Returns at most {@code count} of the objects as they become ready, until {@code timeout} has
+     * passed (gevent's {@code iwait(objects, timeout, count)}); see {@link WaitIterator}.
+     *
+     * @param objects what to wait for
+     * @param timeout the longest time to wait, counted from this call, or null for no limit
+     * @param count how many to return at most, at least 1
+     * @param <W> the type of the objects
+     * @return an iterator whose {@code hasNext} and {@code next} wait for the next ready object
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    public static <W extends Waitable> WaitIterator<W> iwait(Collection<W> objects, Duration timeout, int count) {
+        return new WaitIterator<>(objects, timeout, count, "Hub.iwait");
+    }
+
+    /**
+     * Runs {@code call} in the current greenlet under a {@link Timeout} of {@code timeout} (gevent's
+     * {@code with_timeout}): returns its result, or lets the timeout propagate when the time is up at
+     * one of its suspension points.
+     *
+     * @param timeout the longest time {@code call} may take
+     * @param call what to run; a checked exception from it is wrapped in {@link CoroutineException}
+     * @param <T> the type of the result
+     * @return the result of {@code call}
+     * @throws Timeout when the time ran out
+     */
+    @Suspendable
+    public static <T> T withTimeout(Duration timeout, SuspendableCallable<T> call) {
+        Objects.requireNonNull(call, "call");
+        Timeout t = Timeout.start(timeout);
+        try (t) {
+            return call.call();
+        } catch (Timeout e) {
+            throw e;
+        } catch (Exception e) {
+            throw Greenlet.unchecked(e);
+        }
+    }
+
+    /**
+     * Like {@link #withTimeout(Duration, SuspendableCallable)}, but returns {@code valueOnTimeout}
+     * instead of throwing when its own timeout expires (gevent's {@code timeout_value}); an outer
+     * timeout still propagates.
+     *
+     * @param timeout the longest time {@code call} may take
+     * @param call what to run; a checked exception from it is wrapped in {@link CoroutineException}
+     * @param valueOnTimeout what to return when the time ran out
+     * @param <T> the type of the result
+     * @return the result of {@code call}, or {@code valueOnTimeout}
+     */
+    @Suspendable
+    public static <T> T withTimeout(Duration timeout, SuspendableCallable<T> call, T valueOnTimeout) {
+        Objects.requireNonNull(call, "call");
+        Timeout t = Timeout.start(timeout);
+        try (t) {
+            return call.call();
+        } catch (Timeout e) {
+            if (e != t) {
+                throw e;
+            }
+            return valueOnTimeout;
+        } catch (Exception e) {
+            throw Greenlet.unchecked(e);
+        }
+    }
+
     @Suspendable
     private static void sleepNanos(long nanos) {
         Hub hub = get();
-        Greenlet me = hub.waiter("Hub.sleep");
+        Waiter w = new Waiter(hub, hub.waiter("Hub.sleep"), "Hub.sleep", null);
         if (nanos == 0) {
             // behind every greenlet ready now: each runs once before this one continues
-            hub.ready.add(me);
-            hub.greenlet.switchTo();
+            w.wake();
+            w.parkUntil(false, 0);
             return;
         }
-        Timer timer = hub.schedule(deadlineAfter(nanos), new Waiter(hub, me));
-        try {
-            hub.greenlet.switchTo();
-        } finally {
-            timer.cancel();
-        }
+        w.parkUntil(true, deadlineAfter(nanos));
+    }
+
+    /**
+     * Describes every greenlet of the current thread's hub, like a thread dump: the thread's plain code
+     * and each spawned greenlet that has not finished, in spawn order, with its state and, unless it has
+     * not started, its stack (innermost frame first, as {@code pkg.Class.method(File.java:line)}).
+     *
+     * <p>The states: {@code running} (the caller), {@code waiting in <operation>[ for <what>]},
+     * {@code ready, woken from <operation>} (its wait is over and it runs when its turn comes),
+     * {@code not started} (spawned, or waiting for its {@code spawnLater} delay), and
+     * {@code suspended} (switched away by hand, not waiting on the hub). Finished greenlets are not
+     * kept, so they are not listed. A suspended greenlet's frames are those saved by woven code,
+     * which the agent names by class, method and line; the frames of the running greenlet and of plain
+     * code come from the thread's stack.
+     *
+     * <pre>
+     * Hub of thread "main": 2 greenlets and plain code, 1 ready, 1 timer
+     *
+     * "main" (plain code) running
+     *     at com.example.App.main(App.java:12)
+     *
+     * "greenlet-1" waiting in Event.await
+     *     at Greenlet.switchTo()
+     *     at dev.weft.Hub$Waiter.parkUntil(Hub.java:640)
+     *     ...
+     *     at com.example.App.lambda$main$0(App.java:9)
+     * </pre>
+     *
+     * @return the description, one block per greenlet
+     */
+    public static String dump() {
+        return new HubDump(get(), new Throwable().getStackTrace()).toString();
+    }
+
+    /**
+     * Prints {@link #dump()} to {@code out}.
+     *
+     * @param out where to print, {@code System.err} for example
+     */
+    public static void dump(PrintStream out) {
+        out.print(new HubDump(get(), new Throwable().getStackTrace()));
+        out.flush();
     }
 
     /** The current greenlet, which is about to wait in this hub; refuses the hub itself. */
@@ -401,9 +657,12 @@ public final class Hub {
         return me;
     }
 
-    /** Wakes {@code waiter} at {@code deadline} (a {@code System.nanoTime} value) unless cancelled first. */
-    Timer schedule(long deadline, Waiter waiter) {
-        Timer timer = new Timer(deadline, timerSequence++, waiter);
+    /**
+     * Fires at {@code deadline} (a {@code System.nanoTime} value) unless cancelled first: expires a
+     * {@link Waiter}, or puts a {@link Greenlet} on the run queue.
+     */
+    Timer schedule(long deadline, Object action) {
+        Timer timer = new Timer(deadline, timerSequence++, action);
         timers.add(timer);
         return timer;
     }
@@ -411,6 +670,68 @@ public final class Hub {
     /** Puts {@code g} on the run queue. */
     void makeReady(Greenlet g) {
         ready.add(g);
+    }
+
+    /** Adds a new spawned greenlet to the unfinished ones. */
+    void born(SpawnedGreenlet<?> g) {
+        g.previousLive = lastLive;
+        if (lastLive == null) {
+            firstLive = g;
+        } else {
+            lastLive.nextLive = g;
+        }
+        lastLive = g;
+    }
+
+    /** Removes a finished greenlet from the unfinished ones. */
+    void died(SpawnedGreenlet<?> g) {
+        if (g.previousLive == null) {
+            firstLive = g.nextLive;
+        } else {
+            g.previousLive.nextLive = g.nextLive;
+        }
+        if (g.nextLive == null) {
+            lastLive = g.previousLive;
+        } else {
+            g.nextLive.previousLive = g.previousLive;
+        }
+        g.previousLive = null;
+        g.nextLive = null;
+    }
+
+    /** Adds {@code w} at the tail of the parked waiters. */
+    private void parked(Waiter w) {
+        w.previous = lastParked;
+        if (lastParked == null) {
+            firstParked = w;
+        } else {
+            lastParked.next = w;
+        }
+        lastParked = w;
+    }
+
+    /** Removes {@code w} from the parked waiters. */
+    private void unparked(Waiter w) {
+        if (w.previous == null) {
+            firstParked = w.next;
+        } else {
+            w.previous.next = w.next;
+        }
+        if (w.next == null) {
+            lastParked = w.previous;
+        } else {
+            w.next.previous = w.previous;
+        }
+        w.previous = null;
+        w.next = null;
+    }
+
+    /**
+     * Puts {@code callback} on the run queue: the hub runs it in its own greenlet, in turn with the
+     * greenlets; an exception from it is printed and goes no further. It must not wait.
+     */
+    void callSoon(Runnable callback) {
+        ready.add(callback);
     }
 
     /** Puts a request on the run queue to raise {@code GreenletExit} in {@code g} at its suspension point. */
@@ -429,8 +750,7 @@ public final class Hub {
                 Timer next = timers.peek();
                 if (next == null && !expectsWork()) {
                     restoreInterrupt();
-                    home.root.throwInto(new IllegalStateException("the hub of thread \"" + home.thread.getName()
-                            + "\" has nothing ready to run and no timers: the wait can never end"));
+                    home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
                 } else {
                     awaitWork(next == null ? -1 : Math.max(0, next.deadline - System.nanoTime()));
                 }
@@ -444,13 +764,24 @@ public final class Hub {
             // only the greenlets ready at the start of the pass: sleep(0) puts its caller behind them
             for (int i = 0; i < n; i++) {
                 Object next = ready.poll();
-                if (next instanceof Kill) {
-                    ((Kill) next).greenlet.exit();
-                } else {
+                if (next instanceof Waiter) {
+                    Waiter w = (Waiter) next;
+                    // a waiter whose wait ended otherwise (killed, say) is stale: its greenlet may wait anew
+                    if (w.parked) {
+                        if (w.greenlet == home.root) {
+                            restoreInterrupt();
+                        }
+                        w.greenlet.switchTo();
+                    }
+                } else if (next instanceof Greenlet) {
                     if (next == home.root) {
                         restoreInterrupt();
                     }
                     ((Greenlet) next).switchTo();
+                } else if (next instanceof Kill) {
+                    ((Kill) next).greenlet.exit();
+                } else {
+                    runCallback((Runnable) next);
                 }
             }
         }
@@ -527,13 +858,73 @@ public final class Hub {
         }
     }
 
+    /** One line per parked waiter, in the order they started waiting: who waits in what, for what. */
+    List<String> waits() {
+        List<String> lines = new ArrayList<>();
+        for (Waiter w = firstParked; w != null; w = w.next) {
+            lines.add(nameOf(w.greenlet) + " waits in " + w.describe());
+        }
+        return lines;
+    }
+
+    /** A greenlet's name in reports: a spawned greenlet's name, the thread's name for plain code. */
+    String nameOf(Greenlet g) {
+        if (g == home.root) {
+            return home.thread.getName();
+        }
+        if (g == greenlet) {
+            return "hub";
+        }
+        if (g.spawned != null) {
+            return g.spawned.name();
+        }
+        return g.toString();
+    }
+
+    /** What a waiter waits for, in reports: a greenlet by name, a collection item by item. */
+    static String describe(Object on) {
+        if (on instanceof SpawnedGreenlet) {
+            return ((SpawnedGreenlet<?>) on).name();
+        }
+        if (on instanceof Collection) {
+            StringBuilder b = new StringBuilder();
+            for (Object o : (Collection<?>) on) {
+                b.append(b.length() == 0 ? "" : ", ").append(describe(o));
+            }
+            return b.toString();
+        }
+        return String.valueOf(on);
+    }
+
+    /** Runs a callback in the hub; whatever it throws is printed once and stops nothing. */
+    private static void runCallback(Runnable callback) {
+        try {
+            callback.run();
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.err.println("a callback run by the hub failed with " + e.getClass().getName());
+        }
+    }
+
+    /**
+     * Fires the timers that are due: a waiter's wakes it, a timeout is raised in its greenlet at once
+     * (at the point where it waits, even when it was about to be woken), anything else goes on the run queue.
+     */
+    @Suspendable
     private void fireDueTimers() {
         long now = System.nanoTime();
         Timer t;
         while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
             timers.poll();
             if (!t.cancelled) {
-                t.waiter.expire();
+                Object action = t.action;
+                if (action instanceof Waiter) {
+                    ((Waiter) action).expire();
+                } else if (action instanceof Timeout) {
+                    ((Timeout) action).raise();
+                } else {
+                    ready.add(action);
+                }
             }
         }
     }
@@ -544,7 +935,7 @@ public final class Hub {
         return System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
     }
 
-    private static long saturatedNanos(Duration d) {
+    static long saturatedNanos(Duration d) {
         try {
             return Math.max(0, d.toNanos());
         } catch (ArithmeticException tooLong) {
@@ -558,29 +949,48 @@ public final class Hub {
      *
      * <p>Internal, not API: public only so that {@code dev.weft.sync} (and, for channels,
      * {@code dev.weft.net}) can wait on this thread's hub. A waiter belongs to the hub of the thread
-     * that created it and is used on that thread only.
+     * that created it and is used on that thread only. It is also a {@code Runnable} that wakes it,
+     * to be linked to a {@link Waitable}.
      */
-    public static final class Waiter {
+    public static final class Waiter implements Runnable {
         private final Hub hub;
         final Greenlet greenlet;
-        private boolean woken;
+        /** The waiting operation, for messages. */
+        final String what;
+        /** What it waits for (an object or a collection of them), or null, for messages. */
+        final Object on;
+        boolean woken;
         private boolean expired;
+        /** True while its greenlet waits in {@link #park}: a run-queue entry for it is stale otherwise. */
+        boolean parked;
+        /** True while a timer may end the wait. */
+        boolean timed;
+        Waiter previous;
+        Waiter next;
 
-        Waiter(Hub hub, Greenlet greenlet) {
+        Waiter(Hub hub, Greenlet greenlet, String what, Object on) {
             this.hub = hub;
             this.greenlet = greenlet;
+            this.what = what;
+            this.on = on;
         }
 
         /**
          * Returns a waiter for the current greenlet (or plain code) on this thread's hub.
          *
-         * @param what the waiting operation, named in the error when the hub itself would wait
+         * @param what the waiting operation, named in the error when the hub itself would wait and in
+         *     the hub's reports ({@link LoopExit}, {@link Hub#dump()})
          * @return a waiter that has not been woken
          * @throws IllegalStateException when called in the hub's own greenlet
          */
         public static Waiter forCurrent(String what) {
+            return forCurrent(what, null);
+        }
+
+        /** {@link #forCurrent(String)}, waiting for {@code on} (an object or a collection), named in reports. */
+        static Waiter forCurrent(String what, Object on) {
             Hub hub = get();
-            return new Waiter(hub, hub.waiter(what));
+            return new Waiter(hub, hub.waiter(what), what, on);
         }
 
         /**
@@ -592,10 +1002,21 @@ public final class Hub {
          */
         @Suspendable
         public boolean park(Duration timeout) {
-            Timer timer = timeout == null ? null : hub.schedule(deadlineAfter(saturatedNanos(timeout)), this);
+            return timeout == null ? parkUntil(false, 0) : parkUntil(true, deadlineAfter(saturatedNanos(timeout)));
+        }
+
+        /** {@link #park}, with a {@code System.nanoTime} deadline when {@code timed}. */
+        @Suspendable
+        boolean parkUntil(boolean timed, long deadline) {
+            Timer timer = timed ? hub.schedule(deadline, this) : null;
+            this.timed = timed;
+            parked = true;
+            hub.parked(this);
             try {
                 hub.greenlet.switchTo();
             } finally {
+                parked = false;
+                hub.unparked(this);
                 if (timer != null) {
                     timer.cancel();
                 }
@@ -613,7 +1034,7 @@ public final class Hub {
                 return false;
             }
             woken = true;
-            hub.makeReady(greenlet);
+            hub.ready.add(this);
             return true;
         }
 
@@ -669,6 +1090,17 @@ public final class Hub {
             if (io != null) {
                 io.cancel(channel);
             }
+        }
+
+        /** Same as {@link #wake()}, for lists of callbacks. */
+        @Override
+        public void run() {
+            wake();
+        }
+
+        /** The operation, what it waits for, and whether a timer may end it, for reports. */
+        String describe() {
+            return what + (on == null ? "" : " for " + Hub.describe(on)) + (timed ? " (with a timeout)" : "");
         }
 
         /** Called by its timer: wakes the greenlet, and {@link #park} then reports that the time ran out. */
@@ -732,17 +1164,20 @@ public final class Hub {
         }
     }
 
-    /** A waiter's deadline on the heap; a cancelled timer stays there until it comes up and is dropped. */
+    /**
+     * A deadline on the heap and what happens then (a {@link Waiter} expires, anything else goes on the
+     * run queue); a cancelled timer stays there until it comes up and is dropped.
+     */
     static final class Timer implements Comparable<Timer> {
         final long deadline;
         final long sequence;
-        final Waiter waiter;
+        final Object action;
         boolean cancelled;
 
-        Timer(long deadline, long sequence, Waiter waiter) {
+        Timer(long deadline, long sequence, Object action) {
             this.deadline = deadline;
             this.sequence = sequence;
-            this.waiter = waiter;
+            this.action = action;
         }
 
         void cancel() {

@@ -260,7 +260,7 @@ class HubTest {
 
     @Test
     void spawnLaterStartsAfterTheDelayBehindWhatIsReady() {
-        SpawnedGreenlet<String> late = Hub.spawnLater(Duration.ofMillis(2), () -> {
+        SpawnedGreenlet<String> late = Hub.spawnLater(Duration.ofMillis(50), () -> {
             log.add("late");
             return "late value";
         });

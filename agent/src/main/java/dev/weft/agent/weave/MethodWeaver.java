@@ -190,6 +190,16 @@ final class MethodWeaver {
         m.instructions.add(tail);
     }
 
+    /**
+     * A suspension point of this method as {@code StackTraceElement.toString()} writes a frame:
+     * {@code pkg.Owner.name(Owner.java:line)}, with {@code Unknown Source} or no line when the class
+     * file lacks them.
+     */
+    String siteName(int line) {
+        String where = owner.sourceFile == null ? "Unknown Source" : line >= 0 ? owner.sourceFile + ":" + line : owner.sourceFile;
+        return owner.name.replace('/', '.') + "." + m.name + "(" + where + ")";
+    }
+
     /** Appends a return of a dummy value of the method's return type. */
     void addDummyReturn(InsnList code) {
         Type ret = Type.getReturnType(m.desc);
