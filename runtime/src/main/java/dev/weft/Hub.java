@@ -1,5 +1,7 @@
 package dev.weft;
 
+import dev.weft.internal.HubHooks;
+import dev.weft.internal.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,6 +39,10 @@ public final class Hub {
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
+    /** Set by the JUnit extension on the threads it starts: told of spawns and failures; null elsewhere. */
+    final HubHooks.Observer observer = HubHooks.bound();
+    /** The virtual clock under {@code @WeftTest(virtualTime = true)}; null for real time. */
+    private final VirtualClock clock = observer == null ? null : observer.clock();
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
@@ -46,6 +52,26 @@ public final class Hub {
     /** Returns the current thread's hub, creating it on first use. */
     static Hub get() {
         return LOCAL.get();
+    }
+
+    /**
+     * Returns the current thread's hub, creating it on first use (gevent's {@code get_hub}).
+     *
+     * @return this thread's hub
+     */
+    public static Hub current() {
+        return LOCAL.get();
+    }
+
+    /**
+     * Returns the time this hub's timers run on, in nanoseconds: {@code System.nanoTime()}, or under
+     * virtual time ({@code @WeftTest(virtualTime = true)}) a clock that moves only when the hub skips
+     * ahead to its next timer. Only differences between readings mean anything.
+     *
+     * @return the hub's time now
+     */
+    public long nanoTime() {
+        return clock == null ? System.nanoTime() : clock.nanoTime();
     }
 
     /**
@@ -75,6 +101,9 @@ public final class Hub {
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
         hub.ready.add(spawned.greenlet);
+        if (hub.observer != null) {
+            hub.observer.spawned(spawned);
+        }
         return spawned;
     }
 
@@ -111,7 +140,10 @@ public final class Hub {
         }
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
-        spawned.startTimer = hub.schedule(deadlineAfter(saturatedNanos(delay)), new Waiter(hub, spawned.greenlet));
+        spawned.startTimer = hub.schedule(hub.deadlineAfter(saturatedNanos(delay)), new Waiter(hub, spawned.greenlet));
+        if (hub.observer != null) {
+            hub.observer.spawned(spawned);
+        }
         return spawned;
     }
 
@@ -194,7 +226,7 @@ public final class Hub {
      */
     @Suspendable
     public static List<SpawnedGreenlet<?>> joinAll(Duration timeout, SpawnedGreenlet<?>... greenlets) {
-        long deadline = deadlineAfter(saturatedNanos(timeout));
+        long deadline = get().deadlineAfter(saturatedNanos(timeout));
         for (SpawnedGreenlet<?> g : greenlets) {
             if (!g.joinUntil(true, deadline)) {
                 break;
@@ -219,7 +251,7 @@ public final class Hub {
             hub.greenlet.switchTo();
             return;
         }
-        Timer timer = hub.schedule(deadlineAfter(nanos), new Waiter(hub, me));
+        Timer timer = hub.schedule(hub.deadlineAfter(nanos), new Waiter(hub, me));
         try {
             hub.greenlet.switchTo();
         } finally {
@@ -236,7 +268,7 @@ public final class Hub {
         return me;
     }
 
-    /** Wakes {@code waiter} at {@code deadline} (a {@code System.nanoTime} value) unless cancelled first. */
+    /** Wakes {@code waiter} at {@code deadline} (a {@link #nanoTime} value) unless cancelled first. */
     Timer schedule(long deadline, Waiter waiter) {
         Timer timer = new Timer(deadline, timerSequence++, waiter);
         timers.add(timer);
@@ -265,9 +297,14 @@ public final class Hub {
                     home.root.throwInto(new IllegalStateException("the hub of thread \"" + home.thread.getName()
                             + "\" has nothing ready to run and no timers: the wait can never end"));
                 } else {
-                    long wait = next.deadline - System.nanoTime();
+                    long wait = next.deadline - nanoTime();
                     if (wait > 0) {
-                        LockSupport.parkNanos(this, wait);
+                        if (clock != null) {
+                            // virtual time: nothing can happen before the next timer, so skip to it
+                            clock.advanceTo(next.deadline);
+                        } else {
+                            LockSupport.parkNanos(this, wait);
+                        }
                     }
                 }
                 continue;
@@ -285,7 +322,7 @@ public final class Hub {
     }
 
     private void fireDueTimers() {
-        long now = System.nanoTime();
+        long now = nanoTime();
         Timer t;
         while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
             timers.poll();
@@ -295,10 +332,10 @@ public final class Hub {
         }
     }
 
-    /** The {@code System.nanoTime} value {@code nanos} from now; waits beyond ~73 years are cut to that. */
-    static long deadlineAfter(long nanos) {
+    /** The {@link #nanoTime} value {@code nanos} from now; waits beyond ~73 years are cut to that. */
+    long deadlineAfter(long nanos) {
         // nanoTime values are compared by difference, so deadlines must stay within 2^62 ns of now
-        return System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+        return nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
     }
 
     private static long saturatedNanos(Duration d) {
@@ -348,7 +385,7 @@ public final class Hub {
          */
         @Suspendable
         public boolean park(Duration timeout) {
-            Timer timer = timeout == null ? null : hub.schedule(deadlineAfter(saturatedNanos(timeout)), this);
+            Timer timer = timeout == null ? null : hub.schedule(hub.deadlineAfter(saturatedNanos(timeout)), this);
             try {
                 hub.greenlet.switchTo();
             } finally {

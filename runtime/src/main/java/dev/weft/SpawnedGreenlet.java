@@ -43,6 +43,9 @@ public final class SpawnedGreenlet<T> {
             exception = e;
             e.printStackTrace();
             System.err.println(this + " failed with " + e.getClass().getName());
+            if (hub.observer != null) {
+                hub.observer.failed(this, e);
+            }
         }
         finish();
     }
@@ -80,6 +83,9 @@ public final class SpawnedGreenlet<T> {
      * @return the exception, or null while running or when the body returned
      */
     public Throwable exception() {
+        if (exception != null && hub.observer != null) {
+            hub.observer.observed(this);
+        }
         return exception;
     }
 
@@ -103,7 +109,7 @@ public final class SpawnedGreenlet<T> {
         } catch (ArithmeticException tooLong) {
             nanos = Long.MAX_VALUE;
         }
-        return joinUntil(true, Hub.deadlineAfter(nanos));
+        return joinUntil(true, hub.deadlineAfter(nanos));
     }
 
     /**
@@ -116,6 +122,9 @@ public final class SpawnedGreenlet<T> {
     public T get() {
         join();
         if (exception != null) {
+            if (hub.observer != null) {
+                hub.observer.observed(this);
+            }
             throw Greenlet.unchecked(exception);
         }
         return value;
