@@ -18,9 +18,6 @@ import net.bytebuddy.agent.ByteBuddyAgent;
  * {@link WeftAgent#agentmain}, from the class path, so no agent jar has to be found on disk.
  */
 final class AgentAttacher {
-    /** Property that a test of this module sets to make attaching fail, as on a JVM that forbids it. */
-    static final String REFUSE_PROPERTY = "weft.junit.refuseAttach";
-
     private static final byte[] WEFT_PACKAGE = "dev/weft/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static boolean tried;
@@ -35,9 +32,6 @@ final class AgentAttacher {
      * @return null when it is, or why it could not be
      */
     static synchronized String ensureInstalled() {
-        if (Boolean.getBoolean(REFUSE_PROPERTY)) {
-            return why(new IllegalStateException("attaching refused by -D" + REFUSE_PROPERTY + "=true"));
-        }
         if (tried) {
             return failure;
         }
@@ -52,15 +46,11 @@ final class AgentAttacher {
             WeftAgent.agentmain("verify", inst);
             retransformLoaded(inst);
         } catch (Throwable e) {
-            failure = why(e);
+            failure = "Weft could not attach its agent to this JVM (" + e
+                    + "), so @WeftTest tests are skipped. Fix: allow attaching (no -XX:+DisableAttachMechanism or "
+                    + "-XX:-EnableDynamicAgentLoading), or start the test JVM with -javaagent:weft-agent.jar";
         }
         return failure;
-    }
-
-    private static String why(Throwable e) {
-        return "Weft could not attach its agent to this JVM (" + e
-                + "), so @WeftTest tests are skipped. Fix: allow attaching (no -XX:+DisableAttachMechanism or "
-                + "-XX:-EnableDynamicAgentLoading), or start the test JVM with -javaagent:weft-agent.jar";
     }
 
     /** Weaves again the loaded classes that may need it: those mentioning Weft, or whose supertypes do. */

@@ -47,7 +47,11 @@ public final class WeftExtension
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
-        TestHub hub = testHub(context);
+        Closing closing = context.getStore(NAMESPACE).get(TestHub.class, Closing.class);
+        if (closing == null) {
+            return; // beforeEach did not get as far (the agent could not be attached)
+        }
+        TestHub hub = closing.hub;
         Optional<AssertionError> problem;
         try {
             problem = hub.check(hub.spawnedSoFar(), "after @AfterEach");
