@@ -9,6 +9,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.Suspendable;
+
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +88,22 @@ class WeftExtensionTest {
                 + ".notAnnotated with @Suspendable", withoutLines(failure.getMessage()));
     }
 
+    @Test
+    void underVirtualTimeAWaitThatCanNeverEndFailsAtOnceInsteadOfHanging() {
+        Throwable failure = failureOf(VirtualTimeFixture.class, "waitsForAnEventNobodySets");
+        assertEquals("the hub of thread \"weft-test: waitsForAnEventNobodySets()\" has nothing ready to run and no "
+                + "timers: the wait can never end", failure.getMessage());
+    }
+
+    @Test
+    void underVirtualTimeALeakIsReportedAfterTheHoursItSlept() {
+        Throwable failure = failureOf(VirtualTimeFixture.class, "sleepsAnHourAndLeaks");
+        assertEquals("1 greenlet spawned by the test was still running at its end (killed now):\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$VirtualTimeFixture.sleepsAnHourAndLeaks"
+                + "(WeftExtensionTest.java:L)", withoutLines(failure.getMessage()));
+        assertEquals(Duration.ofHours(1).toNanos(), VirtualTimeFixture.slept);
+    }
+
     /** Replaces line numbers and lambda numbers, which move when this file is edited. */
     static String withoutLines(String message) {
         return message.replaceAll("\\.java:\\d+\\)", ".java:L)").replaceAll("\\$\\d+\\(", "\\$N(");
@@ -102,7 +120,8 @@ class WeftExtensionTest {
     /** Runs one test method of a fixture and returns why it failed, or null when it passed. */
     static Throwable failureOrNull(Class<?> fixture, String method) {
         List<Event> finished = EngineTestKit.engine("junit-jupiter")
-                .selectors(selectMethod(fixture, method))
+                .selectors(selectMethod(fixture, java.util.Arrays.stream(fixture.getDeclaredMethods())
+                        .filter(m -> m.getName().equals(method)).findFirst().orElseThrow()))
                 .execute()
                 .testEvents()
                 .finished()
@@ -193,6 +212,27 @@ class WeftExtensionTest {
 
         void notAnnotated() {
             Hub.sleep(1);
+        }
+    }
+
+    /** Tests on virtual time that fail on purpose. */
+    @WeftTest(virtualTime = true)
+    static class VirtualTimeFixture {
+        static volatile long slept;
+
+        @Test
+        @Suspendable
+        void waitsForAnEventNobodySets() {
+            new dev.weft.sync.Event().await();
+        }
+
+        @Test
+        @Suspendable
+        void sleepsAnHourAndLeaks(Hub hub) {
+            long start = hub.nanoTime();
+            Hub.spawn(() -> Hub.sleep(Duration.ofHours(2)));
+            Hub.sleep(Duration.ofHours(1));
+            slept = hub.nanoTime() - start;
         }
     }
 
