@@ -27,6 +27,8 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
     /** Failed greenlets whose exception nobody has looked at yet, in order of failure. */
     private final Map<SpawnedGreenlet<?>, Throwable> failures = new LinkedHashMap<>();
     private final VirtualClock clock;
+    /** The size of {@link #spawned} at which finished greenlets are dropped from it. */
+    private int sweepAt = 1024;
     private final ExecutorService thread;
 
     TestHub(String name, boolean virtualTime) {
@@ -59,8 +61,8 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
         try {
             return f.get();
         } catch (ExecutionException e) {
-            // the task's own ExecutionException wraps what it threw; the executor's wraps that
-            throw e.getCause() instanceof ExecutionException ? e.getCause().getCause() : e.getCause();
+            // the executor's ExecutionException wraps the task's, which wraps what the task threw
+            throw e.getCause().getCause();
         } catch (InterruptedException e) {
             f.cancel(true);
             throw e;
@@ -155,6 +157,11 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
 
     @Override
     public void spawned(SpawnedGreenlet<?> greenlet) {
+        if (spawned.size() >= sweepAt) {
+            // a test that spawns many greenlets need not keep the finished ones
+            spawned.keySet().removeIf(SpawnedGreenlet::isReady);
+            sweepAt = Math.max(1024, 2 * spawned.size());
+        }
         spawned.put(greenlet, SpawnSite.ofCaller());
     }
 
