@@ -46,6 +46,14 @@ class WeftExtensionTest {
     }
 
     @Test
+    void oneGreenletLeftRunningAmongThousandsThatFinishedIsNamed() {
+        Throwable failure = failureOf(Fixtures.class, "spawnsThousandsAndLeavesOne");
+        assertEquals("1 greenlet spawned by the test was still running at its end (killed now):\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$Fixtures.spawnsThousandsAndLeavesOne"
+                + "(WeftExtensionTest.java:L)", withoutLines(failure.getMessage()));
+    }
+
+    @Test
     void anExceptionNobodyLookedAtFailsTheTestWithItAsCause() {
         Throwable failure = failureOf(Fixtures.class, "ignoresAFailedGreenlet");
         assertEquals("1 exception escaped greenlets of the test, and nobody looked at it with get() or exception():\n"
@@ -152,6 +160,21 @@ class WeftExtensionTest {
                 }
             });
             Hub.sleep(0); // it starts, and sleeps
+        }
+
+        @Test
+        @Suspendable
+        void spawnsThousandsAndLeavesOne() {
+            for (int i = 0; i < 5000; i++) {
+                Hub.spawn(() -> Hub.sleep(0));
+                if (i == 2500) {
+                    Hub.spawn(() -> Hub.sleep(3_600_000));
+                }
+                if (i % 100 == 0) {
+                    Hub.sleep(0); // the ready ones run and finish
+                }
+            }
+            Hub.sleep(0);
         }
 
         @Test
