@@ -56,7 +56,7 @@ run() {
     shift
     local t0 t1 out
     t0=$(date +%s%N)
-    out=$("$java" "$@" -cp "$CP" dev.weft.bench.StartupLoad "${jars[@]}")
+    out=$("$java" "$@" -cp "$CP" startup.StartupLoad "${jars[@]}")
     t1=$(date +%s%N)
     sed -E 's/loaded=([0-9]+) failed=([0-9]+) ms=([0-9]+) cpu=([0-9]+)/\3 \4 '"$(((t1 - t0) / 1000000))"' \1 \2/' <<<"$out"
 }

@@ -1,6 +1,7 @@
 package dev.weft.agent;
 
 import dev.weft.agent.analysis.ClassHierarchy;
+import dev.weft.agent.analysis.Origin;
 import dev.weft.agent.select.ClassSelector;
 import dev.weft.agent.weave.ClassWeaver;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,28 +33,39 @@ final class WeftTransformer implements ClassFileTransformer {
             return null;
         }
         try {
+            if (className.startsWith("dev/weft/")) {
+                Prewoven.Entry prewoven = Prewoven.lookup(className);
+                if (prewoven != null && prewoven.matches(bytes)) {
+                    return done(className, prewoven.woven, prewoven.refusals);
+                }
+            }
             ClassHierarchy hierarchy = ClassHierarchy.of(loader);
-            if (!ClassSelector.isCandidate(bytes, hierarchy)) {
+            if (!ClassSelector.isCandidate(bytes, hierarchy, Origin.of(domain))) {
                 return null;
             }
             ClassWeaver.Result result = ClassWeaver.weave(bytes, hierarchy);
-            for (String refusal : result.refusals) {
-                log(className + "#" + refusal, "refused: " + refusal);
-            }
-            if (result.bytes == null) {
-                return null;
-            }
-            if (options.verbose) {
-                System.err.println("[weft] woven " + className.replace('/', '.'));
-            }
-            if (options.dump != null) {
-                dump(className, result.bytes);
-            }
-            return result.bytes;
+            return done(className, result.bytes, result.refusals);
         } catch (Throwable t) {
             log(className, "left " + className.replace('/', '.') + " unchanged: " + t);
             return null;
         }
+    }
+
+    /** Logs the refusals, reports and dumps a woven class, and returns its bytes (null: unchanged). */
+    private byte[] done(String className, byte[] woven, List<String> refusals) {
+        for (String refusal : refusals) {
+            log(className + "#" + refusal, "refused: " + refusal);
+        }
+        if (woven == null) {
+            return null;
+        }
+        if (options.verbose) {
+            System.err.println("[weft] woven " + className.replace('/', '.'));
+        }
+        if (options.dump != null) {
+            dump(className, woven);
+        }
+        return woven;
     }
 
     private void dump(String className, byte[] bytes) {

@@ -66,19 +66,35 @@ public final class ClassHierarchy {
      * already, so that its subclasses loaded later need not read its bytes through the loader.
      */
     public void remember(ClassHeader header) {
+        remember(header, header.superName(), header.interfaces());
+    }
+
+    /** As {@link #remember(ClassHeader)}, given the supertypes' names already read from the header. */
+    public void remember(ClassHeader header, String superName, String[] interfaces) {
         if (!header.mentionsWeft) {
-            infos.putIfAbsent(header.name(), ClassInfo.of(header));
+            String name = header.name();
+            if (!infos.containsKey(name)) {
+                infos.putIfAbsent(name, ClassInfo.of(header, name, superName, interfaces));
+            }
         }
     }
 
     /** Returns the info of a class, or null when its bytes cannot be found. */
     public ClassInfo info(String name) {
+        return info(name, null);
+    }
+
+    /**
+     * Returns the info of a class, or null when its bytes cannot be found; a class not known yet is
+     * looked up first in {@code near} (the origin of the class being loaded), when not null.
+     */
+    private ClassInfo info(String name, Origin near) {
         if (name == null || name.startsWith("[")) {
             return null;
         }
         ClassInfo info = infos.get(name);
         if (info == null) {
-            info = read(name);
+            info = read(name, near);
             ClassInfo raced = infos.putIfAbsent(name, info);
             if (raced != null) {
                 info = raced;
@@ -87,17 +103,27 @@ public final class ClassHierarchy {
         return info == MISSING ? null : info;
     }
 
-    private ClassInfo read(String name) {
+    private ClassInfo read(String name, Origin near) {
         try {
-            byte[] bytes = bytes(name);
+            byte[] bytes = bytes(name, near);
             return bytes == null ? MISSING : ClassInfo.read(bytes);
         } catch (RuntimeException e) {
             return MISSING;
         }
     }
 
-    /** The bytes of a class as the loader finds them, or null. */
-    private byte[] bytes(String name) {
+    /** The bytes of a class, from {@code near} when it is there, else as the loader finds them, or null. */
+    public static final long[] T = new long[5]; public static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private byte[] bytes(String name, Origin near) { long t0 = CPU.getCurrentThreadCpuTime(); try { return bytes0(name, near); } finally { T[4] += CPU.getCurrentThreadCpuTime() - t0; } }
+    private byte[] bytes0(String name, Origin near) {
+        if (near != null && !Boolean.getBoolean("nonear")) {
+            byte[] bytes = near.read(name);
+            if (bytes != null) {
+                T[1]++;
+                return bytes;
+            }
+        }
+        T[2]++;
         String resource = name + ".class";
         ClassLoader l = loader.get();
         try (InputStream in = l != null ? l.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
@@ -108,12 +134,12 @@ public final class ClassHierarchy {
     }
 
     /** The info of a class with its bridges and forwarders, read now when only its header was. */
-    private ClassInfo withMethods(ClassInfo info) {
+    private ClassInfo withMethods(ClassInfo info, Origin near) {
         if (info.bridges != null) {
             return info;
         }
         try {
-            byte[] bytes = bytes(info.name);
+            byte[] bytes = bytes(info.name, near);
             return bytes == null ? MISSING : ClassInfo.readMethods(bytes);
         } catch (RuntimeException e) {
             return MISSING;
@@ -124,26 +150,30 @@ public final class ClassHierarchy {
 
     /** Every suspendable name+descriptor of a class, inherited ones included (empty when unknown). */
     public Set<String> suspendableMethods(String name) {
+        return suspendableMethods(name, (Origin) null);
+    }
+
+    private Set<String> suspendableMethods(String name, Origin near) {
         if (name == null || isPlatform(name)) {
             return ClassInfo.none();
         }
-        ClassInfo info = info(name);
+        ClassInfo info = info(name, near);
         if (info == null) {
             return ClassInfo.none();
         }
         Set<String> known = info.suspendable;
-        return known != null ? known : suspendableMethods(name, new HashSet<>());
+        return known != null ? known : suspendableMethods(name, new HashSet<>(), near);
     }
 
     /**
      * {@code visiting} holds the classes whose sets are being computed: bytes that the JVM would reject
      * with {@code ClassCircularityError} (a class its own supertype) must not overflow the stack here.
      */
-    private Set<String> suspendableMethods(String name, Set<String> visiting) {
+    private Set<String> suspendableMethods(String name, Set<String> visiting, Origin near) {
         if (name == null || isPlatform(name)) {
             return ClassInfo.none();
         }
-        ClassInfo info = info(name);
+        ClassInfo info = info(name, near);
         if (info == null) {
             return ClassInfo.none();
         }
@@ -153,13 +183,13 @@ public final class ClassHierarchy {
                 return ClassInfo.none();
             }
             all = new HashSet<>();
-            all.addAll(suspendableMethods(info.superName, visiting));
+            all.addAll(suspendableMethods(info.superName, visiting, near));
             for (String itf : info.interfaces) {
-                all.addAll(suspendableMethods(itf, visiting));
+                all.addAll(suspendableMethods(itf, visiting, near));
             }
             all.addAll(info.annotated);
             if (!all.isEmpty()) {
-                ClassInfo methods = withMethods(info);
+                ClassInfo methods = withMethods(info, near);
                 for (Map.Entry<String, String> bridge : methods.bridges.entrySet()) {
                     if (all.contains(bridge.getKey())) {
                         all.add(bridge.getValue());
@@ -187,6 +217,14 @@ public final class ClassHierarchy {
     /** True when the class or one of its supertypes declares a suspendable method. */
     public boolean hasSuspendableMethods(String name) {
         return !suspendableMethods(name).isEmpty();
+    }
+
+    /**
+     * True when the class or one of its supertypes declares a suspendable method; classes not known
+     * yet are looked up first in {@code near}, the origin of the class being loaded (null: the loader only).
+     */
+    public boolean hasSuspendableMethods(String name, Origin near) {
+        return !suspendableMethods(name, near).isEmpty();
     }
 
     // ---- subtyping, for frames -----------------------------------------------------------------

@@ -68,7 +68,12 @@ public final class ClassInfo {
 
     /** The info of a class that names no Weft type, from its header: nothing annotated, bridges not read. */
     static ClassInfo of(ClassHeader header) {
-        return new ClassInfo(header.name(), header.superName(), List.of(header.interfaces()),
+        return of(header, header.name(), header.superName(), header.interfaces());
+    }
+
+    /** As {@link #of(ClassHeader)}, given the names already read from the header. */
+    static ClassInfo of(ClassHeader header, String name, String superName, String[] interfaces) {
+        return new ClassInfo(name, superName, interfaces.length == 0 ? List.of() : List.of(interfaces),
                 (header.access & Opcodes.ACC_INTERFACE) != 0, Set.of(), null, null);
     }
 

@@ -2,6 +2,7 @@ package dev.weft.agent.select;
 
 import dev.weft.agent.analysis.ClassHeader;
 import dev.weft.agent.analysis.ClassHierarchy;
+import dev.weft.agent.analysis.Origin;
 
 /**
  * Decides from a class file's constant pool, without parsing the class, whether it may have anything
@@ -27,30 +28,42 @@ public final class ClassSelector {
      * @throws IllegalArgumentException when the bytes are not a class file
      */
     public static boolean isCandidate(byte[] b, ClassHierarchy hierarchy) {
+        return isCandidate(b, hierarchy, null);
+    }
+
+    /**
+     * True when the class may contain methods to weave; its supertypes not known yet are read first from
+     * {@code origin}, the jar or directory the class comes from (null: through its loader only).
+     *
+     * @throws IllegalArgumentException when the bytes are not a class file
+     */
+    public static boolean isCandidate(byte[] b, ClassHierarchy hierarchy, Origin origin) {
         ClassHeader header = ClassHeader.parse(b);
         if (header.mentionsWeft) {
             return true;
         }
-        if (isSuspendableType(header.superName(), hierarchy)) {
+        String superName = header.superName();
+        if (isSuspendableType(superName, hierarchy, origin)) {
             return true;
         }
-        for (int i = 0, n = header.interfaceCount(); i < n; i++) {
-            if (isSuspendableType(header.interfaceName(i), hierarchy)) {
+        String[] interfaces = header.interfaces();
+        for (String itf : interfaces) {
+            if (isSuspendableType(itf, hierarchy, origin)) {
                 return true;
             }
         }
         if (header.hasIndy) {
             for (String fi : header.indyReturnTypes()) {
-                if (isSuspendableType(fi, hierarchy)) {
+                if (isSuspendableType(fi, hierarchy, origin)) {
                     return true;
                 }
             }
         }
-        hierarchy.remember(header);
+        hierarchy.remember(header, superName, interfaces);
         return false;
     }
 
-    private static boolean isSuspendableType(String name, ClassHierarchy hierarchy) {
-        return name != null && !ClassHierarchy.isPlatform(name) && hierarchy.hasSuspendableMethods(name);
+    private static boolean isSuspendableType(String name, ClassHierarchy hierarchy, Origin origin) {
+        return name != null && !ClassHierarchy.isPlatform(name) && hierarchy.hasSuspendableMethods(name, origin);
     }
 }

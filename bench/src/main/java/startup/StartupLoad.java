@@ -1,4 +1,4 @@
-package dev.weft.bench;
+package startup;
 
 import java.io.File;
 import java.io.IOException;
@@ -22,6 +22,10 @@ import java.util.jar.JarFile;
  * <p>Prints one line: {@code loaded=N failed=F ms=T cpu=C}: the wall-clock time of the loading loop and
  * the CPU time the loading thread spent in it (the agent's transformer runs on that thread). On a shared
  * machine the CPU time is the steadier of the two: it leaves out the time other processes take the core.
+ *
+ * <p>It lives outside the {@code dev.weft} packages on purpose: a class of those packages names a Weft
+ * type (its own name), so the agent would weave-check it, and this harness would measure the weaver's
+ * warm-up on itself instead of the cost to classes that have nothing to weave.
  */
 public final class StartupLoad {
     private StartupLoad() {
