@@ -1,6 +1,8 @@
 package dev.weft;
 
+import dev.weft.internal.HubHooks;
 import dev.weft.internal.Stack;
+import dev.weft.internal.VirtualClock;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SelectableChannel;
@@ -72,6 +74,10 @@ public final class Hub {
     private volatile Poller poller;
     /** True while the loop waits for work: the monitor then knows nothing is running. */
     volatile boolean idle;
+    /** Set by the JUnit extension on the threads it starts: told of spawns and failures; null elsewhere. */
+    final HubHooks.Observer observer = HubHooks.bound();
+    /** The virtual clock under {@code @WeftTest(virtualTime = true)}; null for real time. */
+    private final VirtualClock clock = observer == null ? null : observer.clock();
     /** How many greenlets were spawned on this hub: the number in their names. */
     long spawned;
     /** The waiters whose greenlets wait now, in the order they started waiting: for the hub's reports. */
@@ -101,6 +107,17 @@ public final class Hub {
      */
     public static Hub current() {
         return LOCAL.get();
+    }
+
+    /**
+     * Returns the time this hub's timers run on, in nanoseconds: {@code System.nanoTime()}, or under
+     * virtual time ({@code @WeftTest(virtualTime = true)}) a clock that moves only when the hub skips
+     * ahead to its next timer. Only differences between readings mean anything.
+     *
+     * @return the hub's time now
+     */
+    public long nanoTime() {
+        return clock == null ? System.nanoTime() : clock.nanoTime();
     }
 
     /**
@@ -197,6 +214,9 @@ public final class Hub {
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
         hub.ready.add(spawned.greenlet);
+        if (hub.observer != null) {
+            hub.observer.spawned(spawned);
+        }
         return spawned;
     }
 
@@ -233,7 +253,10 @@ public final class Hub {
         }
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
-        spawned.startTimer = hub.schedule(deadlineAfter(saturatedNanos(delay)), spawned.greenlet);
+        spawned.startTimer = hub.schedule(hub.deadlineAfter(saturatedNanos(delay)), spawned.greenlet);
+        if (hub.observer != null) {
+            hub.observer.spawned(spawned);
+        }
         return spawned;
     }
 
@@ -316,7 +339,7 @@ public final class Hub {
      */
     @Suspendable
     public static List<SpawnedGreenlet<?>> joinAll(Duration timeout, SpawnedGreenlet<?>... greenlets) {
-        long deadline = deadlineAfter(saturatedNanos(timeout));
+        long deadline = get().deadlineAfter(saturatedNanos(timeout));
         for (SpawnedGreenlet<?> g : greenlets) {
             if (!g.joinUntil("Hub.joinAll", true, deadline)) {
                 break;
@@ -603,7 +626,7 @@ public final class Hub {
             w.parkUntil(false, 0);
             return;
         }
-        w.parkUntil(true, deadlineAfter(nanos));
+        w.parkUntil(true, hub.deadlineAfter(nanos));
     }
 
     /**
@@ -658,7 +681,7 @@ public final class Hub {
     }
 
     /**
-     * Fires at {@code deadline} (a {@code System.nanoTime} value) unless cancelled first: expires a
+     * Fires at {@code deadline} (a {@link #nanoTime} value) unless cancelled first: expires a
      * {@link Waiter}, or puts a {@link Greenlet} on the run queue.
      */
     Timer schedule(long deadline, Object action) {
@@ -751,8 +774,18 @@ public final class Hub {
                 if (next == null && !expectsWork()) {
                     restoreInterrupt();
                     home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
+                } else if (next != null && clock != null) {
+                    // virtual time: take what channels and other threads have ready now, without waiting;
+                    // if that is nothing, nothing can happen before the next timer, so skip to it
+                    Poller io = poller;
+                    if (io != null && io.hasWaits()) {
+                        io.select(0);
+                    }
+                    if (ready.isEmpty() && submitted.get() == null) {
+                        clock.advanceTo(next.deadline);
+                    }
                 } else {
-                    awaitWork(next == null ? -1 : Math.max(0, next.deadline - System.nanoTime()));
+                    awaitWork(next == null ? -1 : Math.max(0, next.deadline - nanoTime()));
                 }
                 continue;
             }
@@ -912,7 +945,7 @@ public final class Hub {
      */
     @Suspendable
     private void fireDueTimers() {
-        long now = System.nanoTime();
+        long now = nanoTime();
         Timer t;
         while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
             timers.poll();
@@ -929,10 +962,10 @@ public final class Hub {
         }
     }
 
-    /** The {@code System.nanoTime} value {@code nanos} from now; waits beyond ~73 years are cut to that. */
-    static long deadlineAfter(long nanos) {
+    /** The {@link #nanoTime} value {@code nanos} from now; waits beyond ~73 years are cut to that. */
+    long deadlineAfter(long nanos) {
         // nanoTime values are compared by difference, so deadlines must stay within 2^62 ns of now
-        return System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+        return nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
     }
 
     static long saturatedNanos(Duration d) {
@@ -1002,10 +1035,10 @@ public final class Hub {
          */
         @Suspendable
         public boolean park(Duration timeout) {
-            return timeout == null ? parkUntil(false, 0) : parkUntil(true, deadlineAfter(saturatedNanos(timeout)));
+            return timeout == null ? parkUntil(false, 0) : parkUntil(true, hub.deadlineAfter(saturatedNanos(timeout)));
         }
 
-        /** {@link #park}, with a {@code System.nanoTime} deadline when {@code timed}. */
+        /** {@link #park}, with a {@link Hub#nanoTime} deadline when {@code timed}. */
         @Suspendable
         boolean parkUntil(boolean timed, long deadline) {
             Timer timer = timed ? hub.schedule(deadline, this) : null;

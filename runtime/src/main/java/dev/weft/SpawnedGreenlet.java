@@ -65,6 +65,9 @@ public final class SpawnedGreenlet<T> implements Waitable {
             exception = e;
             e.printStackTrace();
             System.err.println(this + " failed with " + e.getClass().getName());
+            if (hub.observer != null) {
+                hub.observer.failed(this, e);
+            }
         }
         finish();
     }
@@ -263,6 +266,9 @@ public final class SpawnedGreenlet<T> implements Waitable {
      * @return the exception, or null while running or when the body returned
      */
     public Throwable exception() {
+        if (exception != null && hub.observer != null) {
+            hub.observer.observed(this);
+        }
         return exception;
     }
 
@@ -286,7 +292,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         } catch (ArithmeticException tooLong) {
             nanos = Long.MAX_VALUE;
         }
-        return joinUntil("SpawnedGreenlet.join", true, Hub.deadlineAfter(nanos));
+        return joinUntil("SpawnedGreenlet.join", true, hub.deadlineAfter(nanos));
     }
 
     /**
@@ -299,6 +305,9 @@ public final class SpawnedGreenlet<T> implements Waitable {
     public T get() {
         joinUntil("SpawnedGreenlet.get", false, 0);
         if (exception != null) {
+            if (hub.observer != null) {
+                hub.observer.observed(this);
+            }
             throw Greenlet.unchecked(exception);
         }
         return value;

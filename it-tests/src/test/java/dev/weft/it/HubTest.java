@@ -55,21 +55,6 @@ class HubTest {
     }
 
     @Test
-    void timersFireInDeadlineOrderAndEqualDeadlinesInSpawnOrder() {
-        int[] millis = {20, 5, 1, 12, 5, 0};
-        List<SpawnedGreenlet<?>> all = new ArrayList<>();
-        for (int i = 0; i < millis.length; i++) {
-            int n = i;
-            all.add(Hub.spawn(() -> {
-                Hub.sleep(Duration.ofMillis(millis[n]));
-                log.add(millis[n] + "ms#" + n);
-            }));
-        }
-        Hub.joinAll(all.toArray(new SpawnedGreenlet<?>[0]));
-        assertEquals(List.of("0ms#5", "1ms#2", "5ms#1", "5ms#4", "12ms#3", "20ms#0"), log);
-    }
-
-    @Test
     void plainCodeSleepingRunsTheHub() {
         Hub.spawn(() -> log.add("spawned ran"));
         Hub.sleep(1);
@@ -141,19 +126,6 @@ class HubTest {
         });
         SpawnedGreenlet<Integer> outer = Hub.spawn(() -> inner.get() + 1);
         assertEquals(42, outer.get());
-    }
-
-    @Test
-    void joinAllWithATimeoutReturnsWhatFinished() {
-        SpawnedGreenlet<?> quick = Hub.spawn(() -> Hub.sleep(1));
-        SpawnedGreenlet<?> never = Hub.spawn(() -> Hub.sleep(Duration.ofDays(1)));
-        SpawnedGreenlet<?> immediate = Hub.spawn(() -> log.add("immediate"));
-        List<SpawnedGreenlet<?>> done = Hub.joinAll(Duration.ofMillis(20), quick, never, immediate);
-        assertEquals(List.of(quick, immediate), done);
-        assertFalse(never.isReady());
-        assertFalse(never.join(Duration.ofMillis(1)));
-        never.kill();
-        assertTrue(never.isReady());
     }
 
     @Test
@@ -256,20 +228,6 @@ class HubTest {
             n++;
         }
         return n;
-    }
-
-    @Test
-    void spawnLaterStartsAfterTheDelayBehindWhatIsReady() {
-        SpawnedGreenlet<String> late = Hub.spawnLater(Duration.ofMillis(50), () -> {
-            log.add("late");
-            return "late value";
-        });
-        SpawnedGreenlet<?> now = Hub.spawn(() -> log.add("now"));
-        SpawnedGreenlet<?> zero = Hub.spawnLater(Duration.ZERO, () -> log.add("zero"));
-        assertFalse(late.isReady());
-        assertEquals("late value", late.get());
-        Hub.joinAll(now, zero);
-        assertEquals(List.of("now", "zero", "late"), log);
     }
 
     @Test

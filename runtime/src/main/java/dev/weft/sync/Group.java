@@ -184,7 +184,7 @@ public sealed class Group permits Pool {
             throw new IllegalStateException("Group.join() was called by a member of the group, which would wait "
                     + "for itself forever; join the group from a greenlet outside it");
         }
-        long deadline = timeout == null ? 0 : System.nanoTime() + Math.min(nanos(timeout), Long.MAX_VALUE / 4);
+        long deadline = timeout == null ? 0 : Hub.current().nanoTime() + Math.min(nanos(timeout), Long.MAX_VALUE / 4);
         while (true) {
             purge();
             if (members.isEmpty()) {
@@ -195,7 +195,7 @@ public sealed class Group permits Pool {
             if (timeout == null) {
                 first.join();
             } else {
-                long left = deadline - System.nanoTime();
+                long left = deadline - Hub.current().nanoTime();
                 if (left <= 0 || !first.join(Duration.ofNanos(left))) {
                     purge();
                     return members.isEmpty();

@@ -1,0 +1,188 @@
+package dev.weft.junit;
+
+import dev.weft.Hub;
+import dev.weft.SpawnedGreenlet;
+import dev.weft.internal.HubHooks;
+import dev.weft.internal.VirtualClock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One test's thread and hub: everything of the test ({@code @BeforeEach}, the test, {@code @AfterEach})
+ * runs on this thread, and the hub it creates records what the test spawns and what fails.
+ *
+ * <p>The records are written on the test's thread and read on JUnit's after a task has finished;
+ * {@link Future#get()} orders the two.
+ */
+final class TestHub implements HubHooks.Observer, AutoCloseable {
+    /** Where each greenlet was spawned, in spawn order. */
+    private final Map<SpawnedGreenlet<?>, String> spawned = new LinkedHashMap<>();
+    /** Failed greenlets whose exception nobody has looked at yet, in order of failure. */
+    private final Map<SpawnedGreenlet<?>, Throwable> failures = new LinkedHashMap<>();
+    private final VirtualClock clock;
+    /** The size of {@link #spawned} at which finished greenlets are dropped from it. */
+    private int sweepAt = 1024;
+    private final ExecutorService thread;
+
+    TestHub(String name, boolean virtualTime) {
+        // Any start would do, since only differences count; 0 keeps virtual readings easy to read.
+        this.clock = virtualTime ? new VirtualClock(0) : null;
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(() -> {
+                HubHooks.bind(this);
+                r.run();
+            }, "weft-test: " + name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The test's hub, created on the test's thread on first use. */
+    Hub hub() throws Throwable {
+        return call(Hub::current);
+    }
+
+    /** Runs {@code task} on the test's thread and returns its result or rethrows its exception. */
+    <T> T call(Task<T> task) throws Throwable {
+        Future<T> f = thread.submit(() -> {
+            try {
+                return task.run();
+            } catch (Throwable t) {
+                throw new ExecutionException(t);
+            }
+        });
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            // the executor's ExecutionException wraps the task's, which wraps what the task threw
+            throw e.getCause().getCause();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a {@code @Suspendable} method as a greenlet on the test's hub until it returns, and
+     * rethrows what it threw.
+     */
+    void runAsGreenlet(TestBody body) throws Throwable {
+        call(() -> {
+            SpawnedGreenlet<Void> g = Hub.spawn(body);
+            spawned.remove(g); // the test's own greenlet: its outcome is the test's outcome
+            g.join();
+            return null;
+        });
+        body.rethrow();
+    }
+
+    /** Greenlets spawned since the test began, in spawn order. */
+    List<SpawnedGreenlet<?>> spawnedSoFar() {
+        return new ArrayList<>(spawned.keySet());
+    }
+
+    /**
+     * Kills the greenlets among {@code candidates} that are still running and returns the failure that
+     * names them and the greenlets whose exception nobody looked at, if any; forgets what it reported.
+     *
+     * @param when the moment checked, for the message ("at its end")
+     */
+    Optional<AssertionError> check(List<SpawnedGreenlet<?>> candidates, String when) throws Throwable {
+        List<String> leaks = new ArrayList<>();
+        List<SpawnedGreenlet<?>> running = new ArrayList<>();
+        for (SpawnedGreenlet<?> g : candidates) {
+            if (!g.isReady()) {
+                running.add(g);
+                leaks.add(describe(g));
+            }
+        }
+        if (!running.isEmpty()) {
+            call(() -> {
+                for (SpawnedGreenlet<?> g : running) {
+                    g.kill();
+                }
+                return null;
+            });
+        }
+        List<String> lines = new ArrayList<>();
+        if (!leaks.isEmpty()) {
+            lines.add(count(leaks.size(), "greenlet") + " spawned by the test " + (leaks.size() == 1 ? "was" : "were")
+                    + " still running " + when + " (killed now):");
+            leaks.forEach(l -> lines.add("  " + l));
+        }
+        Throwable first = null;
+        List<Throwable> more = new ArrayList<>();
+        if (!failures.isEmpty()) {
+            lines.add(count(failures.size(), "exception") + " escaped greenlets of the test, and nobody looked at "
+                    + (failures.size() == 1 ? "it" : "them") + " with get() or exception():");
+            for (Map.Entry<SpawnedGreenlet<?>, Throwable> f : failures.entrySet()) {
+                lines.add("  " + describe(f.getKey()) + ": " + f.getValue());
+                if (first == null) {
+                    first = f.getValue();
+                } else {
+                    more.add(f.getValue());
+                }
+            }
+            failures.clear();
+        }
+        candidates.forEach(spawned::remove);
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        AssertionError error = new AssertionError(String.join("\n", lines), first);
+        more.forEach(error::addSuppressed);
+        return Optional.of(error);
+    }
+
+    private String describe(SpawnedGreenlet<?> g) {
+        return "greenlet spawned at " + spawned.getOrDefault(g, "an unknown place");
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    /** Work for the test's thread. */
+    interface Task<T> {
+        /** Does the work. */
+        T run() throws Throwable;
+    }
+
+    @Override
+    public void spawned(SpawnedGreenlet<?> greenlet) {
+        if (spawned.size() >= sweepAt) {
+            // a test that spawns many greenlets need not keep the finished ones
+            spawned.keySet().removeIf(SpawnedGreenlet::isReady);
+            sweepAt = Math.max(1024, 2 * spawned.size());
+        }
+        spawned.put(greenlet, SpawnSite.ofCaller());
+    }
+
+    @Override
+    public void failed(SpawnedGreenlet<?> greenlet, Throwable exception) {
+        failures.put(greenlet, exception);
+    }
+
+    @Override
+    public void observed(SpawnedGreenlet<?> greenlet) {
+        failures.remove(greenlet);
+    }
+
+    @Override
+    public VirtualClock clock() {
+        return clock;
+    }
+
+    /** Ends the test's thread; a task still running on it (a test that hangs) is interrupted. */
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

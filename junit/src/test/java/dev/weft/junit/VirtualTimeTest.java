@@ -1,0 +1,98 @@
+package dev.weft.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.Hub;
+import dev.weft.SpawnedGreenlet;
+import dev.weft.Suspendable;
+import dev.weft.sync.Queue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/** {@code @WeftTest(virtualTime = true)}: sleeps, timeouts and spawnLater take no real time, in a fixed order. */
+@WeftTest(virtualTime = true)
+class VirtualTimeTest {
+    private static final List<List<String>> RUNS = new ArrayList<>();
+
+    @Test
+    @Suspendable
+    void anHourOfSleepPassesAtOnceAndExactly(Hub hub) {
+        long start = hub.nanoTime();
+        Hub.sleep(Duration.ofHours(1));
+        assertEquals(Duration.ofHours(1).toNanos(), hub.nanoTime() - start);
+    }
+
+    @Test
+    @Suspendable
+    void theClockStandsStillWhileAnythingIsRunnable(Hub hub) {
+        long start = hub.nanoTime();
+        SpawnedGreenlet<?> busy = Hub.spawn(() -> {
+            for (int i = 0; i < 1000; i++) {
+                Hub.sleep(0);
+            }
+        });
+        busy.join();
+        assertEquals(start, hub.nanoTime(), "sleep(0) and switching take no virtual time");
+    }
+
+    @Test
+    @Suspendable
+    void timeoutsExpireOnTheVirtualClock(Hub hub) {
+        long start = hub.nanoTime();
+        SpawnedGreenlet<?> slow = Hub.spawn(() -> Hub.sleep(Duration.ofDays(1)));
+        List<SpawnedGreenlet<?>> done = Hub.joinAll(Duration.ofMinutes(5), slow);
+        assertTrue(done.isEmpty());
+        assertEquals(Duration.ofMinutes(5).toNanos(), hub.nanoTime() - start);
+        assertFalse(slow.join(Duration.ofMinutes(1)));
+        Queue<String> queue = new Queue<>();
+        assertNull(queue.get(Duration.ofSeconds(30)), "nothing came in 30 virtual seconds");
+        assertEquals(Duration.ofSeconds(5 * 60 + 60 + 30).toNanos(), hub.nanoTime() - start);
+        slow.kill();
+    }
+
+    @Test
+    void plainCodeWaitsOnTheVirtualClockToo(Hub hub) {
+        long start = hub.nanoTime();
+        SpawnedGreenlet<String> later = Hub.spawnLater(Duration.ofMinutes(10), () -> "late");
+        assertEquals("late", later.get());
+        assertEquals(Duration.ofMinutes(10).toNanos(), hub.nanoTime() - start);
+    }
+
+    /** Greenlets whose sleeps interleave, some ending at the same virtual instant; run 100 times. */
+    @RepeatedTest(100)
+    @Suspendable
+    void theOrderOfEventsIsTheSameInEveryRun(Hub hub) {
+        long start = hub.nanoTime();
+        List<String> log = new ArrayList<>();
+        List<SpawnedGreenlet<?>> all = new ArrayList<>();
+        for (int g = 0; g < 5; g++) {
+            int id = g;
+            all.add(Hub.spawn(() -> {
+                for (int step = 0; step < 4; step++) {
+                    Hub.sleep(Duration.ofMillis(10L * ((id * 7 + step * 3) % 5)));
+                    log.add((hub.nanoTime() - start) / 1_000_000 + "ms g" + id + " step " + step);
+                }
+            }));
+        }
+        all.add(Hub.spawnLater(Duration.ofMillis(25), () -> log.add((hub.nanoTime() - start) / 1_000_000 + "ms later")));
+        Hub.joinAll(all.toArray(new SpawnedGreenlet<?>[0]));
+        RUNS.add(log);
+    }
+
+    @AfterAll
+    static void everyRunSawTheSameOrder() {
+        assertEquals(100, RUNS.size());
+        for (List<String> run : RUNS) {
+            assertEquals(RUNS.get(0), run);
+        }
+        assertEquals(21, RUNS.get(0).size());
+        assertTrue(RUNS.get(0).contains("25ms later"), RUNS.get(0).toString());
+    }
+}

@@ -1,0 +1,299 @@
+package dev.weft.junit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import dev.weft.Hub;
+import dev.weft.SpawnedGreenlet;
+import dev.weft.Suspendable;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+/**
+ * The extension's failures, from fixtures run with JUnit's {@link EngineTestKit}: the exact messages
+ * for greenlets left running and for exceptions nobody looked at, and what passes.
+ */
+class WeftExtensionTest {
+    @Test
+    void aGreenletLeftRunningFailsTheTestNamingWhereItWasSpawned() {
+        Throwable failure = failureOf(Fixtures.class, "leavesAGreenletRunning");
+        assertEquals("1 greenlet spawned by the test was still running at its end (killed now):\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$Fixtures.leavesAGreenletRunning"
+                + "(WeftExtensionTest.java:L)", withoutLines(failure.getMessage()));
+        assertInstanceOf(AssertionError.class, failure);
+        assertTrue(Fixtures.leakedFinallyRan, "the leaked greenlet was killed, so its finally block ran");
+    }
+
+    @Test
+    void greenletsLeftRunningByPlainCodeAreNamedTooInSpawnOrder() {
+        Throwable failure = failureOf(Fixtures.class, "plainCodeLeavesTwoGreenlets");
+        assertEquals("2 greenlets spawned by the test were still running at its end (killed now):\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$Fixtures.plainCodeLeavesTwoGreenlets"
+                + "(WeftExtensionTest.java:L)\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$Fixtures.lambda$plainCodeLeavesTwoGreenlets$N"
+                + "(WeftExtensionTest.java:L)", withoutLines(failure.getMessage()));
+    }
+
+    @Test
+    void oneGreenletLeftRunningAmongThousandsThatFinishedIsNamed() {
+        Throwable failure = failureOf(Fixtures.class, "spawnsThousandsAndLeavesOne");
+        assertEquals("1 greenlet spawned by the test was still running at its end (killed now):\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$Fixtures.spawnsThousandsAndLeavesOne"
+                + "(WeftExtensionTest.java:L)", withoutLines(failure.getMessage()));
+    }
+
+    @Test
+    void anExceptionNobodyLookedAtFailsTheTestWithItAsCause() {
+        Throwable failure = failureOf(Fixtures.class, "ignoresAFailedGreenlet");
+        assertEquals("1 exception escaped greenlets of the test, and nobody looked at it with get() or exception():\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$Fixtures.ignoresAFailedGreenlet"
+                + "(WeftExtensionTest.java:L): java.lang.IllegalStateException: boom", withoutLines(failure.getMessage()));
+        assertEquals("boom", failure.getCause().getMessage());
+    }
+
+    @Test
+    void anExceptionTheTestLookedAtDoesNotFailIt() {
+        assertNull(failureOrNull(Fixtures.class, "looksAtTheFailedGreenlet"));
+        assertNull(failureOrNull(Fixtures.class, "getsTheFailedGreenletsException"));
+    }
+
+    @Test
+    void theTestsOwnFailureComesFirstWithTheLeakSuppressed() {
+        Throwable failure = failureOf(Fixtures.class, "failsAndLeaks");
+        assertEquals("the test's own failure", failure.getMessage());
+        assertEquals(1, failure.getSuppressed().length);
+        assertEquals("1 greenlet spawned by the test was still running at its end (killed now):\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$Fixtures.failsAndLeaks"
+                + "(WeftExtensionTest.java:L)", withoutLines(failure.getSuppressed()[0].getMessage()));
+    }
+
+    @Test
+    void aGreenletOfBeforeEachMayRunUntilAfterEachButNotBeyond() {
+        assertNull(failureOrNull(ServerFixture.class, "usesTheServer"));
+        Throwable failure = failureOf(ServerFixture.class, "leavesTheServerRunning");
+        assertEquals("1 greenlet spawned by the test was still running after @AfterEach (killed now):\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$ServerFixture.startServer"
+                + "(WeftExtensionTest.java:L)", withoutLines(failure.getMessage()));
+    }
+
+    @Test
+    void verificationIsOnUnderTheExtension() {
+        Throwable failure = failureOf(Fixtures.class, "suspendsThroughAnUnannotatedMethod");
+        assertEquals("Weft verify: Greenlet.switchTo() would suspend through dev.weft.junit.WeftExtensionTest$Fixtures"
+                + ".notAnnotated()V (WeftExtensionTest.java:L), which is not suspendable, so it would go on "
+                + "running instead of suspending. Fix: annotate dev.weft.junit.WeftExtensionTest$Fixtures"
+                + ".notAnnotated with @Suspendable", withoutLines(failure.getMessage()));
+    }
+
+    @Test
+    void underVirtualTimeAWaitThatCanNeverEndFailsAtOnceInsteadOfHanging() {
+        Throwable failure = failureOf(VirtualTimeFixture.class, "waitsForAnEventNobodySets");
+        assertEquals("the hub of thread \"weft-test: waitsForAnEventNobodySets()\" has nothing ready to run and no "
+                + "timers: the wait can never end", failure.getMessage());
+    }
+
+    @Test
+    void underVirtualTimeALeakIsReportedAfterTheHoursItSlept() {
+        Throwable failure = failureOf(VirtualTimeFixture.class, "sleepsAnHourAndLeaks");
+        assertEquals("1 greenlet spawned by the test was still running at its end (killed now):\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$VirtualTimeFixture.sleepsAnHourAndLeaks"
+                + "(WeftExtensionTest.java:L)", withoutLines(failure.getMessage()));
+        assertEquals(Duration.ofHours(1).toNanos(), VirtualTimeFixture.slept);
+    }
+
+    /** Replaces line numbers and lambda numbers, which move when this file is edited. */
+    static String withoutLines(String message) {
+        return message.replaceAll("\\.java:\\d+\\)", ".java:L)").replaceAll("\\$\\d+\\(", "\\$N(");
+    }
+
+    static Throwable failureOf(Class<?> fixture, String method) {
+        Throwable failure = failureOrNull(fixture, method);
+        if (failure == null) {
+            throw new AssertionError(fixture.getSimpleName() + "." + method + " passed, but should have failed");
+        }
+        return failure;
+    }
+
+    /** Runs one test method of a fixture and returns why it failed, or null when it passed. */
+    static Throwable failureOrNull(Class<?> fixture, String method) {
+        List<Event> finished = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectMethod(fixture, java.util.Arrays.stream(fixture.getDeclaredMethods())
+                        .filter(m -> m.getName().equals(method)).findFirst().orElseThrow()))
+                .execute()
+                .testEvents()
+                .finished()
+                .list();
+        assertEquals(1, finished.size(), "one test finished");
+        TestExecutionResult result = finished.get(0).getRequiredPayload(TestExecutionResult.class);
+        Optional<Throwable> thrown = result.getThrowable();
+        if (result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) {
+            return null;
+        }
+        assertEquals(TestExecutionResult.Status.FAILED, result.getStatus(), () -> "status of " + method + ": " + thrown);
+        return thrown.orElseThrow();
+    }
+
+    /** Tests that fail on purpose; run only through {@link EngineTestKit}. */
+    @WeftTest
+    static class Fixtures {
+        static volatile boolean leakedFinallyRan;
+
+        @Test
+        @Suspendable
+        void leavesAGreenletRunning() {
+            Hub.spawn(() -> {
+                try {
+                    Hub.sleep(3_600_000);
+                } finally {
+                    leakedFinallyRan = true;
+                }
+            });
+            Hub.sleep(0); // it starts, and sleeps
+        }
+
+        @Test
+        @Suspendable
+        void spawnsThousandsAndLeavesOne() {
+            for (int i = 0; i < 5000; i++) {
+                Hub.spawn(() -> Hub.sleep(0));
+                if (i == 2500) {
+                    Hub.spawn(() -> Hub.sleep(3_600_000));
+                }
+                if (i % 100 == 0) {
+                    Hub.sleep(0); // the ready ones run and finish
+                }
+            }
+            Hub.sleep(0);
+        }
+
+        @Test
+        void plainCodeLeavesTwoGreenlets() {
+            SpawnedGreenlet<?> parent = Hub.spawn(() -> {
+                Hub.spawn(() -> Hub.sleep(3_600_000));
+                Hub.sleep(3_600_000);
+            });
+            Hub.joinAll(java.time.Duration.ZERO, parent);
+        }
+
+        @Test
+        @Suspendable
+        void ignoresAFailedGreenlet() {
+            Hub.spawn(() -> {
+                throw new IllegalStateException("boom");
+            });
+            Hub.sleep(0);
+        }
+
+        @Test
+        @Suspendable
+        void looksAtTheFailedGreenlet() {
+            SpawnedGreenlet<?> g = Hub.spawn(() -> {
+                throw new IllegalStateException("boom");
+            });
+            g.join();
+            assertEquals("boom", g.exception().getMessage());
+        }
+
+        @Test
+        @Suspendable
+        void getsTheFailedGreenletsException() {
+            SpawnedGreenlet<?> g = Hub.spawn(() -> {
+                throw new IllegalStateException("boom");
+            });
+            try {
+                g.get();
+                throw new AssertionError("get() should have thrown");
+            } catch (IllegalStateException expected) {
+                assertEquals("boom", expected.getMessage());
+            }
+        }
+
+        @Test
+        @Suspendable
+        void failsAndLeaks() {
+            Hub.spawn(() -> Hub.sleep(3_600_000));
+            Hub.sleep(0);
+            throw new AssertionError("the test's own failure");
+        }
+
+        @Test
+        @Suspendable
+        void suspendsThroughAnUnannotatedMethod() {
+            notAnnotated();
+        }
+
+        void notAnnotated() {
+            Hub.sleep(1);
+        }
+    }
+
+    /** Tests on virtual time that fail on purpose. */
+    @WeftTest(virtualTime = true)
+    static class VirtualTimeFixture {
+        static volatile long slept;
+
+        @Test
+        @Suspendable
+        void waitsForAnEventNobodySets() {
+            new dev.weft.sync.Event().await();
+        }
+
+        @Test
+        @Suspendable
+        void sleepsAnHourAndLeaks(Hub hub) {
+            long start = hub.nanoTime();
+            Hub.spawn(() -> Hub.sleep(Duration.ofHours(2)));
+            Hub.sleep(Duration.ofHours(1));
+            slept = hub.nanoTime() - start;
+        }
+    }
+
+    /** A greenlet started by {@code @BeforeEach}, stopped (or not) by {@code @AfterEach}. */
+    @WeftTest
+    static class ServerFixture {
+        private SpawnedGreenlet<?> server;
+        private int requests;
+
+        @BeforeEach
+        void startServer() {
+            server = Hub.spawn(() -> {
+                while (true) {
+                    requests++;
+                    Hub.sleep(1);
+                }
+            });
+        }
+
+        @AfterEach
+        @Suspendable
+        void stopServer(org.junit.jupiter.api.TestInfo info) {
+            if (!info.getDisplayName().startsWith("leaves")) {
+                server.kill();
+            }
+        }
+
+        @Test
+        @Suspendable
+        void usesTheServer() {
+            Hub.sleep(0); // the server, ready since @BeforeEach, runs first
+            assertTrue(requests > 0, "the server ran during the test");
+        }
+
+        @Test
+        @Suspendable
+        void leavesTheServerRunning() {
+            Hub.sleep(0);
+        }
+    }
+}
