@@ -100,7 +100,8 @@ class WeftExtensionTest {
     void underVirtualTimeAWaitThatCanNeverEndFailsAtOnceInsteadOfHanging() {
         Throwable failure = failureOf(VirtualTimeFixture.class, "waitsForAnEventNobodySets");
         assertEquals("the hub of thread \"weft-test: waitsForAnEventNobodySets()\" has nothing ready to run and no "
-                + "timers: the wait can never end", failure.getMessage());
+                + "timers: the wait can never end. Waiting: weft-test: waitsForAnEventNobodySets() waits in "
+                + "SpawnedGreenlet.join for greenlet-1; greenlet-1 waits in Event.await", failure.getMessage());
     }
 
     @Test
