@@ -1020,8 +1020,16 @@ public final class Hub {
             return forCurrent(what, null);
         }
 
-        /** {@link #forCurrent(String)}, waiting for {@code on} (an object or a collection), named in reports. */
-        static Waiter forCurrent(String what, Object on) {
+        /**
+         * Like {@link #forCurrent(String)}, for a wait on {@code on}, which the hub's reports name
+         * ({@link LoopExit}, {@link Hub#dump()}): a lock, say, whose {@code toString} tells who holds it.
+         *
+         * @param what the waiting operation
+         * @param on what it waits for (an object, or a collection of them), or null
+         * @return a waiter that has not been woken
+         * @throws IllegalStateException when called in the hub's own greenlet
+         */
+        public static Waiter forCurrent(String what, Object on) {
             Hub hub = get();
             return new Waiter(hub, hub.waiter(what), what, on);
         }
