@@ -1,0 +1,151 @@
+package dev.weft.examples.resp;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * One client connection's protocol state, apart from any socket: the bytes received and not yet
+ * parsed, the parser, and the replies not yet sent.
+ *
+ * <p>A connection's loop, whatever its transport:
+ *
+ * <pre>{@code
+ * while (true) {
+ *     RespSession.Next next = session.process();
+ *     ByteBuffer replies = session.replies();
+ *     if (replies.hasRemaining()) write(replies);     // all of them
+ *     session.sent();
+ *     if (next == Next.CLOSE) break;                  // then close the connection
+ *     if (next == Next.READ && read(session.inbox()) < 0) break;
+ * }
+ * }</pre>
+ *
+ * <p>{@link #process()} answers every complete request received (a pipeline at once), so the
+ * replies to everything one read brought leave in one write. It stops early when the replies reach
+ * 64 KB, so that a client pipelining large {@code GET}s is answered in pieces instead of the server
+ * buffering without bound. The receive buffer grows only to hold a request that does not fit (up to
+ * the limits) and shrinks back afterwards.
+ */
+public final class RespSession {
+    /** What the connection should do after {@link #process()} and writing the replies. */
+    public enum Next {
+        /** Every complete request is answered: read more. */
+        READ,
+        /** The replies reached the flush size with requests left: write, then process again. */
+        WRITE,
+        /** A protocol error or {@code QUIT}: write the replies, then close the connection. */
+        CLOSE
+    }
+
+    /** Bytes of replies after which processing pauses for a write. */
+    static final int FLUSH_AT = 64 * 1024;
+    private static final int INITIAL_INBOX = 8 * 1024;
+    /** The most a receive buffer may hold; Java arrays end a little below 2 GB. */
+    private static final long MAX_INBOX = Integer.MAX_VALUE - 16;
+
+    private final RespParser parser;
+    private final RespCommands commands;
+    private final RespOutput output = new RespOutput(8 * 1024);
+    private final long maxInbox;
+    /** Received bytes in write mode: the unparsed bytes are [0, position). */
+    private ByteBuffer inbox = ByteBuffer.allocate(INITIAL_INBOX);
+    private boolean closing;
+
+    /**
+     * Creates a session.
+     *
+     * @param store the keys and values, usually shared by every connection
+     * @param limits the largest requests accepted
+     */
+    public RespSession(RespStore store, RespLimits limits) {
+        this.parser = new RespParser(Objects.requireNonNull(limits, "limits"));
+        this.commands = new RespCommands(Objects.requireNonNull(store, "store"));
+        // the largest request: every argument at its largest, with its "$N\r\n" and CRLF
+        this.maxInbox = Math.min(MAX_INBOX, 16 + (long) limits.maxArguments() * (limits.maxBulkBytes() + 32L));
+    }
+
+    /**
+     * The buffer to receive into, in write mode (bytes go in at its position), with room for at
+     * least one byte. It may be a new buffer after each {@link #process()}.
+     */
+    public ByteBuffer inbox() {
+        return inbox;
+    }
+
+    /**
+     * Parses and runs the complete requests received, encoding their replies.
+     *
+     * @return what to do next, after writing {@link #replies()}
+     */
+    public Next process() {
+        if (closing) {
+            return Next.CLOSE;
+        }
+        ByteBuffer in = inbox.flip();
+        try {
+            while (output.size() < FLUSH_AT && parser.next(in)) {
+                if (!commands.execute(parser, output)) {
+                    closing = true;
+                    return Next.CLOSE;
+                }
+            }
+            keepUnparsed(in);
+            return in.position() > 0 && output.size() >= FLUSH_AT ? Next.WRITE : Next.READ;
+        } catch (RespProtocolException e) {
+            refuse(e);
+            return Next.CLOSE;
+        }
+    }
+
+    /** Moves the unparsed bytes to the start of the receive buffer, making room as needed. */
+    private void keepUnparsed(ByteBuffer in) throws RespProtocolException {
+        int unparsed = in.remaining();
+        if (unparsed == 0) {
+            inbox = in.capacity() > 16 * INITIAL_INBOX ? ByteBuffer.allocate(INITIAL_INBOX) : in.clear();
+            return;
+        }
+        if (in.position() > 0) {
+            in.compact();
+        } else {
+            in.position(in.limit()).limit(in.capacity());
+        }
+        if (in.hasRemaining()) {
+            return;
+        }
+        // full: the pending request is larger than the buffer
+        long needed = Math.max(parser.bytesNeeded(), unparsed + 1L);
+        if (needed > maxInbox) {
+            throw new RespProtocolException("request larger than " + maxInbox + " bytes");
+        }
+        // grow by doubling as bytes arrive, not to what a length announces: announcing costs nothing
+        long size = Math.min((long) in.capacity() * 2, maxInbox);
+        ByteBuffer bigger = ByteBuffer.allocate((int) size);
+        bigger.put(in.flip());
+        inbox = bigger;
+    }
+
+    /** Replaces the input with the protocol error's reply; the connection is closed after it. */
+    private void refuse(RespProtocolException e) {
+        output.error("ERR Protocol error: " + e.getMessage());
+        inbox = ByteBuffer.allocate(INITIAL_INBOX);
+        closing = true;
+    }
+
+    /**
+     * The replies encoded by {@link #process()}, ready to be written (from position 0 to the limit).
+     * Write all of them, then call {@link #sent()}.
+     */
+    public ByteBuffer replies() {
+        return output.flip();
+    }
+
+    /** Marks the replies as written. */
+    public void sent() {
+        output.clear();
+    }
+
+    /** True once a protocol error or {@code QUIT} has ended the conversation. */
+    public boolean closing() {
+        return closing;
+    }
+}

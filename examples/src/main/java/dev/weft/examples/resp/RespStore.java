@@ -1,0 +1,181 @@
+package dev.weft.examples.resp;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's keys and values: binary-safe byte strings in a {@link ConcurrentHashMap}.
+ *
+ * <p>One store is shared by every hub of the server, so it must be safe across threads: each
+ * operation is one atomic map operation, and values are never changed in place (a {@code SET} or an
+ * {@code INCR} puts a new array), so a reader never sees half a value. Code on one hub needs no locks
+ * for its own state, but this map is state of all hubs.
+ */
+public final class RespStore {
+    private final ConcurrentHashMap<Key, byte[]> map = new ConcurrentHashMap<>();
+
+    /**
+     * A key: a copy of the request's bytes, compared by content.
+     */
+    public static final class Key {
+        private final byte[] bytes;
+        private final int hash;
+
+        private Key(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        /**
+         * The key made of {@code length} bytes of {@code source} from index {@code start}.
+         *
+         * @param source the request's buffer (its position and limit are ignored)
+         * @param start the index of the first byte
+         * @param length the number of bytes
+         * @return the key, holding a copy of the bytes
+         */
+        public static Key of(ByteBuffer source, int start, int length) {
+            byte[] copy = new byte[length];
+            source.get(start, copy);
+            return new Key(copy);
+        }
+
+        /**
+         * The key made of a copy of {@code bytes}.
+         *
+         * @param bytes the key's bytes
+         * @return the key
+         */
+        public static Key of(byte[] bytes) {
+            return new Key(bytes.clone());
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /**
+     * Thrown by {@link #increment} when the value is not a 64-bit decimal integer or would overflow;
+     * its message is Redis's error reply.
+     */
+    public static final class NotAnInteger extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotAnInteger(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The value of {@code key}, or null when it has none. The array must not be changed.
+     *
+     * @param key the key
+     * @return the value, or null
+     */
+    public byte[] get(Key key) {
+        return map.get(key);
+    }
+
+    /**
+     * Sets {@code key} to {@code value}, replacing any value it had.
+     *
+     * @param key the key
+     * @param value the value; the store keeps this array, which must not be changed afterwards
+     */
+    public void set(Key key, byte[] value) {
+        map.put(key, value);
+    }
+
+    /**
+     * Removes {@code key}.
+     *
+     * @param key the key
+     * @return true when it had a value
+     */
+    public boolean delete(Key key) {
+        return map.remove(key) != null;
+    }
+
+    /**
+     * Whether {@code key} has a value.
+     *
+     * @param key the key
+     * @return true when it has one
+     */
+    public boolean exists(Key key) {
+        return map.containsKey(key);
+    }
+
+    /** The number of keys. */
+    public int size() {
+        return map.size();
+    }
+
+    /**
+     * Adds 1 to the decimal integer stored at {@code key} (a missing key counts as 0), atomically
+     * even when other threads change the key at the same time.
+     *
+     * @param key the key
+     * @return the new value
+     * @throws NotAnInteger when the value is not a decimal 64-bit integer as Redis writes them, or is
+     *     already {@link Long#MAX_VALUE}
+     */
+    public long increment(Key key) throws NotAnInteger {
+        while (true) {
+            byte[] old = map.get(key);
+            long value = old == null ? 0 : parse(old);
+            if (value == Long.MAX_VALUE) {
+                throw new NotAnInteger("ERR increment or decrement would overflow");
+            }
+            byte[] next = RespOutput.ascii(Long.toString(value + 1));
+            // replace compares the arrays by identity: it succeeds only if nobody set the key since
+            if (old == null ? map.putIfAbsent(key, next) == null : map.replace(key, old, next)) {
+                return value + 1;
+            }
+        }
+    }
+
+    /** The value as a long, read as Redis reads one: optional '-', no '+', no leading zeros, no spaces. */
+    private static long parse(byte[] value) throws NotAnInteger {
+        int length = value.length;
+        int i = 0;
+        boolean negative = length > 0 && value[0] == '-';
+        if (negative) {
+            i = 1;
+        }
+        if (i >= length || length - i > 19 || (value[i] == '0' && (length - i > 1 || negative))) {
+            throw notAnInteger();
+        }
+        long n = 0;
+        for (; i < length; i++) {
+            int d = value[i] - '0';
+            if (d < 0 || d > 9) {
+                throw notAnInteger();
+            }
+            // accumulate negatively, so that Long.MIN_VALUE is readable
+            if (n < (Long.MIN_VALUE + d) / 10) {
+                throw notAnInteger();
+            }
+            n = n * 10 - d;
+        }
+        if (!negative) {
+            if (n == Long.MIN_VALUE) {
+                throw notAnInteger();
+            }
+            n = -n;
+        }
+        return n;
+    }
+
+    private static NotAnInteger notAnInteger() {
+        return new NotAnInteger("ERR value is not an integer or out of range");
+    }
+}
