@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The RESP (Redis protocol) servers under redis-benchmark, alternated in one run: Weft's `./demo resp`,
+# the Loom anchor (../shared/anchors/LoomResp.java: a virtual thread per connection, blocking sockets)
+# and redis-server. Prints requests per second (the median of the rounds) and Weft's ratios.
+#
+#   bench/resp.sh            3 rounds of every load (about 4 minutes on 2 cores)
+#   bench/resp.sh --quick    1 round, a third of the requests
+#
+# The loads: `redis-benchmark -c 50 -n 300000 -P 16 -t set,get -q` (issue 7's figure), the same
+# without pipelining (-n 100000), and 1000 clients without pipelining (-n 100000). Within a round the
+# servers take turns load by load, the first server changing from round to round, so that a slow
+# spell of the (shared, noisy) machine does not fall on one server only.
+#
+# Settings (environment): ROUNDS (3), HUBS (./demo resp's --hubs; default: one per core),
+# JDK (JDK 21+ for the Loom anchor and the Weft server; default temurin-25), ANCHORS (where
+# LoomResp.java is; default ../shared/anchors), PORT_WEFT/PORT_LOOM/PORT_REDIS (7101..7103).
+# Needs redis-benchmark and redis-server (Debian redis-tools, redis-server); installs them with
+# apt-get when missing and running as root.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+JDK=${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
+[[ -x "$JDK/bin/java" ]] || JDK=${JAVA_HOME:-}
+[[ -n "$JDK" && -x "$JDK/bin/java" ]] || { echo "bench/resp.sh: no JDK 21+ found (set JDK=/path/to/jdk)" >&2; exit 2; }
+ANCHORS=${ANCHORS:-../shared/anchors}
+[[ -f "$ANCHORS/LoomResp.java" ]] || { echo "bench/resp.sh: no $ANCHORS/LoomResp.java (set ANCHORS=dir)" >&2; exit 2; }
+ROUNDS=${ROUNDS:-3}
+PORT_WEFT=${PORT_WEFT:-7101}
+PORT_LOOM=${PORT_LOOM:-7102}
+PORT_REDIS=${PORT_REDIS:-7103}
+scale=1
+if [[ ${1:-} == --quick ]]; then ROUNDS=1; scale=3; fi
+
+# name|redis-benchmark arguments
+LOADS=(
+    "-P 16 -c 50|-c 50 -n $((300000 / scale)) -P 16"
+    "-c 50|-c 50 -n $((100000 / scale))"
+    "-c 1000|-c 1000 -n $((100000 / scale))"
+)
+SERVERS=(weft loom redis)
+
+need_packages=()
+command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null || need_packages+=(redis-tools)
+command -v redis-server >/dev/null || need_packages+=(redis-server)
+if [[ ${#need_packages[@]} -gt 0 ]]; then
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+        echo "bench/resp.sh: ${need_packages[*]} missing; install them (apt-get install ${need_packages[*]})" >&2
+        exit 2
+    fi
+    echo "installing ${need_packages[*]} (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need_packages[@]}" >/dev/null
+fi
+
+for port in "$PORT_WEFT" "$PORT_LOOM" "$PORT_REDIS"; do
+    if redis-cli -p "$port" PING >/dev/null 2>&1; then
+        echo "bench/resp.sh: something already answers on port $port (set PORT_WEFT, PORT_LOOM, PORT_REDIS)" >&2
+        exit 2
+    fi
+done
+
+work=$(mktemp -d)
+pids=()
+stop_servers() {
+    local pid
+    for pid in "${pids[@]}"; do
+        # each server runs in its own process group (setsid): ./demo's java is a child of its shell
+        kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap stop_servers EXIT
+
+# Builds before timing anything, so that ./demo starts at once.
+echo "building (mvn package) and compiling the Loom anchor"
+mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package >"$work/build.log" 2>&1 \
+    || { cat "$work/build.log"; exit 1; }
+touch examples/target/.demo-built
+mkdir -p "$work/loom"
+"$JDK/bin/javac" -d "$work/loom" "$ANCHORS/LoomResp.java"
+
+hubs=()
+[[ -n ${HUBS:-} ]] && hubs=(--hubs "$HUBS")
+JAVA_HOME=$JDK setsid ./demo resp "$PORT_WEFT" "${hubs[@]}" >"$work/weft.log" 2>&1 &
+pids+=($!)
+setsid "$JDK/bin/java" -cp "$work/loom" LoomResp "$PORT_LOOM" >"$work/loom.log" 2>&1 &
+pids+=($!)
+setsid redis-server --port "$PORT_REDIS" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
+pids+=($!)
+
+port_of() {
+    case $1 in
+        weft) echo "$PORT_WEFT" ;;
+        loom) echo "$PORT_LOOM" ;;
+        redis) echo "$PORT_REDIS" ;;
+    esac
+}
+
+for server in "${SERVERS[@]}"; do
+    port=$(port_of "$server")
+    for _ in $(seq 120); do
+        [[ $(redis-cli -p "$port" PING 2>/dev/null) == PONG ]] && break
+        sleep 0.5
+    done
+    if [[ $(redis-cli -p "$port" PING 2>/dev/null) != PONG ]]; then
+        echo "bench/resp.sh: the $server server did not answer PING on port $port; its output:" >&2
+        cat "$work/$server.log" >&2
+        exit 1
+    fi
+done
+
+echo "JDK: $("$JDK/bin/java" -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3); $(nproc) cores;" \
+    "$(date -u +%Y-%m-%dT%H:%MZ); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "weft: $(head -1 "$work/weft.log")"
+
+# Warm-up: the JIT compiles the servers' hot paths before the first timed load.
+for server in "${SERVERS[@]}"; do
+    redis-benchmark -p "$(port_of "$server")" -c 50 -n 200000 -P 16 -t set,get -q >/dev/null 2>&1
+done
+
+# One line per result: load|server|test|requests per second.
+results=$work/results
+: >"$results"
+for round in $(seq "$ROUNDS"); do
+    for load in "${LOADS[@]}"; do
+        name=${load%%|*}
+        read -r -a args <<<"${load#*|}"
+        for i in 0 1 2; do
+            server=${SERVERS[$(((i + round - 1) % 3))]}
+            redis-benchmark -p "$(port_of "$server")" "${args[@]}" -t set,get -q 2>"$work/bench.err" \
+                | tr '\r' '\n' | grep -E '^ *(SET|GET): [0-9.]+ requests per second' \
+                | sed -E "s/^ *(SET|GET): ([0-9.]+) requests per second.*/$name|$server|\1|\2/" \
+                | tee -a "$results" | awk -F'|' -v r="$round" '{ printf "round %s  %-12s %-6s %s %12.0f req/s\n", r, $1, $2, $3, $4 }'
+            if grep -v 'Could not fetch server CONFIG' "$work/bench.err" | grep -q .; then
+                echo "redis-benchmark against $server complained:" >&2
+                cat "$work/bench.err" >&2
+            fi
+        done
+    done
+done
+
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The median of the rounds for each load, server and test; then Weft's ratios (POSIX awk).
+awk -F'|' '
+    {
+        key = $1 "|" $3 "|" $2
+        v[key, ++n[key]] = $4
+        if (!(($1 "|" $3) in seen)) { seen[$1 "|" $3] = 1; order[++loads] = $1 "|" $3 }
+    }
+    function median(key,    m, i, j, t, a) {
+        m = n[key]
+        if (m == 0) return 0
+        for (i = 1; i <= m; i++) a[i] = v[key, i]
+        for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
+    }
+    END {
+        printf "\n%-18s %12s %12s %12s %10s %11s\n", "load, test", "weft req/s", "loom req/s", "redis req/s", "weft/loom", "weft/redis"
+        for (o = 1; o <= loads; o++) {
+            k = order[o]
+            w = median(k "|weft"); l = median(k "|loom"); r = median(k "|redis")
+            split(k, p, "|")
+            printf "%-18s %12.0f %12.0f %12.0f %9.2fx %10.2fx\n", p[1] " " p[2], w, l, r, l ? w / l : 0, r ? w / r : 0
+        }
+    }' "$results"
