@@ -1,0 +1,83 @@
+package dev.weft.examples.resp;
+
+import dev.weft.HubGroup;
+import dev.weft.Suspendable;
+import dev.weft.net.StreamServer;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * A RESP (Redis protocol) server: a {@link StreamServer} on a {@link HubGroup}, one
+ * {@link RespHandler} greenlet per connection, connections spread over the hubs, and one
+ * {@link RespStore} shared by all of them (a {@code ConcurrentHashMap}, so the hubs need no other
+ * coordination).
+ *
+ * <pre>{@code
+ * try (RespServer server = RespServer.start(new InetSocketAddress("127.0.0.1", 6380), 2, RespLimits.DEFAULT)) {
+ *     System.out.println("serving on " + server.address());
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class RespServer implements AutoCloseable {
+    private final HubGroup group;
+    private final StreamServer server;
+    private final RespStore store;
+
+    private RespServer(HubGroup group, StreamServer server, RespStore store) {
+        this.group = group;
+        this.server = server;
+        this.store = store;
+    }
+
+    /**
+     * Starts {@code hubs} hubs and serves RESP on {@code address} until closed.
+     *
+     * @param address where to listen; port 0 picks a free port ({@link #address()} tells which)
+     * @param hubs how many hubs (threads), at least 1
+     * @param limits the largest requests accepted
+     * @return the running server
+     * @throws java.io.UncheckedIOException when the address cannot be bound
+     * @throws IllegalArgumentException when {@code hubs} is less than 1
+     */
+    public static RespServer start(InetSocketAddress address, int hubs, RespLimits limits) {
+        Objects.requireNonNull(address, "address");
+        RespStore store = new RespStore();
+        HubGroup group = HubGroup.start(hubs);
+        try {
+            StreamServer server = new StreamServer(address, new RespHandler(store, limits)).start(group);
+            return new RespServer(group, server, store);
+        } catch (RuntimeException e) {
+            group.close();
+            throw e;
+        }
+    }
+
+    /** The address the server listens on. */
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    /** The keys and values. */
+    public RespStore store() {
+        return store;
+    }
+
+    /** The number of hubs serving connections. */
+    public int hubs() {
+        return group.size();
+    }
+
+    /** Waits, on the calling thread, until the server is stopped (by {@link #close()}, from another thread). */
+    @Suspendable
+    public void awaitStop() {
+        server.serveForever();
+    }
+
+    /** Stops listening, kills the connections' greenlets, and ends the hubs' threads. */
+    @Override
+    public void close() {
+        server.close();
+        group.close();
+    }
+}
