@@ -3,17 +3,36 @@ package dev.weft.examples.resp;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The server's keys and values: binary-safe byte strings in a {@link ConcurrentHashMap}.
  *
- * <p>One store is shared by every hub of the server, so it must be safe across threads: each
- * operation is one atomic map operation, and values are never changed in place (a {@code SET} or an
- * {@code INCR} puts a new array), so a reader never sees half a value. Code on one hub needs no locks
- * for its own state, but this map is state of all hubs.
+ * <p>One store is shared by every hub of the server, so it must be safe across threads, and it is
+ * lock-free on the common paths: each key maps to a {@link Slot} holding its current value, and a
+ * {@code SET} or an {@code INCR} of an existing key is one compare-and-set on the slot, never a lock
+ * of the map's bin (a {@code ConcurrentHashMap.put} locks the bin, and {@code redis-benchmark}'s
+ * {@code SET}s all write the same key from every connection). Values are never changed in place, so
+ * a reader never sees half a value. A deleted key's slot is first marked {@link #DELETED}, then
+ * removed from the map; an operation that meets a marked slot helps remove it and tries again, so
+ * that a {@code SET} racing a {@code DEL} is never lost in a slot about to be dropped.
  */
 public final class RespStore {
-    private final ConcurrentHashMap<Key, byte[]> map = new ConcurrentHashMap<>();
+    /** The value of a slot whose key has been deleted (compared by identity). */
+    private static final byte[] DELETED = new byte[0];
+
+    private static final byte[] ONE = {'1'};
+
+    private final ConcurrentHashMap<Key, Slot> map = new ConcurrentHashMap<>();
+
+    /** A key's current value; replaced only by compare-and-set. */
+    private static final class Slot extends AtomicReference<byte[]> {
+        private static final long serialVersionUID = 1L;
+
+        Slot(byte[] value) {
+            super(value);
+        }
+    }
 
     /**
      * A key: a copy of the request's bytes, compared by content.
@@ -81,7 +100,12 @@ public final class RespStore {
      * @return the value, or null
      */
     public byte[] get(Key key) {
-        return map.get(key);
+        Slot slot = map.get(key);
+        if (slot == null) {
+            return null;
+        }
+        byte[] value = slot.get();
+        return value == DELETED ? null : value;
     }
 
     /**
@@ -91,7 +115,21 @@ public final class RespStore {
      * @param value the value; the store keeps this array, which must not be changed afterwards
      */
     public void set(Key key, byte[] value) {
-        map.put(key, value);
+        while (true) {
+            Slot slot = map.get(key);
+            if (slot == null) {
+                if (map.putIfAbsent(key, new Slot(value)) == null) {
+                    return;
+                }
+                continue;
+            }
+            byte[] old = slot.get();
+            if (old == DELETED) {
+                map.remove(key, slot);
+            } else if (slot.compareAndSet(old, value)) {
+                return;
+            }
+        }
     }
 
     /**
@@ -101,7 +139,13 @@ public final class RespStore {
      * @return true when it had a value
      */
     public boolean delete(Key key) {
-        return map.remove(key) != null;
+        Slot slot = map.get(key);
+        if (slot == null) {
+            return false;
+        }
+        byte[] old = slot.getAndSet(DELETED);
+        map.remove(key, slot);
+        return old != DELETED;
     }
 
     /**
@@ -111,12 +155,16 @@ public final class RespStore {
      * @return true when it has one
      */
     public boolean exists(Key key) {
-        return map.containsKey(key);
+        return get(key) != null;
     }
 
-    /** The number of keys. */
+    /** The number of keys (counted, so not cheap). */
     public int size() {
-        return map.size();
+        int n = 0;
+        for (Slot slot : map.values()) {
+            n += slot.get() == DELETED ? 0 : 1;
+        }
+        return n;
     }
 
     /**
@@ -130,14 +178,23 @@ public final class RespStore {
      */
     public long increment(Key key) throws NotAnInteger {
         while (true) {
-            byte[] old = map.get(key);
-            long value = old == null ? 0 : parse(old);
+            Slot slot = map.get(key);
+            if (slot == null) {
+                if (map.putIfAbsent(key, new Slot(ONE)) == null) {
+                    return 1;
+                }
+                continue;
+            }
+            byte[] old = slot.get();
+            if (old == DELETED) {
+                map.remove(key, slot);
+                continue;
+            }
+            long value = parse(old);
             if (value == Long.MAX_VALUE) {
                 throw new NotAnInteger("ERR increment or decrement would overflow");
             }
-            byte[] next = RespOutput.ascii(Long.toString(value + 1));
-            // replace compares the arrays by identity: it succeeds only if nobody set the key since
-            if (old == null ? map.putIfAbsent(key, next) == null : map.replace(key, old, next)) {
+            if (slot.compareAndSet(old, RespOutput.ascii(Long.toString(value + 1)))) {
                 return value + 1;
             }
         }

@@ -48,6 +48,52 @@ class RespStoreTest {
     }
 
     @Test
+    void setsAndDeletesRacingOnOneKeyLeaveItUsable() throws Exception {
+        RespStore store = new RespStore();
+        CyclicBarrier start = new CyclicBarrier(3);
+        List<Throwable> failures = new ArrayList<>();
+        List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int role = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < 30_000; i++) {
+                        switch (role) {
+                            case 0 -> store.set(key("k"), new byte[] {'a'});
+                            case 1 -> store.delete(key("k"));
+                            default -> {
+                                byte[] v = store.get(key("k"));
+                                if (v != null && (v.length != 1 || v[0] != 'a')) {
+                                    throw new AssertionError("read a value never set: " + new String(v, StandardCharsets.ISO_8859_1));
+                                }
+                            }
+                        }
+                    }
+                } catch (Throwable e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            });
+            thread.start();
+            running.add(thread);
+        }
+        for (Thread thread : running) {
+            thread.join();
+        }
+        assertEquals(List.of(), failures);
+        store.set(key("k"), new byte[] {'z'});
+        assertEquals('z', store.get(key("k"))[0]);
+        assertEquals(1, store.size());
+        assertEquals(true, store.delete(key("k")));
+        assertNull(store.get(key("k")));
+        assertEquals(false, store.exists(key("k")));
+        assertEquals(0, store.size());
+        assertEquals(1, store.increment(key("k")));
+    }
+
+    @Test
     void keysAreComparedByContent() {
         RespStore store = new RespStore();
         byte[] bytes = {1, 2, 3};
