@@ -1,5 +1,6 @@
 package dev.weft.examples.resp;
 
+import dev.weft.Hub;
 import dev.weft.Suspendable;
 import dev.weft.net.StreamServer;
 import dev.weft.net.TcpSocket;
@@ -15,17 +16,22 @@ import java.util.Objects;
  *
  * <p>Each read is followed by one write carrying the replies to every request it completed, so a
  * pipeline costs one read and one write. A read that finds nothing suspends the greenlet and the hub
- * runs the other connections. After a protocol error or {@code QUIT} the connection is closed
- * gently: the output is shut down after the last reply (the client reads it, then end of stream),
- * and what the client still sends is read and dropped, for at most a second or 1 MB, before the
- * socket is closed — closing with unread bytes would make the kernel reset the connection, and a
- * reset can destroy the error reply before the client reads it.
+ * runs the other connections; a connection whose client always has more requests waiting (so that no
+ * read suspends) lets the others run every 16 turns, so that it cannot hold its hub.
+ *
+ * <p>After a protocol error or {@code QUIT} the connection is closed gently: the output is shut down
+ * after the last reply (the client reads it, then end of stream), and what the client still sends is
+ * read and dropped, for at most a second or 1 MB, before the socket is closed. Closing with unread
+ * bytes would make the kernel reset the connection, and a reset can destroy the error reply before
+ * the client reads it.
  *
  * <p>A connection the client breaks (reset, say) ends its handler quietly: that is the client's
  * business, not the server's, and Redis does not report it either.
  */
 public final class RespHandler implements StreamServer.Handler {
     private static final Duration LINGER = Duration.ofSeconds(1);
+    /** Turns (a read and a write) after which a connection lets the hub's other greenlets run. */
+    private static final int FAIR_TURNS = 16;
     private static final int LINGER_BYTES = 1024 * 1024;
 
     private final RespStore store;
@@ -53,8 +59,13 @@ public final class RespHandler implements StreamServer.Handler {
     @Suspendable
     public void handle(TcpSocket socket) throws IOException {
         RespSession session = new RespSession(store, limits);
+        int turns = 0;
         try {
             while (true) {
+                if (++turns % FAIR_TURNS == 0) {
+                    // a client that always has more requests waiting never makes read suspend
+                    Hub.sleep(0);
+                }
                 RespSession.Next next = session.process();
                 ByteBuffer replies = session.replies();
                 if (replies.hasRemaining()) {
