@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Runs Weft's benchmarks beside Loom's Continuation in one JMH run on JDK 25, and prints the ratios.
+# Runs Weft's benchmarks beside their anchors (Loom's Continuation, virtual threads, a hand-written
+# Iterator, a Stream) in one JMH run on JDK 25, prints the ratios, and plots the round trip's cost
+# against stack depth for Weft and Loom.
 #
-#   bench/run.sh            full run (a few minutes)
-#   bench/run.sh --quick    short run (about a minute; wide error bars)
+#   bench/run.sh            full run (about 15 minutes on 2 cores)
+#   bench/run.sh --quick    short run (under 3 minutes; wide error bars)
 #   bench/run.sh --quick 'RoundTrip'   only the benchmarks matching a JMH regex
+#
+# Keeps JMH's JSON results in bench/target/jmh-result.json and draws the plot (when RoundTrip ran) to
+# bench/target/roundtrip-depth.png, or to $PLOT (PLOT=docs/roundtrip-depth.png bench/run.sh).
 #
 # Needs JDK 21+ for Loom (JDK25 below, or JAVA_HOME); builds the agent and the benchmarks first.
 # When the filter includes GreenletPingPong and /usr/bin/python3 has greenlet (Debian: python3-greenlet),
@@ -17,21 +22,25 @@ JDK=${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 quick=0
 if [[ ${1:-} == --quick ]]; then quick=1; shift; fi
-filter=${1:-'RoundTrip|FastPath|GreenletPingPong'}
+filter=${1:-'RoundTrip|FastPath|GreenletPingPong|GeneratorIteration|SpawnFinish|SyncPingPong'}
+png=${PLOT:-bench/target/roundtrip-depth.png}
 
 mvn -B -q -Dstyle.color=never -DskipTests -pl bench -am package >/dev/null
 AGENT=$PWD/agent/target/weft-agent-0.1.0-SNAPSHOT.jar
 out=$(mktemp -d)
 if [[ $quick == 1 ]]; then
-    jmh=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
+    jmh=(-f 1 -wi 2 -w 1s -i 2 -r 1s)
 else
-    jmh=(-f 2 -wi 4 -w 2s -i 5 -r 2s)
+    jmh=(-f 2 -wi 3 -w 2s -i 4 -r 2s)
 fi
 
 echo "JDK: $("$JDK/bin/java" -version 2>&1 | head -1); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 "$JDK/bin/java" -jar bench/target/weft-benchmarks.jar "$filter" "${jmh[@]}" \
     -jvmArgsAppend "-javaagent:$AGENT --add-exports java.base/jdk.internal.vm=ALL-UNNAMED" \
-    -rf csv -rff "$out/result.csv" 2>&1 | grep -E '^(Benchmark +[(A-Z]|RoundTrip|FastPath|GreenletPingPong)'
+    -rf json -rff "$out/result.json" 2>&1 | grep -E '^(Benchmark +[(A-Z]|RoundTrip|FastPath|GreenletPingPong|GeneratorIteration|SpawnFinish|SyncPingPong)'
+cp "$out/result.json" bench/target/jmh-result.json
+REPORT=("$JDK/bin/java" -Djava.awt.headless=true -cp bench/target/weft-benchmarks.jar dev.weft.bench.BenchReport)
+"${REPORT[@]}" csv "$out/result.json" > "$out/result.csv"
 
 # CPython's greenlet ping-pong, the logic of ../shared/anchors/greenlet_pingpong.py: ns per switch.
 cpython=
@@ -87,12 +96,31 @@ awk -F, -v cpython="$cpython" '
             if ((k "/wovenInside") in score && (k "/plainInside") in score) {
                 printf "%-22s %12.1f %12.1f %+9.1f%%  (woven vs plain)\n", "fast path, inside", score[k "/wovenInside"], score[k "/plainInside"], 100 * (score[k "/wovenInside"] / score[k "/plainInside"] - 1);
             }
-            if ((k "/greenlets") in score && (k "/virtualThreads") in score) {
+            split(k, p, "/");
+            if (p[1] == "GreenletPingPong" && (k "/greenlets") in score && (k "/virtualThreads") in score) {
                 printf "%-22s %12.1f %12.1f %9.1fx  (virtual threads / Weft)\n", "greenlet switch", score[k "/greenlets"], score[k "/virtualThreads"], score[k "/virtualThreads"] / score[k "/greenlets"];
             }
-            if ((k "/greenlets") in score && cpython != "") {
+            if (p[1] == "SpawnFinish" && (k "/greenlets") in score && (k "/virtualThreads") in score) {
+                printf "%-22s %12.1f %12.1f %9.1fx  (virtual threads / Weft)\n", "spawn + finish", score[k "/greenlets"], score[k "/virtualThreads"], score[k "/virtualThreads"] / score[k "/greenlets"];
+            }
+            if ((k "/generator") in score && (k "/iterator") in score) {
+                printf "%-22s %12.1f %12.1f %9.2fx  (Iterator / Weft)\n", "generator vs Iterator", score[k "/generator"], score[k "/iterator"], score[k "/iterator"] / score[k "/generator"];
+            }
+            if ((k "/generator") in score && (k "/stream") in score) {
+                printf "%-22s %12.1f %12.1f %9.2fx  (Stream / Weft)\n", "generator vs Stream", score[k "/generator"], score[k "/stream"], score[k "/stream"] / score[k "/generator"];
+            }
+            if ((k "/event") in score && (k "/virtualThreadsPark") in score) {
+                printf "%-22s %12.1f %12.1f %9.1fx  (virtual threads, park / Weft)\n", "Event ping-pong", score[k "/event"], score[k "/virtualThreadsPark"], score[k "/virtualThreadsPark"] / score[k "/event"];
+            }
+            if ((k "/channel") in score && (k "/virtualThreadsSynchronousQueue") in score) {
+                printf "%-22s %12.1f %12.1f %9.1fx  (virtual threads, SynchronousQueue / Weft)\n", "Channel ping-pong", score[k "/channel"], score[k "/virtualThreadsSynchronousQueue"], score[k "/virtualThreadsSynchronousQueue"] / score[k "/channel"];
+            }
+            if (p[1] == "GreenletPingPong" && (k "/greenlets") in score && cpython != "") {
                 printf "%-22s %12.1f %12.1f %9.1fx  (CPython greenlet / Weft)\n", "greenlet switch, py", score[k "/greenlets"], cpython, cpython / score[k "/greenlets"];
             }
         }
     }' "$out/result.csv" | sort -V | { printf '\n%-22s %12s %12s %10s\n' figure 'weft ns' 'anchor ns' ratio; cat; }
+if [[ RoundTrip =~ $filter ]]; then
+    "${REPORT[@]}" plot "$out/result.json" "$png" || echo "bench/run.sh: drawing the plot failed (above); the table is complete" >&2
+fi
 rm -rf "$out"

@@ -31,6 +31,8 @@ public final class Greenlet {
     /** The body's task; null for a root greenlet. */
     final Task task;
     Greenlet parent;
+    /** The spawned greenlet this one runs, or null: for the hub's reports. */
+    SpawnedGreenlet<?> spawned;
     private SuspendableFunction<Object, ?> run;
     private Object argument;
     private Object result;

@@ -1,13 +1,25 @@
 package dev.weft;
 
 import dev.weft.internal.HubHooks;
+import dev.weft.internal.Stack;
 import dev.weft.internal.VirtualClock;
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SelectableChannel;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  * the start of the pass, in FIFO order; with nothing ready it parks the thread until the next timer.
  * A greenlet that waits (sleep, join) switches to the hub; whatever ends the wait puts the greenlet
  * back on the run queue. Plain code (the thread's root greenlet) waits the same way, so calling
- * {@link #joinAll} from {@code main} runs the hub until the greenlets are done.
+ * {@link #joinAll} from {@code main} runs the hub until the greenlets are done. A wait that nothing
+ * could ever end throws {@link LoopExit}, naming who waits for what; {@link #dump()} shows every
+ * greenlet with its state and stack.
  *
  * <pre>{@code
  * SpawnedGreenlet<?> foo = Hub.spawn(() -> { print("foo"); Hub.sleep(20); print("foo again"); });
@@ -26,8 +40,13 @@ import java.util.concurrent.locks.LockSupport;
  * Hub.joinAll(foo, bar); // foo, bar, bar again, foo again
  * }</pre>
  *
- * <p>This hub has no I/O yet and is not thread-safe: a hub, its greenlets and the objects they share
- * are used from the hub's own thread only.
+ * <p>A hub is not thread-safe: a hub, its greenlets and the objects they share are used from the
+ * hub's own thread only. Other threads hand work to it with {@link #submit}, the one thread-safe
+ * method, and {@link #blocking} runs work on other threads for a greenlet.
+ *
+ * <p>The hub owns a NIO {@link java.nio.channels.Selector}, opened the first time a greenlet waits for
+ * a channel (see {@link Waiter#parkUntilReady}). Until then it waits by parking its thread; from then
+ * on it waits in the selector, which a submit wakes.
  */
 public final class Hub {
     private static final ThreadLocal<Hub> LOCAL = ThreadLocal.withInitial(Hub::new);
@@ -35,18 +54,49 @@ public final class Hub {
     final Trampoline home = Trampoline.get();
     /** The hub's own greenlet, whose body is {@link #loop}; its parent is the root greenlet. */
     final Greenlet greenlet;
-    /** Greenlets to switch to, in order; a {@link Kill} raises {@code GreenletExit} in its greenlet instead. */
-    private final ArrayDeque<Object> ready = new ArrayDeque<>();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /**
+     * What the loop does next, in order: a {@link Waiter} whose greenlet to switch to (unless its wait
+     * has ended otherwise since), a {@link Greenlet} to start, a {@link Kill} that raises
+     * {@code GreenletExit} in its greenlet, or a {@link Runnable} callback run in the hub.
+     */
+    final ArrayDeque<Object> ready = new ArrayDeque<>();
+    final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
+    /** Callbacks from {@link #submit}, newest first: a lock-free stack that the loop takes whole and reverses. */
+    private final AtomicReference<Callback> submitted = new AtomicReference<>();
+    /** Work on other threads that will end with a submit: open {@link KeepAlive}s and {@link #blocking} calls. */
+    final AtomicInteger outstanding = new AtomicInteger();
+    /** True while the loop is about to wait or waiting; the first submit then wakes it. */
+    private final AtomicBoolean waiting = new AtomicBoolean();
+    /** The thread was interrupted while the loop waited: the interrupt goes back to plain code. */
+    private boolean interrupted;
+    /** The selector and the greenlets waiting for channels; created when the first greenlet waits for one. */
+    private volatile Poller poller;
+    /** True while the loop waits for work: the monitor then knows nothing is running. */
+    volatile boolean idle;
+    /** How many greenlets were spawned on this hub: the number in their names. */
+    long spawned;
+    /** The waiters whose greenlets wait now, in the order they started waiting: for the hub's reports. */
+    Waiter firstParked;
+    private Waiter lastParked;
+    /** The spawned greenlets that have not finished, in spawn order: for {@link #dump()}. */
+    SpawnedGreenlet<?> firstLive;
+    private SpawnedGreenlet<?> lastLive;
     /** Set by the JUnit extension on the threads it starts: told of spawns and failures; null elsewhere. */
     final HubHooks.Observer observer = HubHooks.bound();
     /** The virtual clock under {@code @WeftTest(virtualTime = true)}; null for real time. */
     private final VirtualClock clock = observer == null ? null : observer.clock();
+    /** True once any hub runs on virtual time (only in tests): deadlines then need the thread's hub. */
+    private static volatile boolean anyVirtualClock;
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
         greenlet.setParent(home.root);
+        home.hub = this;
+        if (clock != null) {
+            anyVirtualClock = true;
+        }
+        Monitor.watch(this);
     }
 
     /** Returns the current thread's hub, creating it on first use. */
@@ -55,7 +105,8 @@ public final class Hub {
     }
 
     /**
-     * Returns the current thread's hub, creating it on first use (gevent's {@code get_hub}).
+     * Returns the current thread's hub, creating it on first use: the object other threads need to
+     * {@link #submit} work to it.
      *
      * @return this thread's hub
      */
@@ -72,6 +123,82 @@ public final class Hub {
      */
     public long nanoTime() {
         return clock == null ? System.nanoTime() : clock.nanoTime();
+    }
+
+    /** The current thread's hub's {@link #nanoTime}; {@code System.nanoTime()} while no hub has a virtual clock. */
+    static long now() {
+        if (!anyVirtualClock) {
+            return System.nanoTime();
+        }
+        Hub hub = Trampoline.get().hub;
+        return hub == null ? System.nanoTime() : hub.nanoTime();
+    }
+
+    /**
+     * Runs {@code callback} in this hub's own greenlet, on the hub's thread, on the loop's next pass;
+     * callable from any thread (the only method of a hub that is).
+     *
+     * <p>Callbacks run in the order they were submitted, before the greenlets ready on that pass, and
+     * wake the hub if it is waiting. A callback must not wait (it runs in the hub itself, which must
+     * never wait), but it may do anything else on the hub's thread: spawn, set an {@code Event} or an
+     * {@code AsyncResult}, put on a {@code Queue}. A callback that throws is printed once, with its
+     * stack, to {@code System.err}; the hub goes on.
+     *
+     * <p>A callback runs only while the hub runs, that is while something on its thread waits. When
+     * another thread will submit the work that ends such a wait, hold a {@link #keepAlive()} until it
+     * has: a hub with nothing ready, no timers, no I/O and nothing outstanding ends the wait with an
+     * error. Once the hub's thread has ended, {@code submit} throws; a callback submitted just before
+     * the thread ended is never run.
+     *
+     * @param callback the work to run on the hub's thread
+     * @throws IllegalStateException when the hub's thread has ended
+     */
+    public void submit(Runnable callback) {
+        Callback c = new Callback(Objects.requireNonNull(callback, "callback"));
+        if (!home.thread.isAlive()) {
+            throw new IllegalStateException("cannot submit to the hub of thread \"" + home.thread.getName()
+                    + "\": the thread has ended, so the callback would never run");
+        }
+        Callback head;
+        do {
+            head = submitted.get();
+            c.next = head;
+        } while (!submitted.compareAndSet(head, c));
+        wake();
+    }
+
+    /**
+     * Tells the hub that another thread will {@link #submit} work to it: until the returned keep-alive
+     * is closed, a wait on this hub's thread that nothing else could end waits for that work instead of
+     * failing. Callable from any thread.
+     *
+     * @return an open keep-alive, to be closed (from any thread) once the work has been submitted
+     */
+    public KeepAlive keepAlive() {
+        outstanding.incrementAndGet();
+        return new KeepAlive(this);
+    }
+
+    /** Wakes the loop if it waits; called after anything that may end its wait, from any thread. */
+    void wake() {
+        if (waiting.get() && waiting.compareAndSet(true, false)) {
+            Poller p = poller;
+            if (p != null) {
+                p.wakeup();
+            } else {
+                LockSupport.unpark(home.thread);
+            }
+        }
+    }
+
+    /** The hub's poller, created on first use; on the hub's thread only. */
+    Poller poller() {
+        Poller p = poller;
+        if (p == null) {
+            p = new Poller(this);
+            poller = p;
+        }
+        return p;
     }
 
     /**
@@ -101,9 +228,6 @@ public final class Hub {
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
         hub.ready.add(spawned.greenlet);
-        if (hub.observer != null) {
-            hub.observer.spawned(spawned);
-        }
         return spawned;
     }
 
@@ -140,10 +264,7 @@ public final class Hub {
         }
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
-        spawned.startTimer = hub.schedule(hub.deadlineAfter(saturatedNanos(delay)), new Waiter(hub, spawned.greenlet));
-        if (hub.observer != null) {
-            hub.observer.spawned(spawned);
-        }
+        spawned.startTimer = hub.schedule(deadlineAfter(saturatedNanos(delay)), spawned.greenlet);
         return spawned;
     }
 
@@ -166,7 +287,7 @@ public final class Hub {
         }
         for (SpawnedGreenlet<?> g : greenlets) {
             if (g != self) {
-                g.joinUntil(false, 0);
+                g.joinUntil("Hub.killAll", false, 0);
             }
         }
         if (self != null) {
@@ -212,7 +333,7 @@ public final class Hub {
     @Suspendable
     public static void joinAll(SpawnedGreenlet<?>... greenlets) {
         for (SpawnedGreenlet<?> g : greenlets) {
-            g.joinUntil(false, 0);
+            g.joinUntil("Hub.joinAll", false, 0);
         }
     }
 
@@ -226,9 +347,9 @@ public final class Hub {
      */
     @Suspendable
     public static List<SpawnedGreenlet<?>> joinAll(Duration timeout, SpawnedGreenlet<?>... greenlets) {
-        long deadline = get().deadlineAfter(saturatedNanos(timeout));
+        long deadline = deadlineAfter(saturatedNanos(timeout));
         for (SpawnedGreenlet<?> g : greenlets) {
-            if (!g.joinUntil(true, deadline)) {
+            if (!g.joinUntil("Hub.joinAll", true, deadline)) {
                 break;
             }
         }
@@ -241,22 +362,321 @@ public final class Hub {
         return done;
     }
 
+    /**
+     * True when the current code runs in a greenlet served by this thread's hub (one it spawned, or one
+     * created in such a greenlet), outside any {@code Coroutine} or {@code Generator} body: where a
+     * wait suspends only the greenlet. False in plain code, in the hub's own greenlet, and on a thread
+     * with no hub. Woven code's {@code Thread.sleep} is cooperative exactly where this is true.
+     *
+     * @return whether a wait here suspends only the current greenlet
+     */
+    public static boolean inHubGreenlet() {
+        Trampoline home = Trampoline.get();
+        Hub hub = home.hub;
+        Greenlet g = home.current;
+        if (hub == null || g == home.root || g == hub.greenlet || Stack.current().owner() != g) {
+            return false;
+        }
+        for (Greenlet p = g.parent; p != null; p = p.parent) {
+            if (p == hub.greenlet) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs {@code task} on Weft's pool of blocking threads and suspends the current greenlet (or plain
+     * code, running the hub meanwhile) until it has finished: for blocking work that would otherwise
+     * stop every greenlet of the thread (file I/O, a JDBC call, a blocking library).
+     *
+     * <p>The pool is shared by every hub: daemon threads named {@code weft-blocking-N}, at most 16 of
+     * them ({@code -Dweft.blocking.threads=N}), created when needed and ended after a minute idle;
+     * tasks beyond that wait their turn. The task runs as plain code on that thread, so it must not
+     * suspend. A greenlet killed while it waits goes at once; the task runs on to its end and its
+     * result is dropped.
+     *
+     * @param task the work; a lambda here is a plain {@code Callable}, not woven
+     * @param <T> the type of its result
+     * @return what {@code task} returned
+     * @throws CoroutineException wrapping a checked exception thrown by {@code task}; an unchecked
+     *     one, or an error, is rethrown as it is
+     * @throws IllegalStateException when called in the hub's own greenlet (in a submitted callback)
+     */
+    @Suspendable
+    public static <T> T blocking(Callable<T> task) {
+        return BlockingCall.await(BlockingCall.pool(), task);
+    }
+
+    /**
+     * Like {@link #blocking(Callable)}, on {@code executor} instead of Weft's pool.
+     *
+     * @param executor runs the task (on any thread; on the caller's, it blocks the hub meanwhile)
+     * @param task the work
+     * @param <T> the type of its result
+     * @return what {@code task} returned
+     * @throws java.util.concurrent.RejectedExecutionException when {@code executor} refuses the task
+     */
+    @Suspendable
+    public static <T> T blocking(Executor executor, Callable<T> task) {
+        return BlockingCall.await(executor, task);
+    }
+
+    /**
+     * Waits until {@code count} of {@code greenlets} have finished (gevent's {@code joinall} with
+     * {@code count}) and returns them in the order they finished; those finished already come first,
+     * in the given order. A greenlet that failed counts as finished.
+     *
+     * @param count how many to wait for, at least 1; more than there are greenlets means all of them
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     * @return the first {@code count} greenlets to finish, in finish order
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    @Suspendable
+    public static List<SpawnedGreenlet<?>> joinFirst(int count, SpawnedGreenlet<?>... greenlets) {
+        return wait(Arrays.asList(greenlets), null, count);
+    }
+
+    /**
+     * Waits until {@code count} of {@code greenlets} have finished or {@code timeout} has passed, and
+     * returns those that finished, in the order they finished (see {@link #joinFirst(int, SpawnedGreenlet...)}).
+     *
+     * @param count how many to wait for, at least 1; more than there are greenlets means all of them
+     * @param timeout the longest time to wait
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     * @return at most {@code count} greenlets that finished, in finish order
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    @Suspendable
+    public static List<SpawnedGreenlet<?>> joinFirst(int count, Duration timeout, SpawnedGreenlet<?>... greenlets) {
+        return wait(Arrays.asList(greenlets), Objects.requireNonNull(timeout, "timeout"), count);
+    }
+
+    /**
+     * Waits until every one of {@code greenlets} has finished, but throws the exception of the first
+     * one to fail as soon as it fails (gevent's {@code joinall} with {@code raise_error}): its
+     * exception is rethrown as {@link SpawnedGreenlet#get()} would (a checked one wrapped in
+     * {@link CoroutineException}). The other greenlets go on running. One that has failed already is
+     * found at once.
+     *
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     */
+    @Suspendable
+    public static void joinAllOrThrow(SpawnedGreenlet<?>... greenlets) {
+        joinOrThrow(null, greenlets);
+    }
+
+    /**
+     * Like {@link #joinAllOrThrow(SpawnedGreenlet...)}, waiting at most {@code timeout}; returns those that
+     * finished, in the given order.
+     *
+     * @param timeout the longest time to wait
+     * @param greenlets the greenlets to wait for, of this thread's hub
+     * @return the greenlets that are ready, all successful
+     */
+    @Suspendable
+    public static List<SpawnedGreenlet<?>> joinAllOrThrow(Duration timeout, SpawnedGreenlet<?>... greenlets) {
+        joinOrThrow(Objects.requireNonNull(timeout, "timeout"), greenlets);
+        List<SpawnedGreenlet<?>> done = new ArrayList<>();
+        for (SpawnedGreenlet<?> g : greenlets) {
+            if (g.isReady()) {
+                done.add(g);
+            }
+        }
+        return done;
+    }
+
+    @Suspendable
+    private static void joinOrThrow(Duration timeout, SpawnedGreenlet<?>[] greenlets) {
+        try (WaitIterator<SpawnedGreenlet<?>> it = new WaitIterator<>(Arrays.asList(greenlets), timeout,
+                Integer.MAX_VALUE, "Hub.joinAllOrThrow")) {
+            while (it.hasNext()) {
+                SpawnedGreenlet<?> g = it.next();
+                if (g.exception() != null) {
+                    throw Greenlet.unchecked(g.exception());
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until every one of {@code objects} is ready (gevent's {@code wait}): a spawned greenlet
+     * has finished, an {@link dev.weft.sync.Event} is set, an {@link dev.weft.sync.AsyncResult} has its
+     * value, or any other {@link Waitable} says so.
+     *
+     * @param objects what to wait for
+     * @return the objects, in the order they became ready (those ready already first, in the given order)
+     */
+    @Suspendable
+    public static List<Waitable> wait(Waitable... objects) {
+        return wait(Arrays.asList(objects), null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Waits until every one of {@code objects} is ready or {@code timeout} has passed (gevent's
+     * {@code wait} with a timeout).
+     *
+     * @param timeout the longest time to wait
+     * @param objects what to wait for
+     * @return the objects that became ready, in that order (those ready already first, in the given order)
+     */
+    @Suspendable
+    public static List<Waitable> wait(Duration timeout, Waitable... objects) {
+        return wait(Arrays.asList(objects), Objects.requireNonNull(timeout, "timeout"), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Waits until {@code count} of {@code objects} are ready or {@code timeout} has passed (gevent's
+     * {@code wait(objects, timeout, count)}).
+     *
+     * @param objects what to wait for
+     * @param timeout the longest time to wait, or null for no limit
+     * @param count how many to wait for, at least 1; more than there are objects means all of them
+     * @param <W> the type of the objects
+     * @return at most {@code count} objects, in the order they became ready (those ready already
+     *     first, in the given order)
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    @Suspendable
+    public static <W extends Waitable> List<W> wait(Collection<W> objects, Duration timeout, int count) {
+        List<W> done = new ArrayList<>();
+        try (WaitIterator<W> it = new WaitIterator<>(objects, timeout, count, "Hub.wait")) {
+            while (it.hasNext()) {
+                done.add(it.next());
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Returns the objects as they become ready (gevent's {@code iwait}); see {@link WaitIterator}.
+     *
+     * @param objects what to wait for
+     * @return an iterator whose {@code hasNext} and {@code next} wait for the next ready object
+     */
+    public static WaitIterator<Waitable> iwait(Waitable... objects) {
+        return new WaitIterator<>(Arrays.asList(objects), null, Integer.MAX_VALUE, "Hub.iwait");
+    }
+
+    /**
+     * Returns at most {@code count} of the objects as they become ready, until {@code timeout} has
+     * passed (gevent's {@code iwait(objects, timeout, count)}); see {@link WaitIterator}.
+     *
+     * @param objects what to wait for
+     * @param timeout the longest time to wait, counted from this call, or null for no limit
+     * @param count how many to return at most, at least 1
+     * @param <W> the type of the objects
+     * @return an iterator whose {@code hasNext} and {@code next} wait for the next ready object
+     * @throws IllegalArgumentException when {@code count} is less than 1
+     */
+    public static <W extends Waitable> WaitIterator<W> iwait(Collection<W> objects, Duration timeout, int count) {
+        return new WaitIterator<>(objects, timeout, count, "Hub.iwait");
+    }
+
+    /**
+     * Runs {@code call} in the current greenlet under a {@link Timeout} of {@code timeout} (gevent's
+     * {@code with_timeout}): returns its result, or lets the timeout propagate when the time is up at
+     * one of its suspension points.
+     *
+     * @param timeout the longest time {@code call} may take
+     * @param call what to run; a checked exception from it is wrapped in {@link CoroutineException}
+     * @param <T> the type of the result
+     * @return the result of {@code call}
+     * @throws Timeout when the time ran out
+     */
+    @Suspendable
+    public static <T> T withTimeout(Duration timeout, SuspendableCallable<T> call) {
+        Objects.requireNonNull(call, "call");
+        Timeout t = Timeout.start(timeout);
+        try (t) {
+            return call.call();
+        } catch (Timeout e) {
+            throw e;
+        } catch (Exception e) {
+            throw Greenlet.unchecked(e);
+        }
+    }
+
+    /**
+     * Like {@link #withTimeout(Duration, SuspendableCallable)}, but returns {@code valueOnTimeout}
+     * instead of throwing when its own timeout expires (gevent's {@code timeout_value}); an outer
+     * timeout still propagates.
+     *
+     * @param timeout the longest time {@code call} may take
+     * @param call what to run; a checked exception from it is wrapped in {@link CoroutineException}
+     * @param valueOnTimeout what to return when the time ran out
+     * @param <T> the type of the result
+     * @return the result of {@code call}, or {@code valueOnTimeout}
+     */
+    @Suspendable
+    public static <T> T withTimeout(Duration timeout, SuspendableCallable<T> call, T valueOnTimeout) {
+        Objects.requireNonNull(call, "call");
+        Timeout t = Timeout.start(timeout);
+        try (t) {
+            return call.call();
+        } catch (Timeout e) {
+            if (e != t) {
+                throw e;
+            }
+            return valueOnTimeout;
+        } catch (Exception e) {
+            throw Greenlet.unchecked(e);
+        }
+    }
+
     @Suspendable
     private static void sleepNanos(long nanos) {
         Hub hub = get();
-        Greenlet me = hub.waiter("Hub.sleep");
+        Waiter w = new Waiter(hub, hub.waiter("Hub.sleep"), "Hub.sleep", null);
         if (nanos == 0) {
             // behind every greenlet ready now: each runs once before this one continues
-            hub.ready.add(me);
-            hub.greenlet.switchTo();
+            w.wake();
+            w.parkUntil(false, 0);
             return;
         }
-        Timer timer = hub.schedule(hub.deadlineAfter(nanos), new Waiter(hub, me));
-        try {
-            hub.greenlet.switchTo();
-        } finally {
-            timer.cancel();
-        }
+        w.parkUntil(true, deadlineAfter(nanos));
+    }
+
+    /**
+     * Describes every greenlet of the current thread's hub, like a thread dump: the thread's plain code
+     * and each spawned greenlet that has not finished, in spawn order, with its state and, unless it has
+     * not started, its stack (innermost frame first, as {@code pkg.Class.method(File.java:line)}).
+     *
+     * <p>The states: {@code running} (the caller), {@code waiting in <operation>[ for <what>]},
+     * {@code ready, woken from <operation>} (its wait is over and it runs when its turn comes),
+     * {@code not started} (spawned, or waiting for its {@code spawnLater} delay), and
+     * {@code suspended} (switched away by hand, not waiting on the hub). Finished greenlets are not
+     * kept, so they are not listed. A suspended greenlet's frames are those saved by woven code,
+     * which the agent names by class, method and line; the frames of the running greenlet and of plain
+     * code come from the thread's stack.
+     *
+     * <pre>
+     * Hub of thread "main": 2 greenlets and plain code, 1 ready, 1 timer
+     *
+     * "main" (plain code) running
+     *     at com.example.App.main(App.java:12)
+     *
+     * "greenlet-1" waiting in Event.await
+     *     at Greenlet.switchTo()
+     *     at dev.weft.Hub$Waiter.parkUntil(Hub.java:640)
+     *     ...
+     *     at com.example.App.lambda$main$0(App.java:9)
+     * </pre>
+     *
+     * @return the description, one block per greenlet
+     */
+    public static String dump() {
+        return new HubDump(get(), new Throwable().getStackTrace()).toString();
+    }
+
+    /**
+     * Prints {@link #dump()} to {@code out}.
+     *
+     * @param out where to print, {@code System.err} for example
+     */
+    public static void dump(PrintStream out) {
+        out.print(new HubDump(get(), new Throwable().getStackTrace()));
+        out.flush();
     }
 
     /** The current greenlet, which is about to wait in this hub; refuses the hub itself. */
@@ -268,9 +688,12 @@ public final class Hub {
         return me;
     }
 
-    /** Wakes {@code waiter} at {@code deadline} (a {@link #nanoTime} value) unless cancelled first. */
-    Timer schedule(long deadline, Waiter waiter) {
-        Timer timer = new Timer(deadline, timerSequence++, waiter);
+    /**
+     * Fires at {@code deadline} (a {@link #nanoTime} value) unless cancelled first: expires a
+     * {@link Waiter}, or puts a {@link Greenlet} on the run queue.
+     */
+    Timer schedule(long deadline, Object action) {
+        Timer timer = new Timer(deadline, timerSequence++, action);
         timers.add(timer);
         return timer;
     }
@@ -278,6 +701,71 @@ public final class Hub {
     /** Puts {@code g} on the run queue. */
     void makeReady(Greenlet g) {
         ready.add(g);
+    }
+
+    /** Adds a new spawned greenlet to the unfinished ones. */
+    void born(SpawnedGreenlet<?> g) {
+        g.previousLive = lastLive;
+        if (lastLive == null) {
+            firstLive = g;
+        } else {
+            lastLive.nextLive = g;
+        }
+        lastLive = g;
+        if (observer != null) {
+            observer.spawned(g);
+        }
+    }
+
+    /** Removes a finished greenlet from the unfinished ones. */
+    void died(SpawnedGreenlet<?> g) {
+        if (g.previousLive == null) {
+            firstLive = g.nextLive;
+        } else {
+            g.previousLive.nextLive = g.nextLive;
+        }
+        if (g.nextLive == null) {
+            lastLive = g.previousLive;
+        } else {
+            g.nextLive.previousLive = g.previousLive;
+        }
+        g.previousLive = null;
+        g.nextLive = null;
+    }
+
+    /** Adds {@code w} at the tail of the parked waiters. */
+    private void parked(Waiter w) {
+        w.previous = lastParked;
+        if (lastParked == null) {
+            firstParked = w;
+        } else {
+            lastParked.next = w;
+        }
+        lastParked = w;
+    }
+
+    /** Removes {@code w} from the parked waiters. */
+    private void unparked(Waiter w) {
+        if (w.previous == null) {
+            firstParked = w.next;
+        } else {
+            w.previous.next = w.next;
+        }
+        if (w.next == null) {
+            lastParked = w.previous;
+        } else {
+            w.next.previous = w.previous;
+        }
+        w.previous = null;
+        w.next = null;
+    }
+
+    /**
+     * Puts {@code callback} on the run queue: the hub runs it in its own greenlet, in turn with the
+     * greenlets; an exception from it is printed and goes no further. It must not wait.
+     */
+    void callSoon(Runnable callback) {
+        ready.add(callback);
     }
 
     /** Puts a request on the run queue to raise {@code GreenletExit} in {@code g} at its suspension point. */
@@ -289,56 +777,229 @@ public final class Hub {
     @Suspendable
     private void loop() {
         while (true) {
+            runSubmitted();
             fireDueTimers();
             int n = ready.size();
             if (n == 0) {
                 Timer next = timers.peek();
-                if (next == null) {
-                    home.root.throwInto(new IllegalStateException("the hub of thread \"" + home.thread.getName()
-                            + "\" has nothing ready to run and no timers: the wait can never end"));
+                if (next == null && !expectsWork()) {
+                    restoreInterrupt();
+                    home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
+                } else if (clock != null) {
+                    awaitVirtually(next);
                 } else {
-                    long wait = next.deadline - nanoTime();
-                    if (wait > 0) {
-                        if (clock != null) {
-                            // virtual time: nothing can happen before the next timer, so skip to it
-                            clock.advanceTo(next.deadline);
-                        } else {
-                            LockSupport.parkNanos(this, wait);
-                        }
-                    }
+                    awaitWork(next == null ? -1 : Math.max(0, next.deadline - System.nanoTime()));
                 }
                 continue;
+            }
+            Poller io = poller;
+            if (io != null && io.hasWaits()) {
+                // greenlets whose channels are ready now run on the next pass, behind these
+                io.select(0);
             }
             // only the greenlets ready at the start of the pass: sleep(0) puts its caller behind them
             for (int i = 0; i < n; i++) {
                 Object next = ready.poll();
-                if (next instanceof Kill) {
+                if (next instanceof Waiter) {
+                    Waiter w = (Waiter) next;
+                    // a waiter whose wait ended otherwise (killed, say) is stale: its greenlet may wait anew
+                    if (w.parked) {
+                        if (w.greenlet == home.root) {
+                            restoreInterrupt();
+                        }
+                        w.greenlet.switchTo();
+                    }
+                } else if (next instanceof Greenlet) {
+                    if (next == home.root) {
+                        restoreInterrupt();
+                    }
+                    ((Greenlet) next).switchTo();
+                } else if (next instanceof Kill) {
                     ((Kill) next).greenlet.exit();
                 } else {
-                    ((Greenlet) next).switchTo();
+                    runCallback((Runnable) next);
                 }
             }
         }
     }
 
+    /**
+     * True when work may still come from elsewhere: a submitted callback, work outstanding on other
+     * threads, or a greenlet waiting for a channel.
+     */
+    private boolean expectsWork() {
+        Poller io = poller;
+        return submitted.get() != null || outstanding.get() > 0 || (io != null && io.hasWaits());
+    }
+
+    /**
+     * Waits until {@code nanos} have passed (forever when negative) or something wakes the loop: a
+     * submit, a keep-alive closed, a channel ready. Waits in the selector once there is one, and parks
+     * the thread before. May return early; the loop looks again.
+     */
+    private void awaitWork(long nanos) {
+        if (nanos == 0) {
+            return;
+        }
+        waiting.set(true);
+        idle = true;
+        if (submitted.get() == null) {
+            Poller io = poller;
+            if (io != null) {
+                io.select(nanos);
+            } else if (nanos < 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, nanos);
+            }
+        }
+        waiting.set(false);
+        idle = false;
+        home.countSwitch();
+        if (Thread.interrupted()) {
+            // parking returns at once while the interrupt status is set: keep it for plain code instead
+            interrupted = true;
+        }
+    }
+
+    /**
+     * The wait of a hub on virtual time, with nothing ready: work from other threads ({@link #blocking}
+     * calls, keep-alives) is waited for in real time, since the clock must not run ahead of it; else a
+     * channel ready now is taken, and when there is none the clock jumps to the next timer at once.
+     * With neither a timer nor work from another thread, only a channel can end the wait.
+     */
+    private void awaitVirtually(Timer next) {
+        if (submitted.get() != null) {
+            return; // the next pass runs them
+        }
+        if (outstanding.get() > 0) {
+            awaitWork(-1);
+            return;
+        }
+        Poller io = poller;
+        if (io != null && io.hasWaits()) {
+            io.select(0);
+            if (!ready.isEmpty()) {
+                return;
+            }
+        }
+        if (next != null) {
+            clock.advanceTo(next.deadline);
+        } else {
+            awaitWork(-1);
+        }
+    }
+
+    /** Sets the interrupt status again if an interrupt came while the hub waited: it belongs to plain code. */
+    private void restoreInterrupt() {
+        if (interrupted) {
+            interrupted = false;
+            home.thread.interrupt();
+        }
+    }
+
+    /** Runs the callbacks submitted since the last pass, oldest first; one that throws is printed and the rest run. */
+    private void runSubmitted() {
+        if (submitted.get() == null) {
+            return;
+        }
+        Callback c = submitted.getAndSet(null);
+        Callback fifo = null;
+        while (c != null) {
+            Callback next = c.next;
+            c.next = fifo;
+            fifo = c;
+            c = next;
+        }
+        for (; fifo != null; fifo = fifo.next) {
+            try {
+                fifo.run.run();
+            } catch (Throwable e) {
+                e.printStackTrace();
+                System.err.println("a callback submitted to the hub of thread \"" + home.thread.getName()
+                        + "\" failed with " + e.getClass().getName());
+            }
+        }
+    }
+
+    /** One line per parked waiter, in the order they started waiting: who waits in what, for what. */
+    List<String> waits() {
+        List<String> lines = new ArrayList<>();
+        for (Waiter w = firstParked; w != null; w = w.next) {
+            lines.add(nameOf(w.greenlet) + " waits in " + w.describe());
+        }
+        return lines;
+    }
+
+    /** A greenlet's name in reports: a spawned greenlet's name, the thread's name for plain code. */
+    String nameOf(Greenlet g) {
+        if (g == home.root) {
+            return home.thread.getName();
+        }
+        if (g == greenlet) {
+            return "hub";
+        }
+        if (g.spawned != null) {
+            return g.spawned.name();
+        }
+        return g.toString();
+    }
+
+    /** What a waiter waits for, in reports: a greenlet by name, a collection item by item. */
+    static String describe(Object on) {
+        if (on instanceof SpawnedGreenlet) {
+            return ((SpawnedGreenlet<?>) on).name();
+        }
+        if (on instanceof Collection) {
+            StringBuilder b = new StringBuilder();
+            for (Object o : (Collection<?>) on) {
+                b.append(b.length() == 0 ? "" : ", ").append(describe(o));
+            }
+            return b.toString();
+        }
+        return String.valueOf(on);
+    }
+
+    /** Runs a callback in the hub; whatever it throws is printed once and stops nothing. */
+    private static void runCallback(Runnable callback) {
+        try {
+            callback.run();
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.err.println("a callback run by the hub failed with " + e.getClass().getName());
+        }
+    }
+
+    /**
+     * Fires the timers that are due: a waiter's wakes it, a timeout is raised in its greenlet at once
+     * (at the point where it waits, even when it was about to be woken), anything else goes on the run queue.
+     */
+    @Suspendable
     private void fireDueTimers() {
         long now = nanoTime();
         Timer t;
         while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
             timers.poll();
             if (!t.cancelled) {
-                t.waiter.expire();
+                Object action = t.action;
+                if (action instanceof Waiter) {
+                    ((Waiter) action).expire();
+                } else if (action instanceof Timeout) {
+                    ((Timeout) action).raise();
+                } else {
+                    ready.add(action);
+                }
             }
         }
     }
 
-    /** The {@link #nanoTime} value {@code nanos} from now; waits beyond ~73 years are cut to that. */
-    long deadlineAfter(long nanos) {
+    /** The {@link #now} value {@code nanos} from now; waits beyond ~73 years are cut to that. */
+    static long deadlineAfter(long nanos) {
         // nanoTime values are compared by difference, so deadlines must stay within 2^62 ns of now
-        return nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+        return now() + Math.min(nanos, Long.MAX_VALUE / 4);
     }
 
-    private static long saturatedNanos(Duration d) {
+    static long saturatedNanos(Duration d) {
         try {
             return Math.max(0, d.toNanos());
         } catch (ArithmeticException tooLong) {
@@ -350,30 +1011,50 @@ public final class Hub {
      * A greenlet waiting to be woken once, by whichever comes first: a timer, a finished greenlet, or
      * (for {@code dev.weft.sync}) whoever calls {@link #wake()}.
      *
-     * <p>Internal, not API: public only so that {@code dev.weft.sync} can wait on this thread's hub.
-     * A waiter belongs to the hub of the thread that created it and is used on that thread only.
+     * <p>Internal, not API: public only so that {@code dev.weft.sync} (and, for channels,
+     * {@code dev.weft.net}) can wait on this thread's hub. A waiter belongs to the hub of the thread
+     * that created it and is used on that thread only. It is also a {@code Runnable} that wakes it,
+     * to be linked to a {@link Waitable}.
      */
-    public static final class Waiter {
+    public static final class Waiter implements Runnable {
         private final Hub hub;
         final Greenlet greenlet;
-        private boolean woken;
+        /** The waiting operation, for messages. */
+        final String what;
+        /** What it waits for (an object or a collection of them), or null, for messages. */
+        final Object on;
+        boolean woken;
         private boolean expired;
+        /** True while its greenlet waits in {@link #park}: a run-queue entry for it is stale otherwise. */
+        boolean parked;
+        /** True while a timer may end the wait. */
+        boolean timed;
+        Waiter previous;
+        Waiter next;
 
-        Waiter(Hub hub, Greenlet greenlet) {
+        Waiter(Hub hub, Greenlet greenlet, String what, Object on) {
             this.hub = hub;
             this.greenlet = greenlet;
+            this.what = what;
+            this.on = on;
         }
 
         /**
          * Returns a waiter for the current greenlet (or plain code) on this thread's hub.
          *
-         * @param what the waiting operation, named in the error when the hub itself would wait
+         * @param what the waiting operation, named in the error when the hub itself would wait and in
+         *     the hub's reports ({@link LoopExit}, {@link Hub#dump()})
          * @return a waiter that has not been woken
          * @throws IllegalStateException when called in the hub's own greenlet
          */
         public static Waiter forCurrent(String what) {
+            return forCurrent(what, null);
+        }
+
+        /** {@link #forCurrent(String)}, waiting for {@code on} (an object or a collection), named in reports. */
+        static Waiter forCurrent(String what, Object on) {
             Hub hub = get();
-            return new Waiter(hub, hub.waiter(what));
+            return new Waiter(hub, hub.waiter(what), what, on);
         }
 
         /**
@@ -385,10 +1066,21 @@ public final class Hub {
          */
         @Suspendable
         public boolean park(Duration timeout) {
-            Timer timer = timeout == null ? null : hub.schedule(hub.deadlineAfter(saturatedNanos(timeout)), this);
+            return timeout == null ? parkUntil(false, 0) : parkUntil(true, deadlineAfter(saturatedNanos(timeout)));
+        }
+
+        /** {@link #park}, with a {@link Hub#nanoTime} deadline when {@code timed}. */
+        @Suspendable
+        boolean parkUntil(boolean timed, long deadline) {
+            Timer timer = timed ? hub.schedule(deadline, this) : null;
+            this.timed = timed;
+            parked = true;
+            hub.parked(this);
             try {
                 hub.greenlet.switchTo();
             } finally {
+                parked = false;
+                hub.unparked(this);
                 if (timer != null) {
                     timer.cancel();
                 }
@@ -406,8 +1098,73 @@ public final class Hub {
                 return false;
             }
             woken = true;
-            hub.makeReady(greenlet);
+            hub.ready.add(this);
             return true;
+        }
+
+        /**
+         * Registers {@code channel} with the hub's selector for {@code ops} and switches to the hub
+         * until the channel is ready for one of them or {@code timeout} has passed. For
+         * {@code dev.weft.net}: a greenlet (or plain code, running the hub meanwhile) waiting for I/O.
+         *
+         * <p>The channel stays registered with the hub's selector after the wait, with no interest,
+         * until it is closed. Close a channel that greenlets may be waiting for through
+         * {@link #cancelChannelWaits} first, or they wait on (a closed channel is never selected).
+         *
+         * @param channel a channel in non-blocking mode
+         * @param ops the {@link java.nio.channels.SelectionKey} operations to wait for, valid for the channel
+         * @param timeout the longest time to wait, or null for no limit
+         * @return true when the channel is ready, false when the time ran out
+         * @throws java.nio.channels.ClosedChannelException when the channel is closed, before or (as
+         *     {@link AsynchronousCloseException}) through {@link #cancelChannelWaits} during the wait
+         * @throws IllegalArgumentException when the channel is in blocking mode or {@code ops} are not valid for it
+         */
+        @Suspendable
+        public boolean parkUntilReady(SelectableChannel channel, int ops, Duration timeout) throws IOException {
+            if (channel.isBlocking()) {
+                throw new IllegalArgumentException(channel + " is in blocking mode; a greenlet can wait only for a "
+                        + "channel in non-blocking mode: call configureBlocking(false) first");
+            }
+            if (ops == 0 || (ops & ~channel.validOps()) != 0) {
+                throw new IllegalArgumentException("operations " + ops + " are not valid for " + channel
+                        + ", whose valid operations are " + channel.validOps());
+            }
+            Poller.Wait w = hub.poller().add(channel, ops, this);
+            boolean ready;
+            try {
+                ready = park(timeout);
+            } finally {
+                hub.poller.remove(w);
+            }
+            if (w.cancelled) {
+                throw new AsynchronousCloseException();
+            }
+            return ready;
+        }
+
+        /**
+         * Wakes every greenlet of this thread's hub that waits in {@link #parkUntilReady} for
+         * {@code channel}; each of those waits throws {@link AsynchronousCloseException}. For
+         * {@code dev.weft.net}, before it closes the channel.
+         *
+         * @param channel the channel about to be closed
+         */
+        public static void cancelChannelWaits(SelectableChannel channel) {
+            Poller io = get().poller;
+            if (io != null) {
+                io.cancel(channel);
+            }
+        }
+
+        /** Same as {@link #wake()}, for lists of callbacks. */
+        @Override
+        public void run() {
+            wake();
+        }
+
+        /** The operation, what it waits for, and whether a timer may end it, for reports. */
+        String describe() {
+            return what + (on == null ? "" : " for " + Hub.describe(on)) + (timed ? " (with a timeout)" : "");
         }
 
         /** Called by its timer: wakes the greenlet, and {@link #park} then reports that the time ran out. */
@@ -416,6 +1173,49 @@ public final class Hub {
                 expired = true;
                 wake();
             }
+        }
+    }
+
+    /**
+     * A promise that another thread will {@link Hub#submit} work to a hub: while it is open, the hub
+     * waits for that work rather than ending a wait that nothing else could end. Thread-safe.
+     */
+    public static final class KeepAlive implements AutoCloseable {
+        private final Hub hub;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        KeepAlive(Hub hub) {
+            this.hub = hub;
+        }
+
+        /**
+         * Submits {@code callback} to the hub (see {@link Hub#submit}), whether or not this keep-alive
+         * is still open; submitting does not close it.
+         *
+         * @param callback the work to run on the hub's thread
+         * @throws IllegalStateException when the hub's thread has ended
+         */
+        public void submit(Runnable callback) {
+            hub.submit(callback);
+        }
+
+        /** Releases the promise and wakes the hub, so that it looks again; closing twice does nothing. */
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                hub.outstanding.decrementAndGet();
+                hub.wake();
+            }
+        }
+    }
+
+    /** A submitted callback, linked to the one submitted before it (after it, once the loop has reversed them). */
+    private static final class Callback {
+        final Runnable run;
+        Callback next;
+
+        Callback(Runnable run) {
+            this.run = run;
         }
     }
 
@@ -428,17 +1228,20 @@ public final class Hub {
         }
     }
 
-    /** A waiter's deadline on the heap; a cancelled timer stays there until it comes up and is dropped. */
+    /**
+     * A deadline on the heap and what happens then (a {@link Waiter} expires, anything else goes on the
+     * run queue); a cancelled timer stays there until it comes up and is dropped.
+     */
     static final class Timer implements Comparable<Timer> {
         final long deadline;
         final long sequence;
-        final Waiter waiter;
+        final Object action;
         boolean cancelled;
 
-        Timer(long deadline, long sequence, Waiter waiter) {
+        Timer(long deadline, long sequence, Object action) {
             this.deadline = deadline;
             this.sequence = sequence;
-            this.waiter = waiter;
+            this.action = action;
         }
 
         void cancel() {

@@ -3,6 +3,8 @@ package dev.weft;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A greenlet started by {@link Hub#spawn}: gevent's {@code Greenlet}, with its value or exception.
@@ -10,23 +12,43 @@ import java.util.List;
  * <p>It runs on the hub of the thread that spawned it. An exception escaping its body is printed once,
  * with its stack, to {@code System.err}, kept as {@link #exception()}, and does not stop the hub.
  *
+ * <p>Callbacks linked with {@link #onComplete}, {@link #onSuccess} and {@link #onFailure} (gevent's
+ * {@code link}, {@code link_value} and {@code link_exception}) run after it has finished, in the hub's
+ * own greenlet, in the order they were linked:
+ *
+ * <pre>{@code
+ * SpawnedGreenlet<Integer> g = Hub.spawn(() -> compute());
+ * g.onSuccess(v -> results.add(v)).onFailure(e -> errors.add(e));
+ * }</pre>
+ *
  * @param <T> the type of the value
  */
-public final class SpawnedGreenlet<T> {
+public final class SpawnedGreenlet<T> implements Waitable {
     private final Hub hub;
     final Greenlet greenlet;
+    /** The number in its name, which is built only when asked for (spawning stays cheap). */
+    private final long number;
     private SuspendableCallable<T> call;
-    private final List<Hub.Waiter> waiters = new ArrayList<>(1);
+    /** Raw links ({@link #rawLink}): joiners' waiters and {@code Hub.wait}'s, woken as it finishes. */
+    private final List<Runnable> waiters = new ArrayList<>(1);
+    /** Callbacks to run in the hub once it has finished; null until the first is linked. */
+    private List<Link> links;
     private boolean ready;
     private T value;
     private Throwable exception;
+    /** Its neighbours in the hub's list of unfinished greenlets, for {@link Hub#dump()}. */
+    SpawnedGreenlet<?> previousLive;
+    SpawnedGreenlet<?> nextLive;
     /** For {@link Hub#spawnLater}: the timer that starts it, cancelled when it is killed before then. */
     Hub.Timer startTimer;
 
     SpawnedGreenlet(Hub hub, SuspendableCallable<T> call) {
         this.hub = hub;
         this.call = call;
+        this.number = ++hub.spawned;
         this.greenlet = new Greenlet(this::run);
+        greenlet.spawned = this;
+        hub.born(this);
         // a body that ends goes back to the hub, which runs the next ready greenlet
         greenlet.setParent(hub.greenlet);
     }
@@ -52,10 +74,136 @@ public final class SpawnedGreenlet<T> {
 
     private void finish() {
         ready = true;
-        for (Hub.Waiter w : waiters) {
-            w.wake();
+        hub.died(this);
+        if (!waiters.isEmpty()) {
+            List<Runnable> woken = new ArrayList<>(waiters);
+            waiters.clear();
+            for (Runnable w : woken) {
+                w.run();
+            }
         }
-        waiters.clear();
+        if (links != null && !links.isEmpty()) {
+            List<Link> due = new ArrayList<>(links);
+            hub.callSoon(() -> {
+                for (Link l : due) {
+                    l.run();
+                }
+            });
+        }
+    }
+
+    /**
+     * Links {@code callback} to this greenlet (gevent's {@code link}): once it has finished, however it
+     * finished, the hub calls {@code callback} with it. Callbacks run in the hub's own greenlet, not in
+     * the finishing one, in the order they were linked, each once; a callback linked to a greenlet that
+     * has finished already runs when the hub next runs. A callback must not wait (a wait in the hub's
+     * greenlet throws {@code IllegalStateException}; spawn a greenlet for work that waits). An exception
+     * from a callback is printed once and stops neither the other callbacks nor the hub.
+     *
+     * @param callback the callback, called with this greenlet
+     * @return this greenlet, to link more
+     */
+    public SpawnedGreenlet<T> onComplete(Consumer<? super SpawnedGreenlet<T>> callback) {
+        return link(Objects.requireNonNull(callback, "callback"), Link.COMPLETE);
+    }
+
+    /**
+     * Links {@code callback} to this greenlet's success (gevent's {@code link_value}): when the body
+     * returns, or the greenlet is killed, the hub calls it with the value (null for a runnable body or
+     * a killed greenlet); when the body throws, it is not called. Runs like {@link #onComplete}.
+     *
+     * @param callback the callback, called with the value
+     * @return this greenlet, to link more
+     */
+    public SpawnedGreenlet<T> onSuccess(Consumer<? super T> callback) {
+        return link(Objects.requireNonNull(callback, "callback"), Link.SUCCESS);
+    }
+
+    /**
+     * Links {@code callback} to this greenlet's failure (gevent's {@code link_exception}): when an
+     * exception escapes the body, the hub calls it with that exception; otherwise it is not called.
+     * Runs like {@link #onComplete}.
+     *
+     * @param callback the callback, called with the exception
+     * @return this greenlet, to link more
+     */
+    public SpawnedGreenlet<T> onFailure(Consumer<? super Throwable> callback) {
+        return link(Objects.requireNonNull(callback, "callback"), Link.FAILURE);
+    }
+
+    /**
+     * Removes the first link of {@code callback} (the same object given to {@link #onComplete},
+     * {@link #onSuccess} or {@link #onFailure}) that has not run yet (gevent's {@code unlink}).
+     *
+     * @param callback the callback to remove
+     * @return true when a link was removed, false when none was pending
+     */
+    public boolean unlink(Consumer<?> callback) {
+        if (links == null) {
+            return false;
+        }
+        for (int i = 0; i < links.size(); i++) {
+            Link l = links.get(i);
+            if (l.callback == callback) {
+                l.done = true;
+                links.remove(i);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private SpawnedGreenlet<T> link(Consumer<?> callback, int kind) {
+        Link l = new Link(callback, kind);
+        if (links == null) {
+            links = new ArrayList<>(2);
+        }
+        // kept until it runs, so that unlink can still remove it
+        links.add(l);
+        if (ready) {
+            hub.callSoon(l);
+        }
+        return this;
+    }
+
+    /** A linked callback and which outcomes it wants. */
+    private final class Link implements Runnable {
+        static final int COMPLETE = 0;
+        static final int SUCCESS = 1;
+        static final int FAILURE = 2;
+        final Consumer<?> callback;
+        final int kind;
+        boolean done;
+
+        Link(Consumer<?> callback, int kind) {
+            this.callback = callback;
+            this.kind = kind;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void run() {
+            if (done) {
+                return;
+            }
+            done = true;
+            links.remove(this);
+            try {
+                if (kind == COMPLETE) {
+                    ((Consumer<Object>) callback).accept(SpawnedGreenlet.this);
+                } else if (kind == SUCCESS && exception == null) {
+                    ((Consumer<Object>) callback).accept(value);
+                } else if (kind == FAILURE && exception != null) {
+                    if (hub.observer != null) {
+                        hub.observer.observed(SpawnedGreenlet.this);
+                    }
+                    ((Consumer<Object>) callback).accept(exception);
+                }
+            } catch (Throwable e) {
+                e.printStackTrace();
+                System.err.println("a callback linked to " + SpawnedGreenlet.this + " failed with " + e.getClass().getName());
+            }
+        }
     }
 
     /** Called in the hub for a kill request: raises {@code GreenletExit} in it unless it has finished meanwhile. */
@@ -67,9 +215,47 @@ public final class SpawnedGreenlet<T> {
         greenlet.throwInto(new GreenletExit());
     }
 
+    /**
+     * Returns this greenlet's name, {@code greenlet-N} for the N-th greenlet spawned on its hub, as the
+     * hub's messages and {@link Hub#dump()} name it.
+     *
+     * @return the name
+     */
+    public String name() {
+        return "greenlet-" + number;
+    }
+
     /** True once the body has returned, thrown, or been killed. */
+    @Override
     public boolean isReady() {
         return ready;
+    }
+
+    /**
+     * Calls {@code callback} once, in the greenlet itself just as it finishes (at once when it has
+     * finished already); for {@link Hub#wait} and {@link Hub#iwait}. Prefer {@link #onComplete}, whose
+     * callbacks run in the hub.
+     *
+     * @param callback called once; must not wait or throw
+     */
+    @Override
+    public void rawLink(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (ready) {
+            callback.run();
+        } else {
+            waiters.add(callback);
+        }
+    }
+
+    /**
+     * Removes a callback added with {@link #rawLink} that has not run.
+     *
+     * @param callback the callback
+     */
+    @Override
+    public void rawUnlink(Runnable callback) {
+        waiters.remove(callback);
     }
 
     /** True once the body has returned or been killed, false while it runs or when it threw. */
@@ -92,7 +278,7 @@ public final class SpawnedGreenlet<T> {
     /** Waits until this greenlet has finished; the caller's hub runs meanwhile. */
     @Suspendable
     public void join() {
-        joinUntil(false, 0);
+        joinUntil("SpawnedGreenlet.join", false, 0);
     }
 
     /**
@@ -109,7 +295,7 @@ public final class SpawnedGreenlet<T> {
         } catch (ArithmeticException tooLong) {
             nanos = Long.MAX_VALUE;
         }
-        return joinUntil(true, hub.deadlineAfter(nanos));
+        return joinUntil("SpawnedGreenlet.join", true, Hub.deadlineAfter(nanos));
     }
 
     /**
@@ -120,7 +306,7 @@ public final class SpawnedGreenlet<T> {
      */
     @Suspendable
     public T get() {
-        join();
+        joinUntil("SpawnedGreenlet.get", false, 0);
         if (exception != null) {
             if (hub.observer != null) {
                 hub.observer.observed(this);
@@ -141,7 +327,7 @@ public final class SpawnedGreenlet<T> {
             throw new GreenletExit();
         }
         if (requestKill()) {
-            join();
+            joinUntil("SpawnedGreenlet.kill", false, 0);
         }
     }
 
@@ -168,7 +354,7 @@ public final class SpawnedGreenlet<T> {
     }
 
     @Suspendable
-    boolean joinUntil(boolean timed, long deadline) {
+    boolean joinUntil(String what, boolean timed, long deadline) {
         if (ready) {
             return true;
         }
@@ -179,16 +365,12 @@ public final class SpawnedGreenlet<T> {
         if (Greenlet.current() == greenlet) {
             throw new IllegalStateException("a greenlet cannot join itself: it would wait forever");
         }
-        Hub.Waiter w = new Hub.Waiter(hub, hub.waiter("SpawnedGreenlet.join"));
+        Hub.Waiter w = new Hub.Waiter(hub, hub.waiter(what), what, this);
         waiters.add(w);
-        Hub.Timer timer = timed ? hub.schedule(deadline, w) : null;
         try {
-            hub.greenlet.switchTo();
+            w.parkUntil(timed, deadline);
         } finally {
             waiters.remove(w);
-            if (timer != null) {
-                timer.cancel();
-            }
         }
         return ready;
     }
@@ -196,6 +378,6 @@ public final class SpawnedGreenlet<T> {
     @Override
     public String toString() {
         String state = ready ? (exception == null ? "done" : "failed") : greenlet.isStarted() ? "started" : "scheduled";
-        return "SpawnedGreenlet@" + Integer.toHexString(hashCode()) + "[" + state + "]";
+        return name() + "[" + state + "]";
     }
 }

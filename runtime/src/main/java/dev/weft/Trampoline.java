@@ -2,6 +2,8 @@ package dev.weft;
 
 import dev.weft.internal.Stack;
 import dev.weft.internal.Task;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The greenlets of one thread: its root, the greenlet running now, and the loop that runs them.
@@ -23,11 +25,27 @@ final class Trampoline {
     static final int THROW_ID = Stack.idOf("throwInto(Ljava/lang/Throwable;)Ljava/lang/Object;");
 
     private static final ThreadLocal<Trampoline> LOCAL = ThreadLocal.withInitial(Trampoline::new);
+    private static final VarHandle SWITCHES;
+
+    static {
+        try {
+            SWITCHES = MethodHandles.lookup().findVarHandle(Trampoline.class, "switches", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final Thread thread = Thread.currentThread();
     final Greenlet root = new Greenlet(this);
     Greenlet current = root;
     Greenlet.Trace trace;
+    /** This thread's hub, once it has one. */
+    Hub hub;
+    /**
+     * Bumped at every switch (and when the hub stops waiting); the monitor thread samples it. Written
+     * by this thread only, with an opaque store: as cheap as a plain one, but never held back.
+     */
+    private long switches;
 
     // The pending request of the greenlet that suspended last, read by the loop.
     private Greenlet target;
@@ -39,6 +57,16 @@ final class Trampoline {
 
     static Trampoline get() {
         return LOCAL.get();
+    }
+
+    /** Marks a switch, for the monitor. */
+    void countSwitch() {
+        SWITCHES.setOpaque(this, switches + 1);
+    }
+
+    /** The switch count as another thread sees it. */
+    long switches() {
+        return (long) SWITCHES.getOpaque(this);
     }
 
     /**
@@ -103,6 +131,7 @@ final class Trampoline {
         while (true) {
             g = g.alive();
             current = g;
+            countSwitch();
             if (trace != null) {
                 t = traced(origin, g, t);
                 v = t == null ? v : null;

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The agent's options, from {@code -javaagent:weft-agent.jar=opt1,opt2}: {@code verify},
  * {@code verbose} (each also as {@code =true} or {@code =false}), {@code include=pkg.a;pkg.b},
- * {@code exclude=pkg.c}, {@code dump=DIR}. Empty entries between commas are ignored.
+ * {@code exclude=pkg.c}, {@code dump=DIR}, {@code sleep=cooperative} (the default) or
+ * {@code sleep=thread}. Empty entries between commas are ignored.
  */
 final class AgentOptions {
     final boolean verify;
@@ -15,13 +16,17 @@ final class AgentOptions {
     final List<String> include;
     final List<String> exclude;
     final Path dump;
+    /** Whether {@code Thread.sleep} in woven methods becomes a cooperative sleep in a hub's greenlet. */
+    final boolean cooperativeSleep;
 
-    private AgentOptions(boolean verify, boolean verbose, List<String> include, List<String> exclude, Path dump) {
+    private AgentOptions(boolean verify, boolean verbose, List<String> include, List<String> exclude, Path dump,
+            boolean cooperativeSleep) {
         this.verify = verify;
         this.verbose = verbose;
         this.include = include;
         this.exclude = exclude;
         this.dump = dump;
+        this.cooperativeSleep = cooperativeSleep;
     }
 
     /**
@@ -35,6 +40,7 @@ final class AgentOptions {
         List<String> include = new ArrayList<>();
         List<String> exclude = new ArrayList<>();
         Path dump = null;
+        boolean cooperativeSleep = true;
         if (args != null && !args.isBlank()) {
             for (String opt : args.split(",")) {
                 opt = opt.trim();
@@ -63,13 +69,25 @@ final class AgentOptions {
                         }
                         dump = Path.of(value);
                         break;
+                    case "sleep":
+                        if ("cooperative".equals(value)) {
+                            cooperativeSleep = true;
+                        } else if ("thread".equals(value)) {
+                            cooperativeSleep = false;
+                        } else {
+                            throw new IllegalArgumentException("Weft agent option '" + opt + "' takes sleep=cooperative "
+                                    + "(Thread.sleep in woven code suspends only its greenlet, the default) or "
+                                    + "sleep=thread (Thread.sleep always blocks the thread)");
+                        }
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown Weft agent option '" + opt
-                                + "'; expected verify, verbose, include=pkg.a;pkg.b, exclude=pkg.c or dump=DIR");
+                                + "'; expected verify, verbose, include=pkg.a;pkg.b, exclude=pkg.c, dump=DIR or "
+                                + "sleep=cooperative|thread");
                 }
             }
         }
-        return new AgentOptions(verify, verbose, List.copyOf(include), List.copyOf(exclude), dump);
+        return new AgentOptions(verify, verbose, List.copyOf(include), List.copyOf(exclude), dump, cooperativeSleep);
     }
 
     /** A flag is on when named alone or as {@code name=true}, off as {@code name=false}. */

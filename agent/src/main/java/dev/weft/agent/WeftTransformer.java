@@ -33,7 +33,8 @@ final class WeftTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            if (className.startsWith("dev/weft/")) {
+            // prewoven with the default options: sleep=thread weaves the runtime at load instead
+            if (options.cooperativeSleep && className.startsWith("dev/weft/")) {
                 Prewoven.Entry prewoven = Prewoven.lookup(className);
                 if (prewoven != null && prewoven.matches(bytes)) {
                     return done(className, prewoven.woven, prewoven.refusals);
@@ -43,7 +44,7 @@ final class WeftTransformer implements ClassFileTransformer {
             if (!ClassSelector.isCandidate(bytes, hierarchy, Origin.of(domain))) {
                 return null;
             }
-            ClassWeaver.Result result = ClassWeaver.weave(bytes, hierarchy);
+            ClassWeaver.Result result = ClassWeaver.weave(bytes, hierarchy, options.cooperativeSleep);
             return done(className, result.bytes, result.refusals);
         } catch (Throwable t) {
             log(className, "left " + className.replace('/', '.') + " unchanged: " + t);

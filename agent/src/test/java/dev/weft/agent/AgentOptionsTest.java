@@ -113,6 +113,17 @@ class AgentOptionsTest {
         assertTrue(e.getMessage().contains(key + "=pkg.a;pkg.b"), e.getMessage());
     }
 
+    @Test
+    void sleepIsCooperativeUnlessSetToThread() {
+        assertTrue(AgentOptions.parse("").cooperativeSleep);
+        assertTrue(AgentOptions.parse("sleep=cooperative").cooperativeSleep);
+        assertFalse(AgentOptions.parse("verbose,sleep=thread").cooperativeSleep);
+        for (String bad : new String[] {"sleep", "sleep=", "sleep=off"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse(bad));
+            assertTrue(e.getMessage().contains("'" + bad + "'") && e.getMessage().contains("sleep=thread"), e.getMessage());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dump", "dump="})
     void dumpWithoutDirectoryIsRejected(String args) {

@@ -74,11 +74,11 @@ public class GreenletPingPong {
         vt.waitTurn(vt.benchThread);
     }
 
-    /** Two virtual threads waiting for a token, started for the {@code virtualThreads} benchmark only. */
+    /** Two virtual threads waiting for a token, for {@code virtualThreads} here and {@code SyncPingPong.virtualThreadsPark}. */
     @State(Scope.Thread)
     public static class VirtualThreads {
-        private Thread benchThread;
-        private Thread ping;
+        Thread benchThread;
+        Thread ping;
         private Thread pong;
         // Who holds the token: the benchmark thread, ping or pong. Each parks until it is its turn.
         private volatile Thread turn;
@@ -115,13 +115,13 @@ public class GreenletPingPong {
             pong.join(10_000);
         }
 
-        private void handTo(Thread next) {
+        void handTo(Thread next) {
             turn = next;
             LockSupport.unpark(next);
         }
 
         /** Parks until {@code me} holds the token; false once the benchmark is stopping. */
-        private boolean waitTurn(Thread me) {
+        boolean waitTurn(Thread me) {
             while (turn != me) {
                 if (stopping) {
                     return false;

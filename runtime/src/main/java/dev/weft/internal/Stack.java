@@ -40,6 +40,11 @@ public final class Stack {
     private int rp;
     /** One record per saved frame: the method's identity in the high half, the suspension index in the low. */
     private long[] records = new long[8];
+    /**
+     * Beside each record, where that frame is suspended ({@code pkg.Owner.name(File.java:line)}, a
+     * constant string of the woven code), for {@link #suspendedAt()}; as long as {@link #records}.
+     */
+    private String[] sites = new String[8];
     private int fp;
 
     /** The coroutine these frames belong to, or null for {@link #NONE}. */
@@ -134,13 +139,19 @@ public final class Stack {
      * @param callee {@code Owner.name(descriptor)} of the call, for the error message
      * @param id this method's identity
      * @param state the index of the suspension point being unwound
-     * @param method {@code Owner.name(descriptor)} of this method, for the error message
+     * @param method this suspension point as a stack trace names it ({@code pkg.Owner.name(File.java:line)}),
+     *     kept for {@link #suspendedAt()} and named in the error message
      */
     public void unwind(int calleeId, String callee, int id, int state, String method) {
         int f = fp;
         long[] r = records;
         if (f > 0 && f < r.length && idOf(r[f - 1]) == calleeId) {
             r[f] = record(id, state);
+            String[] at = sites;
+            if (at[f] != method) {
+                // a frame that suspends where it did last time (the usual case) costs a read, not a store
+                at[f] = method;
+            }
             fp = f + 1;
             return;
         }
@@ -158,14 +169,33 @@ public final class Stack {
                     + ": a method in between is not woven and went on running after the suspension. "
                     + fixForUnwoven());
         }
-        pushRecord(id, state);
+        pushRecord(id, state, method);
     }
 
-    private void pushRecord(int id, int state) {
+    private void pushRecord(int id, int state, String site) {
         if (fp == records.length) {
             records = Arrays.copyOf(records, records.length * 2);
+            sites = Arrays.copyOf(sites, records.length);
         }
+        sites[fp] = site;
         records[fp++] = record(id, state);
+    }
+
+    /**
+     * Where a suspended coroutine stands: one line per saved frame, innermost first, as a stack trace
+     * names frames ({@code pkg.Owner.name(File.java:line)}; the innermost is the suspending
+     * primitive). Empty unless the coroutine is suspended.
+     *
+     * @return the frames, innermost first
+     */
+    public java.util.List<String> suspendedAt() {
+        java.util.List<String> frames = new java.util.ArrayList<>(fp);
+        if (mode == SUSPENDING) {
+            for (int f = 0; f < fp; f++) {
+                frames.add(sites[f]);
+            }
+        }
+        return frames;
     }
 
     // ---- the primitive's side -----------------------------------------------------------------
@@ -174,12 +204,12 @@ public final class Stack {
      * Starts a suspension: the primitive's record goes on top, and every woven frame on the way out
      * will save itself. Returns false when this stack cannot suspend now (the caller reports why).
      */
-    boolean beginSuspend(int id, Object value) {
+    boolean beginSuspend(int id, Object value, String what) {
         if (owner == null || mode != RUNNING) {
             return false;
         }
         transfer = value;
-        pushRecord(id, 0);
+        pushRecord(id, 0, what);
         mode = SUSPENDING;
         return true;
     }

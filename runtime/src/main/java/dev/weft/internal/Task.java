@@ -49,6 +49,15 @@ public final class Task {
     }
 
     /**
+     * Where the suspended body stands, innermost frame first (see {@link Stack#suspendedAt()}).
+     *
+     * @return the frames; empty unless suspended
+     */
+    public java.util.List<String> suspendedAt() {
+        return state == ACTIVE ? stack.suspendedAt() : java.util.List.of();
+    }
+
+    /**
      * Runs the body until it next suspends or ends.
      *
      * <p>A suspended task's stack keeps the mode {@link Stack#SUSPENDING} until it is resumed, so that
@@ -201,7 +210,7 @@ public final class Task {
         if (Verifier.ON && s.owner != null) {
             Verifier.checkSuspension(what);
         }
-        if (!s.beginSuspend(id, value)) {
+        if (!s.beginSuspend(id, value, what)) {
             throw cannotSuspend(s, what);
         }
         return null;

@@ -2,16 +2,18 @@ package dev.weft.sync;
 
 import dev.weft.CoroutineException;
 import dev.weft.Suspendable;
+import dev.weft.Waitable;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
 /**
- * gevent's {@code AsyncResult}: a value or an exception that greenlets wait for, set once.
+ * gevent's {@code AsyncResult}: a value or an exception that greenlets wait for, set once. As a
+ * {@link Waitable} for {@code Hub.wait} and {@code Hub.iwait} it is ready once set.
  *
  * @param <T> the type of the value
  */
-public final class AsyncResult<T> {
+public final class AsyncResult<T> implements Waitable {
     private boolean ready;
     private T value;
     private Throwable exception;
@@ -49,8 +51,34 @@ public final class AsyncResult<T> {
     }
 
     /** True once a value or an exception has been set. */
+    @Override
     public boolean isReady() {
         return ready;
+    }
+
+    /**
+     * Calls {@code callback} at once when it is set already, otherwise in the {@code set} or
+     * {@code setException} that sets it.
+     *
+     * @param callback called once; must not wait
+     */
+    @Override
+    public void rawLink(Runnable callback) {
+        if (ready) {
+            callback.run();
+        } else {
+            waiters.link(callback);
+        }
+    }
+
+    /**
+     * Removes a callback added with {@link #rawLink} that has not been called.
+     *
+     * @param callback the callback
+     */
+    @Override
+    public void rawUnlink(Runnable callback) {
+        waiters.unlink(callback);
     }
 
     /**

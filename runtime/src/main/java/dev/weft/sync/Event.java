@@ -1,15 +1,17 @@
 package dev.weft.sync;
 
 import dev.weft.Suspendable;
+import dev.weft.Waitable;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * gevent's {@code Event}: a flag that greenlets wait for; {@link #set()} wakes every waiter.
  *
- * <p>Python's {@code wait} is {@link #await()} here ({@code wait} is {@code Object.wait}).
+ * <p>Python's {@code wait} is {@link #await()} here ({@code wait} is {@code Object.wait}). As a
+ * {@link Waitable} for {@code Hub.wait} and {@code Hub.iwait} it is ready while set.
  */
-public final class Event {
+public final class Event implements Waitable {
     private boolean flag;
     private final WaitList waiters = new WaitList();
 
@@ -27,6 +29,36 @@ public final class Event {
     /** True while the flag is set. */
     public boolean isSet() {
         return flag;
+    }
+
+    /** True while the flag is set: same as {@link #isSet()}. */
+    @Override
+    public boolean isReady() {
+        return flag;
+    }
+
+    /**
+     * Calls {@code callback} at once when the flag is set, otherwise in the next {@link #set()}.
+     *
+     * @param callback called once; must not wait
+     */
+    @Override
+    public void rawLink(Runnable callback) {
+        if (flag) {
+            callback.run();
+        } else {
+            waiters.link(callback);
+        }
+    }
+
+    /**
+     * Removes a callback added with {@link #rawLink} that has not been called.
+     *
+     * @param callback the callback
+     */
+    @Override
+    public void rawUnlink(Runnable callback) {
+        waiters.unlink(callback);
     }
 
     /** Waits until the flag is set; returns at once when it is set already. */

@@ -5,10 +5,14 @@ import dev.weft.Suspendable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
-/** Greenlets waiting for one thing to happen (an event set, a result ready), all woken when it does. */
+/**
+ * Greenlets waiting for one thing to happen (an event set, a result ready), all woken when it does,
+ * and the raw links of {@code Hub.wait}, called then too.
+ */
 final class WaitList {
-    private final List<Hub.Waiter> waiters = new ArrayList<>();
+    private final List<Runnable> waiters = new ArrayList<>();
 
     /**
      * Waits until {@link #wakeAll()} or until {@code timeout} passes; the waiter is gone either way.
@@ -33,11 +37,21 @@ final class WaitList {
         if (waiters.isEmpty()) {
             return;
         }
-        List<Hub.Waiter> woken = new ArrayList<>(waiters);
+        List<Runnable> woken = new ArrayList<>(waiters);
         waiters.clear();
-        for (Hub.Waiter w : woken) {
-            w.wake();
+        for (Runnable w : woken) {
+            w.run();
         }
+    }
+
+    /** Adds a raw link: called once by the next {@link #wakeAll()}. */
+    void link(Runnable callback) {
+        waiters.add(Objects.requireNonNull(callback, "callback"));
+    }
+
+    /** Removes a raw link that has not been called. */
+    void unlink(Runnable callback) {
+        waiters.remove(callback);
     }
 
     int size() {

@@ -12,7 +12,17 @@ import java.nio.charset.StandardCharsets;
  * returns, nothing else.
  */
 public final class ClassHeader {
-    private static final String WEFT = "dev/weft/";
+    private static final byte[] WEFT_BYTES = "dev/weft/".getBytes(StandardCharsets.ISO_8859_1);
+    /** How far the search may move on when the byte under the pattern's last position is a given one. */
+    private static final int[] SHIFT = new int[256];
+
+    static {
+        int last = WEFT_BYTES.length - 1;
+        java.util.Arrays.fill(SHIFT, WEFT_BYTES.length);
+        for (int i = 0; i < last; i++) {
+            SHIFT[WEFT_BYTES[i] & 0xFF] = last - i;
+        }
+    }
 
     private final byte[] b;
     private final int[] offsets;
@@ -72,17 +82,32 @@ public final class ClassHeader {
         if (p + 8 > b.length) {
             throw new IllegalArgumentException("truncated class header");
         }
-        // One search over the whole constant pool rather than a loop over each string's bytes: this runs
-        // for every class a JVM loads, mostly before the JIT has compiled the agent, and String.indexOf
-        // is compiled (and intrinsic) early. A match that spans entries or lies in numeric constants can
-        // only be a false positive, which costs a parse, never a class left unwoven.
-        mentionsWeft = new String(b, 10, p - 10, StandardCharsets.ISO_8859_1).contains(WEFT);
+        // One search over the whole constant pool rather than over each string: a match that spans entries
+        // or lies in numeric constants can only be a false positive, which costs a parse, never a class
+        // left unwoven.
+        mentionsWeft = containsWeft(b, 10, p);
         hasIndy = indy;
         header = p;
         access = readUnsignedShort(b, p);
         if (p + 8 + 2 * interfaceCount() > b.length) {
             throw new IllegalArgumentException("truncated class header");
         }
+    }
+
+    /**
+     * True when {@code b[from, to)} contains the bytes of {@code dev/weft/}. A Boyer-Moore-Horspool search:
+     * it looks at about one byte in five of a constant pool and allocates nothing (this runs for every
+     * class a JVM loads, much of it before the JIT has compiled the agent).
+     */
+    static boolean containsWeft(byte[] b, int from, int to) {
+        int last = WEFT_BYTES.length - 1;
+        for (int i = from + last; i < to; i += SHIFT[b[i] & 0xFF]) {
+            if (b[i] == '/' && b[i - 1] == 't' && b[i - 2] == 'f' && b[i - 3] == 'e' && b[i - 4] == 'w'
+                    && b[i - 5] == '/' && b[i - 6] == 'v' && b[i - 7] == 'e' && b[i - 8] == 'd') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

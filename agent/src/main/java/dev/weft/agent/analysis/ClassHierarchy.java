@@ -3,12 +3,14 @@ package dev.weft.agent.analysis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.WeakReference;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.ClassNode;
 
 /**
@@ -30,6 +32,12 @@ public final class ClassHierarchy {
 
     private final WeakReference<ClassLoader> loader;
     private final ConcurrentHashMap<String, ClassInfo> infos = new ConcurrentHashMap<>();
+    /**
+     * The loader's class path, then the origins of classes it loaded from elsewhere, in the order first
+     * seen; null until a class is first looked for there (a benign race may drop an origin, which only
+     * sends a lookup through the loader).
+     */
+    private volatile Origin[] origins;
 
     private ClassHierarchy(ClassLoader loader) {
         this.loader = new WeakReference<>(loader);
@@ -50,6 +58,34 @@ public final class ClassHierarchy {
         return last;
     }
 
+    /**
+     * True for classes of the JDK: in {@link #isPlatform platform} packages or in a package of a module of
+     * the boot layer (such as {@code org/xml/sax}). They never declare suspendable methods, so a supertype
+     * of theirs need not be read to know that.
+     */
+    static boolean isJdk(String name) {
+        if (isPlatform(name)) {
+            return true;
+        }
+        int slash = name.lastIndexOf('/');
+        return slash > 0 && JdkPackages.NAMES.contains(name.substring(0, slash));
+    }
+
+    /** The packages of the boot layer's modules, in internal form; computed when first needed. */
+    private static final class JdkPackages {
+        static final Set<String> NAMES = names();
+
+        private static Set<String> names() {
+            Set<String> names = new HashSet<>();
+            for (Module m : ModuleLayer.boot().modules()) {
+                for (String p : m.getPackages()) {
+                    names.add(p.replace('.', '/'));
+                }
+            }
+            return names;
+        }
+    }
+
     /** True for names in packages whose classes never declare suspendable methods (the JDK's). */
     public static boolean isPlatform(String name) {
         return name.startsWith("java/") || name.startsWith("javax/") || name.startsWith("jdk/")
@@ -63,7 +99,7 @@ public final class ClassHierarchy {
 
     /**
      * Records the header of a class being loaded that names no Weft type, unless the class is known
-     * already, so that its subclasses loaded later need not read its bytes through the loader.
+     * already or final, so that its subclasses loaded later need not read its bytes through the loader.
      */
     public void remember(ClassHeader header) {
         remember(header, header.superName(), header.interfaces());
@@ -71,7 +107,8 @@ public final class ClassHierarchy {
 
     /** As {@link #remember(ClassHeader)}, given the supertypes' names already read from the header. */
     public void remember(ClassHeader header, String superName, String[] interfaces) {
-        if (!header.mentionsWeft) {
+        // a final class is nobody's supertype: the selector will never ask for it
+        if (!header.mentionsWeft && (header.access & Opcodes.ACC_FINAL) == 0) {
             String name = header.name();
             if (!infos.containsKey(name)) {
                 infos.putIfAbsent(name, ClassInfo.of(header, name, superName, interfaces));
@@ -113,24 +150,41 @@ public final class ClassHierarchy {
     }
 
     /** The bytes of a class, from {@code near} when it is there, else as the loader finds them, or null. */
-    public static final long[] T = new long[5]; public static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
-    private byte[] bytes(String name, Origin near) { long t0 = CPU.getCurrentThreadCpuTime(); try { return bytes0(name, near); } finally { T[4] += CPU.getCurrentThreadCpuTime() - t0; } }
-    private byte[] bytes0(String name, Origin near) {
-        if (near != null && !Boolean.getBoolean("nonear")) {
+    private byte[] bytes(String name, Origin near) {
+        if (near != null) {
             byte[] bytes = near.read(name);
             if (bytes != null) {
-                T[1]++;
                 return bytes;
             }
+            // then the loader's class path and the other places it has loaded classes from, in that order,
+            // before the loader's own lookup (slow: it probes every module of the JDK first)
+            Origin[] known = origins;
+            if (known == null) {
+                ClassLoader l = loader.get();
+                origins = known = l == null ? new Origin[0] : Origin.classPath(l).toArray(new Origin[0]);
+            }
+            if (!Arrays.asList(known).contains(near)) {
+                origins = known = append(known, near);
+            }
+            for (Origin o : known) {
+                if (o != near && (bytes = o.read(name)) != null) {
+                    return bytes;
+                }
+            }
         }
-        T[2]++;
-        String resource = name + ".class";
+        String resource = name.concat(".class"); // not +: its invokedynamic bootstrap costs at start-up
         ClassLoader l = loader.get();
         try (InputStream in = l != null ? l.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
             return in == null ? null : in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    private static Origin[] append(Origin[] known, Origin o) {
+        Origin[] more = Arrays.copyOf(known, known.length + 1);
+        more[known.length] = o;
+        return more;
     }
 
     /** The info of a class with its bridges and forwarders, read now when only its header was. */
@@ -154,7 +208,7 @@ public final class ClassHierarchy {
     }
 
     private Set<String> suspendableMethods(String name, Origin near) {
-        if (name == null || isPlatform(name)) {
+        if (name == null || isPlatform(name) || !infos.containsKey(name) && isJdk(name)) {
             return ClassInfo.none();
         }
         ClassInfo info = info(name, near);
@@ -170,7 +224,7 @@ public final class ClassHierarchy {
      * with {@code ClassCircularityError} (a class its own supertype) must not overflow the stack here.
      */
     private Set<String> suspendableMethods(String name, Set<String> visiting, Origin near) {
-        if (name == null || isPlatform(name)) {
+        if (name == null || isPlatform(name) || !infos.containsKey(name) && isJdk(name)) {
             return ClassInfo.none();
         }
         ClassInfo info = info(name, near);

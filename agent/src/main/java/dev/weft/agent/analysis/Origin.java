@@ -2,11 +2,14 @@ package dev.weft.agent.analysis;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
@@ -24,15 +27,23 @@ import java.util.zip.ZipFile;
  * from the jar directly costs a hash lookup and an inflate. The JDK shares an open jar's central
  * directory between every {@code ZipFile} on the same file, so this opens no second copy of it.
  *
- * <p>A name not in this jar is looked up through the loader as before. The shortcut differs from what
- * the loader would find only when the same class name sits in two places of a class path, and the
- * copies disagree on Weft's annotations: then the runtime's check of frame identities still reports
- * the unwoven method when it first suspends, rather than anything running on wrongly.
+ * <p>A name not in this jar is looked up next in the other jars and directories that the same loader
+ * has loaded classes from (a supertype in another library, say), and only then through the loader.
+ * These shortcuts differ from what the loader would find only when the same class name sits in two
+ * places of a class path and the copies disagree on Weft's annotations: then the runtime's check of
+ * frame identities still reports the unwoven method when it first suspends, rather than anything
+ * running on wrongly.
  */
 public final class Origin {
-    private static final ConcurrentHashMap<String, Origin> BY_LOCATION = new ConcurrentHashMap<>();
+    /** Origins by the absolute path of their jar or directory. */
+    private static final ConcurrentHashMap<String, Origin> BY_PATH = new ConcurrentHashMap<>();
+    /** Origins by protection domain: a loader keeps one domain per jar, and domains compare by identity. */
+    private static final ConcurrentHashMap<ProtectionDomain, Origin> BY_DOMAIN = new ConcurrentHashMap<>();
     /** Stands for locations that cannot be read directly (not a local jar or directory). */
     private static final Origin NONE = new Origin(null, null);
+
+    /** The domain asked for last and its origin (a benign race: a stale pair only costs a map lookup). */
+    private static volatile Last lastUsed;
 
     private final ZipFile jar;
     private final Path directory;
@@ -50,19 +61,76 @@ public final class Origin {
         if (domain == null) {
             return null;
         }
-        java.security.CodeSource source = domain.getCodeSource();
-        URL location = source == null ? null : source.getLocation();
-        if (location == null || !"file".equals(location.getProtocol())) {
-            return null;
+        // Classes load in runs from one jar, and a loader keeps one domain per jar: try the last one first.
+        Last last = lastUsed;
+        if (last != null && last.domain == domain) {
+            return last.origin;
         }
-        // URL.toString is cached by no one; the string form is still cheaper than URL.equals/hashCode
-        Origin found = BY_LOCATION.computeIfAbsent(location.toString(), Origin::open);
+        Origin origin = lookUp(domain);
+        lastUsed = new Last(domain, origin);
+        return origin;
+    }
+
+    private static Origin lookUp(ProtectionDomain domain) {
+        Origin found = BY_DOMAIN.get(domain);
+        if (found == null) {
+            java.security.CodeSource source = domain.getCodeSource();
+            found = source == null ? NONE : at(source.getLocation());
+            BY_DOMAIN.putIfAbsent(domain, found);
+        }
         return found == NONE ? null : found;
+    }
+
+    /** The origin at a location, or {@link #NONE} when it is not a local jar or directory that can be read. */
+    private static Origin at(URL location) {
+        if (location == null || !"file".equals(location.getProtocol())) {
+            return NONE;
+        }
+        try {
+            return at(Path.of(location.toURI()));
+        } catch (URISyntaxException | RuntimeException e) {
+            return NONE;
+        }
+    }
+
+    private static Origin at(Path path) {
+        return BY_PATH.computeIfAbsent(path.toAbsolutePath().normalize().toString(), Origin::open);
+    }
+
+    /**
+     * The jars and directories a loader finds classes in, in its order, when it says (a
+     * {@link URLClassLoader}, or the application class loader with {@code java.class.path}); else empty.
+     */
+    static List<Origin> classPath(ClassLoader loader) {
+        List<Origin> path = new ArrayList<>();
+        try {
+            if (loader instanceof URLClassLoader) {
+                for (URL url : ((URLClassLoader) loader).getURLs()) {
+                    add(path, at(url));
+                }
+            } else if (loader == ClassLoader.getSystemClassLoader()) {
+                String classPath = System.getProperty("java.class.path", "");
+                for (String entry : classPath.split(java.io.File.pathSeparator)) {
+                    if (!entry.isEmpty()) {
+                        add(path, at(Path.of(entry)));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // a loader that will not tell: its resources are used instead
+        }
+        return path;
+    }
+
+    private static void add(List<Origin> path, Origin o) {
+        if (o != NONE && !path.contains(o)) {
+            path.add(o);
+        }
     }
 
     private static Origin open(String location) {
         try {
-            Path path = Path.of(URI.create(location));
+            Path path = Path.of(location);
             if (Files.isDirectory(path)) {
                 return new Origin(null, path);
             }
@@ -82,9 +150,19 @@ public final class Origin {
         return NONE;
     }
 
+    private static final class Last {
+        final ProtectionDomain domain;
+        final Origin origin;
+
+        Last(ProtectionDomain domain, Origin origin) {
+            this.domain = domain;
+            this.origin = origin;
+        }
+    }
+
     /** The bytes of class {@code name} (internal name) in this jar or directory, or null when it is not there. */
     byte[] read(String name) {
-        String file = name + ".class";
+        String file = name.concat(".class"); // not +: its invokedynamic bootstrap costs at start-up
         try {
             if (jar != null) {
                 ZipEntry entry = jar.getEntry(file);

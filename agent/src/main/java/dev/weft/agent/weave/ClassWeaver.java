@@ -49,13 +49,26 @@ public final class ClassWeaver {
     }
 
     /**
-     * Weaves a class file.
+     * Weaves a class file, with cooperative {@code Thread.sleep} (see {@link ThreadSleeps}).
      *
      * @param original the class file as the JVM would load it
      * @param hierarchy the hierarchy of the class's loader
      * @return the result; its bytes are null when nothing needed weaving
      */
     public static Result weave(byte[] original, ClassHierarchy hierarchy) {
+        return weave(original, hierarchy, true);
+    }
+
+    /**
+     * Weaves a class file.
+     *
+     * @param original the class file as the JVM would load it
+     * @param hierarchy the hierarchy of the class's loader
+     * @param cooperativeSleep whether resumable methods' calls to {@code Thread.sleep} become
+     *     cooperative sleeps ({@link ThreadSleeps})
+     * @return the result; its bytes are null when nothing needed weaving
+     */
+    public static Result weave(byte[] original, ClassHierarchy hierarchy, boolean cooperativeSleep) {
         List<String> refusals = new ArrayList<>();
         List<String> tooLarge = new ArrayList<>();
         for (int attempt = 0; ; attempt++) {
@@ -65,7 +78,7 @@ public final class ClassWeaver {
             }
             hierarchy.define(cls);
             refusals.clear();
-            boolean changed = weaveMethods(cls, hierarchy, refusals, tooLarge);
+            boolean changed = weaveMethods(cls, hierarchy, refusals, tooLarge, cooperativeSleep);
             changed |= MethodReferenceLinker.link(cls, hierarchy);
             if (!changed) {
                 return new Result(null, List.of());
@@ -116,7 +129,7 @@ public final class ClassWeaver {
     }
 
     private static boolean weaveMethods(ClassNode cls, ClassHierarchy hierarchy, List<String> refusals,
-            List<String> tooLarge) {
+            List<String> tooLarge, boolean cooperativeSleep) {
         Set<String> suspendable = hierarchy.suspendableMethods(cls.name);
         Map<String, Integer> lambdas = LambdaTargets.find(cls, hierarchy);
         boolean runtime = isRuntimeClass(cls.name);
@@ -132,6 +145,10 @@ public final class ClassWeaver {
             String name = Code.methodName(cls.name, m);
             if (resumable) {
                 changed |= guardReflectiveCallsUnderMonitor(m, name);
+                if (cooperativeSleep && !runtime) {
+                    // the runtime's own Thread.sleep calls (Sleeps itself) stay what they are
+                    changed |= ThreadSleeps.redirect(m);
+                }
             }
             List<MethodInsnNode> points = MethodWeaver.suspensionPoints(m, hierarchy);
             if (!resumable) {

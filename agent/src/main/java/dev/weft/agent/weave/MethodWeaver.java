@@ -68,7 +68,7 @@ final class MethodWeaver {
                     if (!holdsMonitor(m, depths, call)) {
                         points.add(call);
                     }
-                } else if (!call.name.startsWith("<") && !call.owner.startsWith("[")
+                } else if (ThreadSleeps.isRedirected(call) || !call.name.startsWith("<") && !call.owner.startsWith("[")
                         && hierarchy.isSuspendable(call.owner, call.name, call.desc)) {
                     points.add(call);
                 }
@@ -188,6 +188,16 @@ final class MethodWeaver {
         entry.add(new JumpInsnNode(Opcodes.IFNE, dispatch));
         m.instructions.insert(entry);
         m.instructions.add(tail);
+    }
+
+    /**
+     * A suspension point of this method as {@code StackTraceElement.toString()} writes a frame:
+     * {@code pkg.Owner.name(Owner.java:line)}, with {@code Unknown Source} or no line when the class
+     * file lacks them.
+     */
+    String siteName(int line) {
+        String where = owner.sourceFile == null ? "Unknown Source" : line >= 0 ? owner.sourceFile + ":" + line : owner.sourceFile;
+        return owner.name.replace('/', '.') + "." + m.name + "(" + where + ")";
     }
 
     /** Appends a return of a dummy value of the method's return type. */

@@ -40,7 +40,7 @@ import org.objectweb.asm.tree.analysis.Frame;
  *    pop result            [.. beneath]
  *    s.pushX(top) ...      []                              operand stack, top first
  *    s.pushX(local) ...                                    locals live after the call, ascending
- *    s.unwind(callee, id, index)                           checks the callee's record, pushes ours
+ *    s.unwind(callee, id, index, site)                     checks the callee's record, pushes ours
  *    return dummy                                          the caller unwinds in turn
  *
  *  restore (out of line, reached from the method's entry switch)
@@ -236,7 +236,8 @@ final class SuspendPointRewriter {
         tail.add(new LdcInsnNode(callee));
         tail.add(Code.intConst(method.id));
         tail.add(Code.intConst(index));
-        tail.add(new LdcInsnNode(method.name));
+        // the suspension point as a stack trace names it: kept with the saved frame, for Hub.dump
+        tail.add(new LdcInsnNode(method.siteName(Code.lineOf(call))));
         tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "unwind", "(ILjava/lang/String;IILjava/lang/String;)V"));
         method.addDummyReturn(tail);
 

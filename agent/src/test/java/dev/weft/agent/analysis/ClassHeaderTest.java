@@ -19,6 +19,25 @@ class ClassHeaderTest {
     private static final ClassLoader TEST_LOADER = ClassHeaderTest.class.getClassLoader();
 
     @Test
+    void theSearchForWeftNamesAgreesWithStringContains() {
+        java.util.Random random = new java.util.Random(5);
+        String[] pieces = {"dev/weft/", "dev/weft", "ev/weft/", "dev/", "weft/", "/", "d", "Ldev/weft/Suspendable;",
+            "dev/wefx/", "java/lang/Object", "t", "v/w", "e"};
+        int found = 0;
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(8); k > 0; k--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            byte[] b = ("xx" + text + "yy").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            boolean expected = text.toString().contains("dev/weft/");
+            found += expected ? 1 : 0;
+            assertEquals(expected, ClassHeader.containsWeft(b, 2, b.length - 2), text.toString());
+        }
+        assertTrue(found > 1_000 && found < 19_000, "both outcomes tested: " + found);
+    }
+
+    @Test
     void namesAndSupertypesAgreeWithAsm() {
         for (String name : List.of("java/util/ArrayList", "java/lang/Object", "java/util/List",
                 "dev/weft/agent/fixtures/Lambdas", "dev/weft/agent/fixtures/GenericBridges")) {

@@ -1,0 +1,67 @@
+package dev.weft.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.weft.Hub;
+import dev.weft.LoopExit;
+import dev.weft.SpawnedGreenlet;
+import dev.weft.sync.Event;
+import dev.weft.sync.Queue;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Never a mystery hang: a wait that can never end throws LoopExit naming who waits for what. */
+class LoopExitTest {
+
+    @Test
+    void aWaitThatCanNeverEndNamesEveryWaiterAndWhatItWaitsFor() {
+        Event never = new Event();
+        Queue<String> empty = new Queue<>();
+        SpawnedGreenlet<?> onEvent = Hub.spawn(() -> never.await());
+        SpawnedGreenlet<?> onQueue = Hub.spawn(() -> empty.get());
+        SpawnedGreenlet<?> joiner = Hub.spawn(() -> onEvent.join());
+        LoopExit e = assertThrows(LoopExit.class, () -> Hub.joinAll(joiner, onQueue));
+        String main = Thread.currentThread().getName();
+        assertTrue(e.getMessage().startsWith("the hub of thread \"" + main
+                + "\" has nothing ready to run and no timers: the wait can never end"), e.getMessage());
+        List<String> waits = e.waits();
+        List<String> expected = List.of(
+                main + " waits in Hub.joinAll for " + joiner.name(), // main waits first: the others start then
+                onEvent.name() + " waits in Event.await",
+                onQueue.name() + " waits in Queue.get",
+                joiner.name() + " waits in SpawnedGreenlet.join for " + onEvent.name());
+        // in the order they started waiting; greenlets left waiting by other tests of this thread may come first
+        assertEquals(expected, waits.subList(waits.size() - expected.size(), waits.size()), e.getMessage());
+        for (String w : expected) {
+            assertTrue(e.getMessage().contains(w), e.getMessage());
+        }
+        Hub.killAll(onEvent, onQueue, joiner);
+        assertTrue(onEvent.isReady() && onQueue.isReady() && joiner.isReady());
+    }
+
+    @Test
+    void plainCodeWaitingOnSeveralObjectsIsNamedWithThemAndTheWaitersStayUsable() {
+        Event a = new Event();
+        Event b = new Event();
+        LoopExit e = assertThrows(LoopExit.class, () -> Hub.wait(a, b));
+        String main = Thread.currentThread().getName();
+        assertEquals(main + " waits in Hub.wait for Event[clear, 1 waiting], Event[clear, 1 waiting]",
+                e.waits().get(e.waits().size() - 1));
+        assertTrue(e instanceof IllegalStateException);
+        // the abandoned wait left no callback behind, and waiting again works
+        assertTrue(a.toString().contains("0 waiting"), a.toString());
+        Hub.spawn(a::set);
+        assertEquals(List.of(a), Hub.wait(Duration.ofSeconds(60), a));
+    }
+
+    @Test
+    void aPendingTimerMeansTheWaitCanStillEnd() {
+        Event e = new Event();
+        Hub.spawnLater(Duration.ofMillis(1), e::set);
+        e.await(); // nothing ready, but a timer is set: no LoopExit
+        assertTrue(e.isSet());
+    }
+}

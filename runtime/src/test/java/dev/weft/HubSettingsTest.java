@@ -1,0 +1,32 @@
+package dev.weft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The hub's system properties: {@code weft.monitor.millis} and {@code weft.blocking.threads}. */
+class HubSettingsTest {
+    @Test
+    void monitorMillisIsANumberOfAtLeastZero() {
+        assertEquals(100, Monitor.thresholdMillis("100"));
+        assertEquals(0, Monitor.thresholdMillis(" 0 "));
+        for (String bad : new String[] {"-1", "fast", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Monitor.thresholdMillis(bad));
+            assertTrue(e.getMessage().contains("weft.monitor.millis") && e.getMessage().contains("'" + bad + "'"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void blockingThreadsIsANumberOfAtLeastOne() {
+        assertEquals(16, BlockingCall.threads("16"));
+        assertEquals(1, BlockingCall.threads("1"));
+        for (String bad : new String[] {"0", "-3", "many"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BlockingCall.threads(bad));
+            assertTrue(e.getMessage().contains("weft.blocking.threads") && e.getMessage().contains("'" + bad + "'"),
+                    e.getMessage());
+        }
+    }
+}
