@@ -3,11 +3,13 @@ package dev.weft.junit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.Suspendable;
+import dev.weft.Timeout;
 import dev.weft.sync.Queue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +57,33 @@ class VirtualTimeTest {
         assertNull(queue.get(Duration.ofSeconds(30)), "nothing came in 30 virtual seconds");
         assertEquals(Duration.ofSeconds(5 * 60 + 60 + 30).toNanos(), hub.nanoTime() - start);
         slow.kill();
+    }
+
+    @Test
+    @Suspendable
+    void aTimeoutIsRaisedOnTheVirtualClock(Hub hub) {
+        long start = hub.nanoTime();
+        Timeout timeout = Timeout.start(Duration.ofMinutes(10));
+        try (timeout) {
+            Hub.sleep(Duration.ofHours(1));
+            throw new AssertionError("the timeout should have been raised");
+        } catch (Timeout t) {
+            assertSame(timeout, t);
+        }
+        assertEquals(Duration.ofMinutes(10).toNanos(), hub.nanoTime() - start);
+    }
+
+    @Test
+    @Suspendable
+    void theClockWaitsForABlockingCallInsteadOfJumpingPastIt(Hub hub) {
+        long start = hub.nanoTime();
+        SpawnedGreenlet<?> sleeper = Hub.spawn(() -> Hub.sleep(Duration.ofHours(1)));
+        Hub.sleep(0); // the sleeper's timer is set
+        assertEquals(42, Hub.blocking(() -> 6 * 7));
+        assertEquals(start, hub.nanoTime(), "no virtual time passed while the blocking call ran on another thread");
+        assertFalse(sleeper.isReady());
+        sleeper.join();
+        assertEquals(Duration.ofHours(1).toNanos(), hub.nanoTime() - start);
     }
 
     @Test
