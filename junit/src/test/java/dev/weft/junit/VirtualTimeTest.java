@@ -11,6 +11,9 @@ import dev.weft.SpawnedGreenlet;
 import dev.weft.Suspendable;
 import dev.weft.Timeout;
 import dev.weft.sync.Queue;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +87,29 @@ class VirtualTimeTest {
         assertFalse(sleeper.isReady());
         sleeper.join();
         assertEquals(Duration.ofHours(1).toNanos(), hub.nanoTime() - start);
+    }
+
+    @Test
+    @Suspendable
+    void realIoWakesAWaitingGreenletBeforeItsVirtualTimeout(Hub hub) throws Exception {
+        long start = hub.nanoTime();
+        Pipe pipe = Pipe.open();
+        pipe.source().configureBlocking(false);
+        SpawnedGreenlet<?> writer = Hub.spawn(() -> {
+            Hub.sleep(Duration.ofMinutes(10));
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {7}));
+        });
+        // waits for the byte with a timeout of an hour: the clock jumps to the writer's 10 minutes, no further
+        boolean readable = Hub.Waiter.forCurrent("read").parkUntilReady(pipe.source(), SelectionKey.OP_READ,
+                Duration.ofHours(1));
+        assertTrue(readable, "the channel became readable before the timeout");
+        assertEquals(Duration.ofMinutes(10).toNanos(), hub.nanoTime() - start);
+        ByteBuffer in = ByteBuffer.allocate(1);
+        assertEquals(1, pipe.source().read(in));
+        assertEquals(7, in.get(0));
+        writer.join();
+        pipe.source().close();
+        pipe.sink().close();
     }
 
     @Test
