@@ -252,6 +252,7 @@ public final class Greenlet {
     @Override
     public String toString() {
         String state = task == null ? "root" : isDead() ? "dead" : isStarted() ? "started" : "new";
-        return "Greenlet@" + Integer.toHexString(hashCode()) + "[" + state + ", thread " + home.thread.getName() + "]";
+        String name = spawned != null ? spawned.name() : "Greenlet@" + Integer.toHexString(hashCode());
+        return name + "[" + state + ", thread " + home.thread.getName() + "]";
     }
 }

@@ -74,6 +74,10 @@ public final class Hub {
     private volatile Poller poller;
     /** True while the loop waits for work: the monitor then knows nothing is running. */
     volatile boolean idle;
+    /** Set by the JUnit extension on the threads it starts: told of spawns and failures; null elsewhere. */
+    final HubHooks.Observer observer = HubHooks.bound();
+    /** The virtual clock under {@code @WeftTest(virtualTime = true)}; null for real time. */
+    private final VirtualClock clock = observer == null ? null : observer.clock();
     /** How many greenlets were spawned on this hub: the number in their names. */
     long spawned;
     /** The waiters whose greenlets wait now, in the order they started waiting: for the hub's reports. */
@@ -82,20 +86,11 @@ public final class Hub {
     /** The spawned greenlets that have not finished, in spawn order: for {@link #dump()}. */
     SpawnedGreenlet<?> firstLive;
     private SpawnedGreenlet<?> lastLive;
-    /** Set by the JUnit extension on the threads it starts: told of spawns and failures; null elsewhere. */
-    final HubHooks.Observer observer = HubHooks.bound();
-    /** The virtual clock under {@code @WeftTest(virtualTime = true)}; null for real time. */
-    private final VirtualClock clock = observer == null ? null : observer.clock();
-    /** True once any hub runs on virtual time (only in tests): deadlines then need the thread's hub. */
-    private static volatile boolean anyVirtualClock;
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
         greenlet.setParent(home.root);
         home.hub = this;
-        if (clock != null) {
-            anyVirtualClock = true;
-        }
         Monitor.watch(this);
     }
 
@@ -123,15 +118,6 @@ public final class Hub {
      */
     public long nanoTime() {
         return clock == null ? System.nanoTime() : clock.nanoTime();
-    }
-
-    /** The current thread's hub's {@link #nanoTime}; {@code System.nanoTime()} while no hub has a virtual clock. */
-    static long now() {
-        if (!anyVirtualClock) {
-            return System.nanoTime();
-        }
-        Hub hub = Trampoline.get().hub;
-        return hub == null ? System.nanoTime() : hub.nanoTime();
     }
 
     /**
@@ -228,6 +214,9 @@ public final class Hub {
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
         hub.ready.add(spawned.greenlet);
+        if (hub.observer != null) {
+            hub.observer.spawned(spawned);
+        }
         return spawned;
     }
 
@@ -264,7 +253,10 @@ public final class Hub {
         }
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
-        spawned.startTimer = hub.schedule(deadlineAfter(saturatedNanos(delay)), spawned.greenlet);
+        spawned.startTimer = hub.schedule(hub.deadlineAfter(saturatedNanos(delay)), spawned.greenlet);
+        if (hub.observer != null) {
+            hub.observer.spawned(spawned);
+        }
         return spawned;
     }
 
@@ -347,7 +339,7 @@ public final class Hub {
      */
     @Suspendable
     public static List<SpawnedGreenlet<?>> joinAll(Duration timeout, SpawnedGreenlet<?>... greenlets) {
-        long deadline = deadlineAfter(saturatedNanos(timeout));
+        long deadline = get().deadlineAfter(saturatedNanos(timeout));
         for (SpawnedGreenlet<?> g : greenlets) {
             if (!g.joinUntil("Hub.joinAll", true, deadline)) {
                 break;
@@ -634,7 +626,7 @@ public final class Hub {
             w.parkUntil(false, 0);
             return;
         }
-        w.parkUntil(true, deadlineAfter(nanos));
+        w.parkUntil(true, hub.deadlineAfter(nanos));
     }
 
     /**
@@ -712,9 +704,6 @@ public final class Hub {
             lastLive.nextLive = g;
         }
         lastLive = g;
-        if (observer != null) {
-            observer.spawned(g);
-        }
     }
 
     /** Removes a finished greenlet from the unfinished ones. */
@@ -785,10 +774,20 @@ public final class Hub {
                 if (next == null && !expectsWork()) {
                     restoreInterrupt();
                     home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
-                } else if (clock != null) {
-                    awaitVirtually(next);
+                } else if (next != null && clock != null && outstanding.get() == 0) {
+                    // virtual time: take what channels and other threads have ready now, without waiting;
+                    // if that is nothing, nothing can happen before the next timer, so skip to it. Work
+                    // outstanding on other threads (Hub.blocking) is waited for below, in real time: the
+                    // clock must not run ahead of it.
+                    Poller io = poller;
+                    if (io != null && io.hasWaits()) {
+                        io.select(0);
+                    }
+                    if (ready.isEmpty() && submitted.get() == null) {
+                        clock.advanceTo(next.deadline);
+                    }
                 } else {
-                    awaitWork(next == null ? -1 : Math.max(0, next.deadline - System.nanoTime()));
+                    awaitWork(next == null ? -1 : Math.max(0, next.deadline - nanoTime()));
                 }
                 continue;
             }
@@ -859,34 +858,6 @@ public final class Hub {
         if (Thread.interrupted()) {
             // parking returns at once while the interrupt status is set: keep it for plain code instead
             interrupted = true;
-        }
-    }
-
-    /**
-     * The wait of a hub on virtual time, with nothing ready: work from other threads ({@link #blocking}
-     * calls, keep-alives) is waited for in real time, since the clock must not run ahead of it; else a
-     * channel ready now is taken, and when there is none the clock jumps to the next timer at once.
-     * With neither a timer nor work from another thread, only a channel can end the wait.
-     */
-    private void awaitVirtually(Timer next) {
-        if (submitted.get() != null) {
-            return; // the next pass runs them
-        }
-        if (outstanding.get() > 0) {
-            awaitWork(-1);
-            return;
-        }
-        Poller io = poller;
-        if (io != null && io.hasWaits()) {
-            io.select(0);
-            if (!ready.isEmpty()) {
-                return;
-            }
-        }
-        if (next != null) {
-            clock.advanceTo(next.deadline);
-        } else {
-            awaitWork(-1);
         }
     }
 
@@ -993,10 +964,10 @@ public final class Hub {
         }
     }
 
-    /** The {@link #now} value {@code nanos} from now; waits beyond ~73 years are cut to that. */
-    static long deadlineAfter(long nanos) {
+    /** The {@link #nanoTime} value {@code nanos} from now; waits beyond ~73 years are cut to that. */
+    long deadlineAfter(long nanos) {
         // nanoTime values are compared by difference, so deadlines must stay within 2^62 ns of now
-        return now() + Math.min(nanos, Long.MAX_VALUE / 4);
+        return nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
     }
 
     static long saturatedNanos(Duration d) {
@@ -1051,8 +1022,16 @@ public final class Hub {
             return forCurrent(what, null);
         }
 
-        /** {@link #forCurrent(String)}, waiting for {@code on} (an object or a collection), named in reports. */
-        static Waiter forCurrent(String what, Object on) {
+        /**
+         * Like {@link #forCurrent(String)}, for a wait on {@code on}, which the hub's reports name
+         * ({@link LoopExit}, {@link Hub#dump()}): a lock, say, whose {@code toString} tells who holds it.
+         *
+         * @param what the waiting operation
+         * @param on what it waits for (an object, or a collection of them), or null
+         * @return a waiter that has not been woken
+         * @throws IllegalStateException when called in the hub's own greenlet
+         */
+        public static Waiter forCurrent(String what, Object on) {
             Hub hub = get();
             return new Waiter(hub, hub.waiter(what), what, on);
         }
@@ -1066,7 +1045,7 @@ public final class Hub {
          */
         @Suspendable
         public boolean park(Duration timeout) {
-            return timeout == null ? parkUntil(false, 0) : parkUntil(true, deadlineAfter(saturatedNanos(timeout)));
+            return timeout == null ? parkUntil(false, 0) : parkUntil(true, hub.deadlineAfter(saturatedNanos(timeout)));
         }
 
         /** {@link #park}, with a {@link Hub#nanoTime} deadline when {@code timed}. */

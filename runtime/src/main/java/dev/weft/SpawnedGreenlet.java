@@ -195,7 +195,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
                     ((Consumer<Object>) callback).accept(value);
                 } else if (kind == FAILURE && exception != null) {
                     if (hub.observer != null) {
-                        hub.observer.observed(SpawnedGreenlet.this);
+                        hub.observer.observed(SpawnedGreenlet.this); // a failure callback handles it
                     }
                     ((Consumer<Object>) callback).accept(exception);
                 }
@@ -295,7 +295,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         } catch (ArithmeticException tooLong) {
             nanos = Long.MAX_VALUE;
         }
-        return joinUntil("SpawnedGreenlet.join", true, Hub.deadlineAfter(nanos));
+        return joinUntil("SpawnedGreenlet.join", true, hub.deadlineAfter(nanos));
     }
 
     /**

@@ -66,7 +66,7 @@ public final class Timeout extends RuntimeException implements AutoCloseable {
         }
         Hub hub = Hub.get();
         Timeout t = new Timeout(hub, hub.waiter("Timeout.start"), duration);
-        t.timer = hub.schedule(Hub.deadlineAfter(Hub.saturatedNanos(duration)), t);
+        t.timer = hub.schedule(hub.deadlineAfter(Hub.saturatedNanos(duration)), t);
         return t;
     }
 

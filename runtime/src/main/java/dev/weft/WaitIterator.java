@@ -46,7 +46,7 @@ public final class WaitIterator<W extends Waitable> implements AutoCloseable {
         }
         this.what = what;
         this.timed = timeout != null;
-        this.deadline = timeout == null ? 0 : Hub.deadlineAfter(Hub.saturatedNanos(timeout));
+        this.deadline = timeout == null ? 0 : Hub.get().deadlineAfter(Hub.saturatedNanos(timeout));
         this.remaining = count;
         for (W o : objects) {
             Objects.requireNonNull(o, "a waitable object is null");
@@ -74,7 +74,7 @@ public final class WaitIterator<W extends Waitable> implements AutoCloseable {
             if (pending.isEmpty()) {
                 break;
             }
-            if (timed && deadline - Hub.now() <= 0) {
+            if (timed && deadline - Hub.get().nanoTime() <= 0) {
                 break;
             }
             Hub.Waiter mine = Hub.Waiter.forCurrent(what, objectsPending());

@@ -8,6 +8,7 @@ import dev.weft.Hub;
 import dev.weft.LoopExit;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.sync.Event;
+import dev.weft.sync.Lock;
 import dev.weft.sync.Queue;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +56,30 @@ class LoopExitTest {
         assertTrue(a.toString().contains("0 waiting"), a.toString());
         Hub.spawn(a::set);
         assertEquals(List.of(a), Hub.wait(Duration.ofSeconds(60), a));
+    }
+
+    @Test
+    void aLockDeadlockNamesWhoHoldsWhatEachWaitsFor() {
+        Lock first = new Lock();
+        Lock second = new Lock();
+        Event bothHeld = new Event();
+        SpawnedGreenlet<?> a = Hub.spawn(() -> {
+            first.acquire();
+            bothHeld.await();
+            second.acquire();
+        });
+        SpawnedGreenlet<?> b = Hub.spawn(() -> {
+            second.acquire();
+            bothHeld.set();
+            first.acquire();
+        });
+        LoopExit e = assertThrows(LoopExit.class, () -> Hub.joinAll(a, b));
+        String thread = Thread.currentThread().getName();
+        assertTrue(e.waits().contains(a.name() + " waits in Lock.acquire for Lock[held 1x by " + b.name()
+                + "[started, thread " + thread + "], 1 waiting]"), e.getMessage());
+        assertTrue(e.waits().contains(b.name() + " waits in Lock.acquire for Lock[held 1x by " + a.name()
+                + "[started, thread " + thread + "], 1 waiting]"), e.getMessage());
+        Hub.killAll(a, b);
     }
 
     @Test

@@ -58,7 +58,7 @@ public final class Lock {
             return true;
         }
         // granted the lock but killed before taking it: it goes to the next waiter
-        return waiters.await("Lock.acquire", timeout, this::release);
+        return waiters.await("Lock.acquire", this, timeout, this::release);
     }
 
     /**

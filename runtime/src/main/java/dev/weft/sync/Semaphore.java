@@ -65,7 +65,7 @@ public sealed class Semaphore permits BoundedSemaphore {
             return true;
         }
         // granted a permit but killed before taking it: it goes to the next waiter
-        return waiters.await("Semaphore.acquire", timeout, this::release);
+        return waiters.await("Semaphore.acquire", this, timeout, this::release);
     }
 
     /**

@@ -20,13 +20,14 @@ final class TurnQueue {
      * {@code giveBack}, so that it reaches the next waiter.
      *
      * @param what the waiting operation, for the hub's messages
+     * @param on what it waits for (the lock, the semaphore), for the hub's messages
      * @param timeout the longest time to wait, or null for no limit
      * @param giveBack passes on a granted turn that will not be taken
      * @return true when the turn was granted, false when the time ran out
      */
     @Suspendable
-    boolean await(String what, Duration timeout, Runnable giveBack) {
-        Slot slot = new Slot(Hub.Waiter.forCurrent(what), Greenlet.current());
+    boolean await(String what, Object on, Duration timeout, Runnable giveBack) {
+        Slot slot = new Slot(Hub.Waiter.forCurrent(what, on), Greenlet.current());
         slots.add(slot);
         boolean returned = false;
         try {
