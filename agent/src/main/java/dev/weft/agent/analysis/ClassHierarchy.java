@@ -299,13 +299,13 @@ public final class ClassHierarchy {
     }
 
     /**
-     * Tells whether a call to {@code owner.name descriptor} may suspend: the method, or one it
-     * overrides, is {@code @Suspendable}.
+     * Tells whether a call to {@code owner.name descriptor} may suspend: a call site to weave as a
+     * suspension point, or a lambda's functional-interface method whose body is woven.
      *
      * @param owner the internal name of the class the call instruction names
      * @param name the method's name
      * @param descriptor the method's descriptor
-     * @return true when the call site must be woven as a suspension point
+     * @return true when the method, or one it overrides, is {@code @Suspendable}
      */
     public boolean isSuspendable(String owner, String name, String descriptor) {
         Set<String> methods = suspendableMethods(owner);

@@ -26,7 +26,7 @@ public final class ControlFlow {
     /**
      * Builds the control-flow graph of a method.
      *
-     * @param m the method, with JSR/RET inlined (they are not followed)
+     * @param m the method, with JSR and RET already inlined (a RET's targets are not known here)
      * @return the graph, indexed like {@code m.instructions}
      */
     public static ControlFlow of(MethodNode m) {
