@@ -21,6 +21,9 @@ public record RespLimits(int maxBulkBytes, int maxArguments, int maxInlineBytes)
     /**
      * Checks the limits.
      *
+     * @param maxBulkBytes the longest bulk string, 0 to 512 MB
+     * @param maxArguments the most arguments in one request, at least 1
+     * @param maxInlineBytes the longest inline request line, at least 16 bytes
      * @throws IllegalArgumentException when a limit is out of its range
      */
     public RespLimits {

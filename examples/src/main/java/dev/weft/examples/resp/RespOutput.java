@@ -39,7 +39,11 @@ public final class RespOutput {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** The number of bytes encoded so far. */
+    /**
+     * The number of bytes encoded so far.
+     *
+     * @return the number of bytes
+     */
     public int size() {
         return buffer.position();
     }
@@ -180,6 +184,8 @@ public final class RespOutput {
     /**
      * The encoded bytes, ready to be written: the buffer between position 0 and its limit. Call
      * {@link #clear()} once they are written; nothing may be appended in between.
+     *
+     * @return the buffer, flipped for reading
      */
     public ByteBuffer flip() {
         return buffer.flip();

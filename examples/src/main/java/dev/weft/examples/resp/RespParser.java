@@ -259,7 +259,9 @@ public final class RespParser {
 
     /**
      * The number of bytes, from its first, that the pending request needs at least before it can
-     * be complete: a hint for growing the buffer. 0 when no request is pending.
+     * be complete: a hint for growing the buffer.
+     *
+     * @return the number of bytes, 0 when no request is pending
      */
     public long bytesNeeded() {
         if (mode == IDLE) {
@@ -271,39 +273,71 @@ public final class RespParser {
         return (long) scanned + 1;
     }
 
-    /** True while a request has been started but not finished. */
+    /**
+     * Whether a request has been started but not finished.
+     *
+     * @return true while part of a request has been parsed
+     */
     public boolean pending() {
         return mode != IDLE;
     }
 
-    /** The number of arguments of the last request parsed, the command name included. */
+    /**
+     * The number of arguments of the last request parsed, the command name included.
+     *
+     * @return the number of arguments, at least 1
+     */
     public int argCount() {
         return count;
     }
 
-    /** The index in the buffer of argument {@code i}'s first byte. */
+    /**
+     * Where argument {@code i} starts.
+     *
+     * @param i the argument's index, 0 for the command name
+     * @return the index in {@link #buffer()} of its first byte
+     */
     public int argStart(int i) {
         return base + starts[i];
     }
 
-    /** The length in bytes of argument {@code i}. */
+    /**
+     * The length of argument {@code i}.
+     *
+     * @param i the argument's index, 0 for the command name
+     * @return its length in bytes
+     */
     public int argLength(int i) {
         return lengths[i];
     }
 
-    /** The buffer the last request was parsed from. */
+    /**
+     * The buffer the last request was parsed from.
+     *
+     * @return the buffer that {@link #argStart(int)} indexes
+     */
     public ByteBuffer buffer() {
         return buffer;
     }
 
-    /** A copy of argument {@code i}'s bytes. */
+    /**
+     * A copy of argument {@code i}'s bytes.
+     *
+     * @param i the argument's index, 0 for the command name
+     * @return a new array holding its bytes
+     */
     public byte[] argBytes(int i) {
         byte[] copy = new byte[lengths[i]];
         buffer.get(argStart(i), copy);
         return copy;
     }
 
-    /** Argument {@code i} decoded as UTF-8 (for messages and tests, not the fast path). */
+    /**
+     * Argument {@code i} decoded as UTF-8 (for messages and tests, not the fast path).
+     *
+     * @param i the argument's index, 0 for the command name
+     * @return the decoded text
+     */
     public String argString(int i) {
         return new String(argBytes(i), StandardCharsets.UTF_8);
     }
@@ -311,7 +345,9 @@ public final class RespParser {
     /**
      * Whether argument {@code i} is {@code upper} ignoring ASCII case.
      *
+     * @param i the argument's index, 0 for the command name
      * @param upper an upper-case ASCII word
+     * @return true when they are the same word
      */
     public boolean argIs(int i, byte[] upper) {
         int length = lengths[i];

@@ -20,7 +20,11 @@ public final class RespProtocolException extends Exception {
         super(message, null, false, false);
     }
 
-    /** The error reply the client is sent: {@code -ERR Protocol error: <message>\r\n}. */
+    /**
+     * The error reply the client is sent.
+     *
+     * @return {@code -ERR Protocol error: <message>\r\n}
+     */
     public String reply() {
         return "-ERR Protocol error: " + getMessage() + "\r\n";
     }

@@ -53,17 +53,29 @@ public final class RespServer implements AutoCloseable {
         }
     }
 
-    /** The address the server listens on. */
+    /**
+     * The address the server listens on.
+     *
+     * @return the bound address (with the chosen port when port 0 was asked for)
+     */
     public InetSocketAddress address() {
         return server.address();
     }
 
-    /** The keys and values. */
+    /**
+     * The keys and values.
+     *
+     * @return the store every connection shares
+     */
     public RespStore store() {
         return store;
     }
 
-    /** The number of hubs serving connections. */
+    /**
+     * The number of hubs serving connections.
+     *
+     * @return the number of hubs (threads)
+     */
     public int hubs() {
         return group.size();
     }

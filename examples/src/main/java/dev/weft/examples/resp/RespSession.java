@@ -66,7 +66,9 @@ public final class RespSession {
 
     /**
      * The buffer to receive into, in write mode (bytes go in at its position), with room for at
-     * least one byte. It may be a new buffer after each {@link #process()}.
+     * least one byte.
+     *
+     * @return the buffer, which may be a new one after each {@link #process()}
      */
     public ByteBuffer inbox() {
         return inbox;
@@ -134,6 +136,8 @@ public final class RespSession {
     /**
      * The replies encoded by {@link #process()}, ready to be written (from position 0 to the limit).
      * Write all of them, then call {@link #sent()}.
+     *
+     * @return the replies' bytes, from position 0 to the limit
      */
     public ByteBuffer replies() {
         return output.flip();
@@ -144,7 +148,11 @@ public final class RespSession {
         output.clear();
     }
 
-    /** True once a protocol error or {@code QUIT} has ended the conversation. */
+    /**
+     * Whether the conversation has ended.
+     *
+     * @return true once a protocol error or {@code QUIT} has ended it
+     */
     public boolean closing() {
         return closing;
     }

@@ -158,7 +158,11 @@ public final class RespStore {
         return get(key) != null;
     }
 
-    /** The number of keys (counted, so not cheap). */
+    /**
+     * The number of keys, counted (so not cheap).
+     *
+     * @return the number of keys that have a value
+     */
     public int size() {
         int n = 0;
         for (Slot slot : map.values()) {
