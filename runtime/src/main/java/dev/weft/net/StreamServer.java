@@ -366,8 +366,9 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
-     * Stops the server as {@code stop(Duration.ZERO)} does, without waiting: the listener is closed
-     * at once, the handlers are killed when the accepting hub next runs.
+     * Stops the server as {@code stop(Duration.ZERO)} does, without waiting: on the accepting hub's
+     * thread the listener is closed at once, from elsewhere on that hub's next pass; the handlers
+     * are killed when the accepting hub next runs.
      */
     @Override
     public void close() {
@@ -400,14 +401,15 @@ public final class StreamServer implements AutoCloseable {
             return;
         }
         if (Thread.currentThread() == acceptorThread) {
+            // frees the port at once and wakes the accepting greenlet
+            listener.close();
             Hub.spawn(this::stopHere);
             return;
         }
-        // free the port at once; the accepting hub wakes its greenlet when it gets the stop
-        closeChannel(ch);
         try {
             all[0].submit(() -> Hub.spawn(this::stopHere));
         } catch (IllegalStateException ended) {
+            closeChannel(ch);
             stopped.complete(null);
         }
     }

@@ -185,7 +185,8 @@ public final class TcpListener implements AutoCloseable {
     /**
      * Stops listening and wakes a greenlet waiting in {@link #accept()}; closing again does nothing.
      * Connections accepted already are not affected. From another thread than the listener's own,
-     * the channel is closed at once and a waiting greenlet is woken when the listener's hub next runs.
+     * the closing is submitted to the listener's hub, which does it on its next pass (at once when that
+     * thread has ended).
      */
     @Override
     public void close() {
@@ -194,14 +195,20 @@ public final class TcpListener implements AutoCloseable {
         }
         closed = true;
         if (Thread.currentThread() != owner) {
-            closeChannel();
+            // the waits are the owner hub's: closing first would deregister the channel before they are found
             try {
-                hub.submit(() -> Hub.Waiter.cancelChannelWaits(channel));
+                hub.submit(this::closeOnOwner);
+                return;
             } catch (IllegalStateException ended) {
                 // the listener's thread has ended: nobody waits on it any more
+                closeChannel();
+                return;
             }
-            return;
         }
+        closeOnOwner();
+    }
+
+    private void closeOnOwner() {
         Hub.Waiter.cancelChannelWaits(channel);
         closeChannel();
     }

@@ -284,8 +284,8 @@ public final class TcpSocket implements AutoCloseable {
     /**
      * Closes the socket and wakes the greenlets waiting on it, whose waits throw
      * {@link java.nio.channels.AsynchronousCloseException}; closing again does nothing. From another
-     * thread than the socket's own, the channel is closed at once and the waiting greenlets are woken
-     * when the socket's hub next runs.
+     * thread than the socket's own, the closing is submitted to the socket's hub, which does it on its
+     * next pass (at once when that thread has ended).
      */
     @Override
     public void close() {
@@ -294,14 +294,20 @@ public final class TcpSocket implements AutoCloseable {
         }
         closed = true;
         if (Thread.currentThread() != owner) {
-            closeQuietly();
+            // the waits are the owner hub's: closing first would deregister the channel before they are found
             try {
-                hub.submit(() -> Hub.Waiter.cancelChannelWaits(channel));
+                hub.submit(this::closeOnOwner);
+                return;
             } catch (IllegalStateException ended) {
                 // the socket's thread has ended: nobody waits on it any more
+                closeQuietly();
+                return;
             }
-            return;
         }
+        closeOnOwner();
+    }
+
+    private void closeOnOwner() {
         Hub.Waiter.cancelChannelWaits(channel);
         closeQuietly();
     }
