@@ -63,6 +63,9 @@ public final class StreamServer implements AutoCloseable {
         void handle(TcpSocket socket) throws Exception;
     }
 
+    /** Connections accepted in a row before the accepting greenlet lets the others run (gevent's max_accept). */
+    private static final int ACCEPT_BURST = 64;
+
     private final InetSocketAddress requested;
     private final Handler handler;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -208,6 +211,7 @@ public final class StreamServer implements AutoCloseable {
 
     @Suspendable
     private void acceptLoop() {
+        int burst = 0;
         try {
             while (!stopping) {
                 int limit = maxConnections;
@@ -237,6 +241,11 @@ public final class StreamServer implements AutoCloseable {
                 }
                 active++;
                 dispatch(ch);
+                if (++burst == ACCEPT_BURST) {
+                    // a full backlog never makes accept wait: let the handlers run between bursts
+                    burst = 0;
+                    Hub.sleep(0);
+                }
             }
         } finally {
             if (!stopping && !stopRequested.get()) {
