@@ -38,12 +38,18 @@ class ManyConnectionsTest {
         int[] open = {0};
         int[] most = {0};
         int[] served = {0};
+        Event allOpen = new Event();
         String output;
         try (HubGroup group = HubGroup.start(1)) {
             StreamServer server = new StreamServer(new InetSocketAddress("127.0.0.1", 0), socket -> {
                 // all on the group's one hub: no locks needed
                 most[0] = Math.max(most[0], ++open[0]);
                 try {
+                    // no handler answers before every connection has its own handler
+                    if (open[0] == CONNECTIONS) {
+                        allOpen.set();
+                    }
+                    allOpen.await();
                     StreamServerTest.echo(socket);
                     served[0]++;
                 } finally {

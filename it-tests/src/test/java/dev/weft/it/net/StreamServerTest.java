@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +118,44 @@ class StreamServerTest {
         assertEquals(List.of("[]", "[second]"), replies, "the failed connection was closed, the next one served");
         assertEquals(1, printed.split("failed with java.lang.IllegalStateException; the server goes on", -1).length - 1, printed);
         assertEquals(1, printed.split("java.lang.IllegalStateException: boom", -1).length - 1, printed);
+    }
+
+    @Test
+    void clientsVanishingOrResettingMidRequestDoNotDisturbTheOthers() throws Throwable {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        List<String> replies;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            replies = onHub(() -> {
+                StreamServer server = new StreamServer(LOOPBACK, socket -> {
+                    byte[] request = new byte[8];
+                    socket.readFully(request, 0, 8);
+                    socket.write(request);
+                }).start();
+                List<String> got = new ArrayList<>();
+                // one vanishes after half a request, one resets the connection after half a request
+                TcpSocket vanishing = TcpSocket.connect(server.address(), null);
+                vanishing.write("half".getBytes(StandardCharsets.US_ASCII));
+                try (SocketChannel resetting = SocketChannel.open(server.address())) {
+                    resetting.write(ByteBuffer.wrap("half".getBytes(StandardCharsets.US_ASCII)));
+                    resetting.setOption(StandardSocketOptions.SO_LINGER, 0);
+                    // meanwhile a well-behaved client is served
+                    got.add(exchange(server.address(), "complete"));
+                    vanishing.close();
+                }
+                got.add(exchange(server.address(), "and more"));
+                server.stop(Duration.ofSeconds(5));
+                return got;
+            });
+        } finally {
+            System.setErr(saved);
+        }
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertEquals(List.of("complete", "and more"), replies);
+        assertEquals(2, printed.split("; the server goes on", -1).length - 1, printed);
+        assertTrue(printed.contains("failed with java.io.EOFException"), printed);
+        assertTrue(printed.contains("Connection reset"), printed);
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -302,9 +303,8 @@ class TcpSocketTest {
                         if (n < 0) {
                             break;
                         }
-                        for (int i = 0; i < n; i++) {
-                            same &= in[i] == data[(int) ((read + i) % chunk)];
-                        }
+                        int at = (int) (read % chunk);
+                        same &= Arrays.equals(in, 0, n, data, at, at + n);
                         read += n;
                     }
                     writer.get();
