@@ -284,8 +284,9 @@ public final class StreamServer implements AutoCloseable {
         Set<SpawnedGreenlet<?>> running = handlers.get(index);
         SpawnedGreenlet<Void> g = Hub.spawn(() -> serve(ch));
         running.add(g);
-        g.onComplete(done -> {
-            running.remove(done);
+        // called as the greenlet finishes, however it finishes: cheaper than a link the hub schedules
+        g.rawLink(() -> {
+            running.remove(g);
             // a greenlet killed before it started never ran serve, which closes the connection
             closeChannel(ch);
             if (alive == null) {
