@@ -15,7 +15,7 @@ import java.util.Objects;
  * suspension point from the type named at the call site, and {@code InputStream.read} is not one.
  * For the same reason, wrapping it in a JDK stream ({@code BufferedInputStream},
  * {@code DataInputStream}, a {@code Reader}) does not work in a greenlet: the JDK's frames cannot be
- * suspended, and the first read that has to wait fails with an error naming the method. Use
+ * suspended, and the first read that has to wait is reported as a lost suspension. Use
  * {@link SocketReader} for buffering and lines. Closing the stream closes the socket.
  */
 public final class SocketInputStream extends InputStream {

@@ -41,7 +41,7 @@ import java.util.Objects;
  * views, and {@link SocketReader} and {@link SocketWriter} buffered ones. Call their methods through
  * variables of their own types: the agent decides whether a call may suspend from the type the call
  * site names, so {@code in.read()} on a variable of type {@code java.io.InputStream} is not a
- * suspension point and a wait inside it fails.
+ * suspension point and a wait inside it is reported as a lost suspension.
  */
 public final class TcpSocket implements AutoCloseable {
     private final SocketChannel channel;

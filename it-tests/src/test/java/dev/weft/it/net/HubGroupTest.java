@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.Hub;
 import dev.weft.HubGroup;
 import dev.weft.net.StreamServer;
+import dev.weft.net.TcpListener;
 import dev.weft.net.TcpSocket;
 import dev.weft.sync.Event;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +93,40 @@ class HubGroupTest {
         assertTrue(forever.isDone(), "close waits for the hubs' threads");
         assertThrows(CancellationException.class, forever::join);
         assertEquals(List.of("finally ran on weft-hub-1"), finallies);
+    }
+
+    @Test
+    void aSocketWaitsOnlyOnItsOwnHubAndIsClosedThereFromAnotherThread() throws Throwable {
+        List<String> before = NetFixture.openDescriptors();
+        try (HubGroup group = HubGroup.start(2)) {
+            TcpListener listener = get(group.spawn(0, () -> TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))));
+            CompletableFuture<TcpSocket> accepted = group.spawn(0, () -> listener.accept());
+            TcpSocket client = get(group.spawn(0, () -> TcpSocket.connect(listener.address(), null)));
+            TcpSocket server = get(accepted);
+            ExecutionException wrongHub = assertThrows(ExecutionException.class,
+                    () -> group.spawn(1, () -> server.read(ByteBuffer.allocate(1))).get(60, TimeUnit.SECONDS));
+            assertEquals("a TcpSocket waits on the hub of the thread that made it (\"weft-hub-0\"), not on thread "
+                    + "\"weft-hub-1\"; hand the work to that hub with Hub.submit or HubGroup.spawn",
+                    wrongHub.getCause().getMessage());
+            CompletableFuture<String> reading = group.spawn(0, () -> {
+                try {
+                    server.read(ByteBuffer.allocate(1));
+                    return "read";
+                } catch (AsynchronousCloseException e) {
+                    return "woken by a close from another thread";
+                }
+            });
+            get(group.spawn(0, () -> {
+                Hub.sleep(0); // the reader is waiting by now
+                return null;
+            }));
+            server.close(); // from this (JUnit) thread: submitted to hub 0
+            assertEquals("woken by a close from another thread", get(reading));
+            client.close();
+            listener.close();
+            get(group.spawn(0, () -> null)); // hub 0 has run the submitted closes
+        }
+        NetFixture.assertNoneLeft(before);
     }
 
     @Test
