@@ -1123,7 +1123,20 @@ public final class Hub {
          */
         @Suspendable
         public boolean park(Duration timeout) {
-            return timeout == null ? parkUntil(false, 0) : parkUntil(true, hub.deadlineAfter(saturatedNanos(timeout)));
+            if (timeout != null) {
+                return parkUntil(true, hub.deadlineAfter(saturatedNanos(timeout)));
+            }
+            // a wait with no limit, the usual one, waits here: one frame less to save and restore
+            timed = false;
+            parked = true;
+            hub.parked(this);
+            try {
+                (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
+            } finally {
+                parked = false;
+                hub.unparked(this);
+            }
+            return woken && !expired;
         }
 
         /** {@link #park}, with a {@link Hub#nanoTime} deadline when {@code timed}. */
