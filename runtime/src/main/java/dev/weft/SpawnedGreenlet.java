@@ -57,11 +57,10 @@ public final class SpawnedGreenlet<T> implements Waitable {
         this.call = call;
         this.runBody = runBody;
         this.number = ++hub.spawned;
-        this.greenlet = new Greenlet(this::run);
+        // a body that ends goes back to the hub, which runs the next ready greenlet
+        this.greenlet = new Greenlet(hub.home, hub.greenlet, this::run);
         greenlet.spawned = this;
         hub.born(this);
-        // a body that ends goes back to the hub, which runs the next ready greenlet
-        greenlet.setParent(hub.greenlet);
     }
 
     @Suspendable
