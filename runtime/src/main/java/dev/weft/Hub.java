@@ -102,6 +102,14 @@ public final class Hub {
 
     /** Returns the current thread's hub, creating it on first use. */
     static Hub get() {
+        // in a greenlet (every wait of dev.weft.sync), its trampoline knows the hub: no thread-local lookup
+        Object running = Stack.current().owner();
+        if (running instanceof Greenlet) {
+            Hub hub = ((Greenlet) running).home.hub;
+            if (hub != null) {
+                return hub;
+            }
+        }
         return LOCAL.get();
     }
 

@@ -5,6 +5,7 @@ import dev.weft.SpawnedGreenlet;
 import dev.weft.SuspendableRunnable;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,9 +29,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * time minus {@code sleepMillis} is what starting, parking, waking and ending the tasks cost (issue
  * 5 asks for 1M tasks sleeping 10 s to finish within 10.5 s: {@code -p sleepMillis=10000}).
  *
- * <p>{@code greenletsHeap} and {@code virtualThreadsHeap} run the same programs, and while all the
- * tasks sleep, the benchmark thread (for greenlets, plain code sleeping, which runs the hub meanwhile)
- * waits half the sleep, runs the collector, and reads the heap in use: {@code heapBytesPerTask} is that minus the heap in use (also after a collection) just before the tasks were started, divided
+ * <p>{@code greenletsHeap} and {@code virtualThreadsHeap} run the same programs with a sleep of at
+ * least 10 s, and each task counts itself as it starts and ends its sleep. Once all have started (and
+ * none has ended), the benchmark thread (for greenlets, plain code sleeping in steps of 10 ms, which
+ * runs the hub meanwhile) runs the collector and reads the heap in use: {@code heapBytesPerTask} is that minus the heap in use (also after a collection) just before the tasks were started, divided
  * by {@code tasks}. It counts everything a sleeping task keeps alive (for virtual threads, their stacks
  * in the heap and the timers of their sleeps), and the array of handles both variants keep (4 or 8
  * bytes per task), as {@code ../shared/anchors/LoomAnchors.java} measures parked virtual threads.
@@ -105,15 +107,22 @@ public class Sleepers {
 
     private SpawnedGreenlet<?> greenlets(Heap heap) {
         SpawnedGreenlet<?>[] all = new SpawnedGreenlet<?>[tasks];
-        long sleep = sleepMillis;
-        SuspendableRunnable body = () -> Hub.sleep(sleep);
+        long sleep = heap == null ? sleepMillis : heapSleepMillis();
+        int[] counts = new int[2]; // started, ended (the hub's thread only)
+        SuspendableRunnable body = heap == null ? () -> Hub.sleep(sleep) : () -> {
+            counts[0]++;
+            Hub.sleep(sleep);
+            counts[1]++;
+        };
         for (int i = 0; i < all.length; i++) {
             all[i] = Hub.spawn(body);
         }
         if (heap != null) {
-            // plain code sleeping runs the hub: every greenlet starts and goes to sleep meanwhile
-            Hub.sleep(sleep / 2);
-            heap.record((usedAfterCollection() - heapBefore) / (double) all.length);
+            // plain code sleeping runs the hub: the greenlets start and go to sleep meanwhile
+            while (counts[0] < all.length) {
+                Hub.sleep(10);
+            }
+            heap.record(perTask(counts[1], all.length));
         }
         Hub.joinAll(all);
         if (!all[0].isSuccessful() || !all[all.length - 1].isSuccessful()) {
@@ -125,26 +134,50 @@ public class Sleepers {
     private Thread virtualThreads(Heap heap) throws InterruptedException {
         ThreadFactory virtual = VirtualThreads.factory();
         Thread[] all = new Thread[tasks];
-        long sleep = sleepMillis;
-        Runnable body = () -> {
-            try {
-                Thread.sleep(sleep);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        long sleep = heap == null ? sleepMillis : heapSleepMillis();
+        AtomicInteger started = new AtomicInteger();
+        AtomicInteger ended = new AtomicInteger();
+        Runnable body = heap == null ? () -> sleep(sleep) : () -> {
+            started.incrementAndGet();
+            sleep(sleep);
+            ended.incrementAndGet();
         };
         for (int i = 0; i < all.length; i++) {
             all[i] = virtual.newThread(body);
             all[i].start();
         }
         if (heap != null) {
-            Thread.sleep(sleep / 2);
-            heap.record((usedAfterCollection() - heapBefore) / (double) all.length);
+            while (started.get() < all.length) {
+                Thread.sleep(10);
+            }
+            heap.record(perTask(ended.get(), all.length));
         }
         for (Thread t : all) {
             t.join();
         }
         return all[all.length - 1];
+    }
+
+    /** The heap variants sleep at least 10 s (issue 5's program), so that every task sleeps when the heap is read. */
+    private long heapSleepMillis() {
+        return Math.max(sleepMillis, 10_000);
+    }
+
+    /** The heap in use now, less the heap before the tasks started, per task; refuses a reading taken too late. */
+    private double perTask(int ended, int tasks) {
+        if (ended > 0) {
+            throw new IllegalStateException(ended + " tasks had finished their sleep before all had started: "
+                    + "the heap per sleeping task cannot be read; use a longer -p sleepMillis");
+        }
+        return (usedAfterCollection() - heapBefore) / (double) tasks;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long usedAfterCollection() {
