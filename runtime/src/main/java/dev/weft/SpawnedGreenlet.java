@@ -28,9 +28,14 @@ public final class SpawnedGreenlet<T> implements Waitable {
     final Greenlet greenlet;
     /** The number in its name, which is built only when asked for (spawning stays cheap). */
     private final long number;
-    private SuspendableCallable<T> call;
-    /** A runnable body, run without a callable around it (one frame less at every switch); null for a callable one. */
-    private SuspendableRunnable runBody;
+    /**
+     * The body until it starts: a {@link SuspendableCallable}, or a {@link SuspendableRunnable} run
+     * as it is (no callable around it: one frame less at every switch); one field for both keeps a
+     * greenlet 8 bytes smaller.
+     */
+    private Object body;
+    /** True when {@link #body} is a runnable (a lambda may implement both interfaces). */
+    private final boolean runnable;
     /**
      * Raw links ({@link #rawLink}): joiners' waiters and {@code Hub.wait}'s, woken as it finishes; null
      * until the first (most greenlets are never joined one by one).
@@ -54,8 +59,8 @@ public final class SpawnedGreenlet<T> implements Waitable {
     /** A greenlet running {@code runBody} when it is not null, otherwise computing {@code call}. */
     SpawnedGreenlet(Hub hub, SuspendableCallable<T> call, SuspendableRunnable runBody) {
         this.hub = hub;
-        this.call = call;
-        this.runBody = runBody;
+        this.runnable = runBody != null;
+        this.body = runBody != null ? runBody : call;
         this.number = ++hub.spawned;
         // a body that ends goes back to the hub, which runs the next ready greenlet
         this.greenlet = new Greenlet(hub.home, hub.greenlet, this::run);
@@ -65,15 +70,15 @@ public final class SpawnedGreenlet<T> implements Waitable {
 
     @Suspendable
     private void run() {
-        SuspendableCallable<T> body = call;
-        SuspendableRunnable runnable = runBody;
-        call = null;
-        runBody = null;
+        Object b = body;
+        body = null;
         try {
-            if (runnable != null) {
-                runnable.run();
+            if (runnable) {
+                ((SuspendableRunnable) b).run();
             } else {
-                value = body.call();
+                @SuppressWarnings("unchecked")
+                SuspendableCallable<T> call = (SuspendableCallable<T>) b;
+                value = call.call();
             }
         } catch (GreenletExit killed) {
             // killed: successful, with no value (gevent's value would be the GreenletExit)
@@ -365,8 +370,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         }
         if (!greenlet.isStarted()) {
             // ends it unrun, at once; its run-queue entry then switches to the hub, which does nothing
-            call = null;
-            runBody = null;
+            body = null;
             if (startTimer != null) {
                 startTimer.cancel();
             }
