@@ -187,7 +187,11 @@ public final class Stack {
             records = Arrays.copyOf(records, grown(records.length));
             sites = Arrays.copyOf(sites, records.length);
         }
-        sites[fp] = site;
+        String[] at = sites;
+        if (at[fp] != site) {
+            // as in unwind: a primitive that suspends where it did last time costs a read, not a store
+            at[fp] = site;
+        }
         records[fp++] = record(id, state);
     }
 
