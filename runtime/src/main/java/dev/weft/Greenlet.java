@@ -70,6 +70,16 @@ public final class Greenlet {
         }, this);
     }
 
+    /**
+     * A greenlet of {@code home}'s thread with the given parent, for the hub's spawned greenlets: no
+     * thread-local lookup and no parent checks (the hub's greenlet is a valid parent by construction).
+     */
+    Greenlet(Trampoline home, Greenlet parent, SuspendableRunnable run) {
+        this.home = home;
+        this.parent = parent;
+        this.task = new Task(run, this);
+    }
+
     /** The root greenlet of the thread of {@code home}. */
     Greenlet(Trampoline home) {
         this.home = home;

@@ -165,7 +165,13 @@ final class Trampoline {
             if (g.isDead()) {
                 v = g.takeResult();
                 t = null;
-                g = g.parent;
+                Greenlet p = g.parent;
+                if (hub != null && p == hub.greenlet) {
+                    // a greenlet of the hub has ended: on to the next ready one, unless the hub has work first
+                    p = hub.next();
+                    v = p == hub.greenlet ? v : null;
+                }
+                g = p;
                 continue;
             }
             g = target;

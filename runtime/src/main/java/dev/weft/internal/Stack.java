@@ -28,23 +28,33 @@ public final class Stack {
     /** An identity that matches any callee: used where a call reaches its target through a forwarder. */
     public static final int ANY_CALLEE = 0;
 
+    private static final long[] NO_LONGS = {};
+    private static final Object[] NO_REFS = {};
+    private static final String[] NO_SITES = {};
+    /** The capacity of each array once the first frame is saved. */
+    private static final int FIRST_CAPACITY = 8;
+
     /** The stack of threads that are not running a coroutine: never suspends, never resumes. */
     static final Stack NONE = new Stack(null);
 
     /** The current mode; woven code reads it after every suspendable call and at every entry. */
     public int mode;
 
-    private long[] prims = new long[8];
+    /*
+     * The arrays start empty (shared, zero-length) and get their first real capacity when a frame is
+     * first saved: a greenlet that never suspends (spawned, run, finished) allocates none of them.
+     */
+    private long[] prims = NO_LONGS;
     private int pp;
-    private Object[] refs = new Object[8];
+    private Object[] refs = NO_REFS;
     private int rp;
     /** One record per saved frame: the method's identity in the high half, the suspension index in the low. */
-    private long[] records = new long[8];
+    private long[] records = NO_LONGS;
     /**
      * Beside each record, where that frame is suspended ({@code pkg.Owner.name(File.java:line)}, a
      * constant string of the woven code), for {@link #suspendedAt()}; as long as {@link #records}.
      */
-    private String[] sites = new String[8];
+    private String[] sites = NO_SITES;
     private int fp;
 
     /** The coroutine these frames belong to, or null for {@link #NONE}. */
@@ -174,10 +184,14 @@ public final class Stack {
 
     private void pushRecord(int id, int state, String site) {
         if (fp == records.length) {
-            records = Arrays.copyOf(records, records.length * 2);
+            records = Arrays.copyOf(records, grown(records.length));
             sites = Arrays.copyOf(sites, records.length);
         }
-        sites[fp] = site;
+        String[] at = sites;
+        if (at[fp] != site) {
+            // as in unwind: a primitive that suspends where it did last time costs a read, not a store
+            at[fp] = site;
+        }
         records[fp++] = record(id, state);
     }
 
@@ -290,11 +304,15 @@ public final class Stack {
     }
 
     private void growPrims() {
-        prims = Arrays.copyOf(prims, prims.length * 2);
+        prims = Arrays.copyOf(prims, grown(prims.length));
     }
 
     private void growRefs() {
-        refs = Arrays.copyOf(refs, refs.length * 2);
+        refs = Arrays.copyOf(refs, grown(refs.length));
+    }
+
+    private static int grown(int length) {
+        return length == 0 ? FIRST_CAPACITY : length * 2;
     }
 
     /** Restores an int. */
