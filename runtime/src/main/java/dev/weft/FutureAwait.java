@@ -53,10 +53,32 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
         this.waiter = waiter;
     }
 
-    /** {@link Hub#await(CompletionStage)}. */
+    /** What {@link #valueIfDone} returns for a stage that has not completed. */
+    static final Object PENDING = new Object();
+
+    /**
+     * The fast path of {@link Hub#await}, not woven, so that it inlines into the caller: the value of
+     * a stage that has completed already (its exception thrown as {@code await} throws it), or
+     * {@link #PENDING} when it has not, or cannot tell without a callback. One read of the future's
+     * result, no allocation.
+     */
+    @SuppressWarnings("unchecked")
+    static Object valueIfDone(CompletionStage<?> stage) {
+        CompletableFuture<Object> f = (CompletableFuture<Object>) asFuture(Objects.requireNonNull(stage, "stage"));
+        if (f == null) {
+            return PENDING;
+        }
+        try {
+            return f.getNow(PENDING);
+        } catch (CompletionException e) {
+            throw rethrown(e);
+        }
+    }
+
+    /** The slow path of {@link Hub#await(CompletionStage)}, for a stage that {@link #ifDone} did not answer. */
     @Suspendable
     static <T> T await(CompletionStage<T> stage) {
-        CompletableFuture<T> f = asFuture(Objects.requireNonNull(stage, "stage"));
+        CompletableFuture<T> f = asFuture(stage);
         if (f != null && f.isDone()) {
             return now(f);
         }
@@ -67,9 +89,8 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
     /** {@link Hub#await(CompletionStage, Duration)}. */
     @Suspendable
     static <T> T await(CompletionStage<T> stage, Duration timeout) throws TimeoutException {
-        Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(timeout, "timeout");
-        CompletableFuture<T> f = asFuture(stage);
+        CompletableFuture<T> f = asFuture(Objects.requireNonNull(stage, "stage"));
         if (f != null && f.isDone()) {
             return now(f);
         }
@@ -94,7 +115,7 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
     }
 
     /** The value of a completed future, or its exception as {@link Hub#await} throws it. */
-    private static <T> T now(CompletableFuture<T> f) {
+    static <T> T now(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (CompletionException e) {

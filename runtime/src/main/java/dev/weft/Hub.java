@@ -443,7 +443,10 @@ public final class Hub {
      */
     @Suspendable
     public static <T> T await(CompletionStage<T> stage) {
-        return FutureAwait.await(stage);
+        Object now = FutureAwait.valueIfDone(stage);
+        @SuppressWarnings("unchecked")
+        T value = now != FutureAwait.PENDING ? (T) now : FutureAwait.await(stage);
+        return value;
     }
 
     /**
