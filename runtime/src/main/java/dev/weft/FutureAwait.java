@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -194,6 +195,27 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
             throw rethrown(failure);
         }
         return value;
+    }
+
+    /**
+     * The body of a greenlet spawned by {@link Hub#submitSpawn}: runs {@code call} and completes
+     * {@code future} with its outcome, in the greenlet, as it ends. An exception is the future's, so
+     * the greenlet itself ends normally (nothing printed); a kill completes the future with a
+     * {@code CancellationException} and goes on ending the greenlet.
+     */
+    @Suspendable
+    static <T> Void completing(CompletableFuture<T> future, SuspendableCallable<T> call) {
+        try {
+            future.complete(call.call());
+        } catch (GreenletExit killed) {
+            CancellationException cancelled = new CancellationException("the greenlet was killed");
+            cancelled.initCause(killed);
+            future.completeExceptionally(cancelled);
+            throw killed;
+        } catch (Throwable e) {
+            future.completeExceptionally(e);
+        }
+        return null;
     }
 
     /**

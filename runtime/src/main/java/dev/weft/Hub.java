@@ -471,13 +471,17 @@ public final class Hub {
      * Spawns a greenlet computing {@code call} on this hub, from any thread, and returns a future of
      * its result: for plain Java code (a thread pool, a servlet, {@code main}) handing work that
      * suspends to a hub. The spawn is {@link #submit submitted}, so it happens on the hub's thread on
-     * the loop's next pass, while the hub runs; the future is completed there, as
-     * {@link SpawnedGreenlet#toFuture()} completes it. A future cancelled before the greenlet was
-     * spawned spawns nothing; cancelling it later does not kill the greenlet.
+     * the loop's next pass, while the hub runs (something on its thread waits).
+     *
+     * <p>The greenlet completes the future as it ends, on the hub's thread: with the value; with the
+     * exception that escaped {@code call}, which is the future's (not printed, and the greenlet ends
+     * normally); or, when the greenlet is killed, with a {@code CancellationException}. A future
+     * cancelled before the hub spawned the greenlet spawns nothing; cancelling it later does not kill
+     * the greenlet. (A {@code HubGroup}'s {@code spawn(index, call)} works the same way.)
      *
      * @param call the body; its result completes the future
      * @param <T> the type of the value
-     * @return a future of the greenlet's value or exception
+     * @return a future of the greenlet's value
      * @throws IllegalStateException when the hub's thread has ended
      */
     public <T> CompletableFuture<T> submitSpawn(SuspendableCallable<T> call) {
@@ -485,7 +489,7 @@ public final class Hub {
         CompletableFuture<T> future = new CompletableFuture<>();
         submit(() -> {
             if (!future.isDone()) {
-                spawn(call).completeWhenDone(future);
+                spawn(() -> FutureAwait.completing(future, call));
             }
         });
         return future;

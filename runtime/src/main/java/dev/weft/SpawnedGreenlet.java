@@ -227,17 +227,12 @@ public final class SpawnedGreenlet<T> implements Waitable {
                     + "\"; call it on the greenlet's thread and hand the future over");
         }
         CompletableFuture<T> future = new CompletableFuture<>();
-        completeWhenDone(future);
-        return future;
-    }
-
-    /** Completes {@code future} with this greenlet's outcome once it has finished (at once when it has). */
-    void completeWhenDone(CompletableFuture<? super T> future) {
         if (ready) {
             completeNow(future);
         } else {
             link(g -> completeNow(future), Link.COMPLETE);
         }
+        return future;
     }
 
     private void completeNow(CompletableFuture<? super T> future) {

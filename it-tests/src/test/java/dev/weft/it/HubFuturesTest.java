@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.CoroutineException;
+import dev.weft.GreenletExit;
 import dev.weft.Hub;
 import dev.weft.LoopExit;
 import dev.weft.SpawnedGreenlet;
@@ -436,6 +437,12 @@ class HubFuturesTest {
                     CompletableFuture<Void> c = hub.submitSpawn(() -> {
                         Hub.sleep(1);
                     });
+                    CompletableFuture<Void> exits = hub.submitSpawn(() -> {
+                        throw new GreenletExit("bye");
+                    });
+                    // a killed greenlet cancels its future
+                    CancellationException exit = assertThrows(CancellationException.class, exits::join);
+                    assertEquals("bye", exit.getCause().getMessage());
                     seen.complete(List.of(name, e.getCause().getMessage(), String.valueOf(c.join())));
                 } catch (Throwable e) {
                     seen.completeExceptionally(e);
