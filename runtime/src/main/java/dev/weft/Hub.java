@@ -871,9 +871,11 @@ public final class Hub {
                 if (next == null && !expectsWork()) {
                     restoreInterrupt();
                     home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
-                } else if (next != null && clock != null) {
+                } else if (next != null && clock != null && outstanding.get() == 0) {
                     // virtual time: take what channels and other threads have ready now, without waiting;
-                    // if that is nothing, nothing can happen before the next timer, so skip to it
+                    // if that is nothing, nothing can happen before the next timer, so skip to it. Work
+                    // outstanding on other threads (Hub.blocking) is waited for below, in real time: the
+                    // clock must not run ahead of it.
                     Poller io = poller;
                     if (io != null && io.hasWaits()) {
                         io.select(0);

@@ -195,6 +195,9 @@ public final class SpawnedGreenlet<T> implements Waitable {
                 } else if (kind == SUCCESS && exception == null) {
                     ((Consumer<Object>) callback).accept(value);
                 } else if (kind == FAILURE && exception != null) {
+                    if (hub.observer != null) {
+                        hub.observer.observed(SpawnedGreenlet.this); // a failure callback handles it
+                    }
                     ((Consumer<Object>) callback).accept(exception);
                 }
             } catch (Throwable e) {

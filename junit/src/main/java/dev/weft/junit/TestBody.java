@@ -1,5 +1,6 @@
 package dev.weft.junit;
 
+import dev.weft.Greenlet;
 import dev.weft.Suspendable;
 import dev.weft.SuspendableRunnable;
 import java.lang.reflect.InvocationTargetException;
@@ -16,6 +17,8 @@ final class TestBody implements SuspendableRunnable {
     private final Object target;
     private final Object[] arguments;
     private Throwable thrown;
+    /** The greenlet the method runs in, once it has started. */
+    volatile Greenlet greenlet;
 
     TestBody(Method method, Object target, List<Object> arguments) {
         this.method = method;
@@ -27,6 +30,7 @@ final class TestBody implements SuspendableRunnable {
     @Override
     @Suspendable
     public void run() {
+        greenlet = Greenlet.current();
         try {
             method.invoke(target, arguments);
         } catch (InvocationTargetException e) {

@@ -1,14 +1,20 @@
 package dev.weft.junit;
 
+import dev.weft.Greenlet;
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.internal.HubHooks;
+import dev.weft.internal.MonitorReports;
 import dev.weft.internal.VirtualClock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +33,12 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
     /** Failed greenlets whose exception nobody has looked at yet, in order of failure. */
     private final Map<SpawnedGreenlet<?>, Throwable> failures = new LinkedHashMap<>();
     private final VirtualClock clock;
+    /** The monitor's reports of a greenlet of this test's thread that ran too long without switching. */
+    private final Queue<MonitorReports.Report> blocked = new ConcurrentLinkedQueue<>();
+    private final AutoCloseable monitorSubscription;
+    private volatile Thread testThread;
+    /** The greenlets that ran the test's {@code @Suspendable} methods, to name in the monitor's reports. */
+    private final Set<Greenlet> own = ConcurrentHashMap.newKeySet();
     /** The size of {@link #spawned} at which finished greenlets are dropped from it. */
     private int sweepAt = 1024;
     private final ExecutorService thread;
@@ -40,7 +52,13 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
                 r.run();
             }, "weft-test: " + name);
             t.setDaemon(true);
+            testThread = t;
             return t;
+        });
+        this.monitorSubscription = MonitorReports.listen(report -> {
+            if (report.thread() == testThread) {
+                blocked.add(report);
+            }
         });
     }
 
@@ -78,6 +96,9 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
             SpawnedGreenlet<Void> g = Hub.spawn(body);
             spawned.remove(g); // the test's own greenlet: its outcome is the test's outcome
             g.join();
+            if (body.greenlet != null) {
+                own.add(body.greenlet);
+            }
             return null;
         });
         body.rethrow();
@@ -132,6 +153,12 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
             }
             failures.clear();
         }
+        for (MonitorReports.Report r; (r = blocked.poll()) != null; ) {
+            String where = SpawnSite.firstOfUser(r.stack());
+            lines.add("the hub was blocked: " + (own.contains(r.greenlet()) ? "the test's greenlet" : "a greenlet")
+                    + " ran " + r.millis() + " ms without switching, holding up every other greenlet"
+                    + (where == null ? "" : ", at " + where));
+        }
         candidates.forEach(spawned::remove);
         if (lines.isEmpty()) {
             return Optional.empty();
@@ -184,5 +211,10 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        try {
+            monitorSubscription.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -3,12 +3,17 @@ package dev.weft.junit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.Suspendable;
+import dev.weft.Timeout;
 import dev.weft.sync.Queue;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +60,56 @@ class VirtualTimeTest {
         assertNull(queue.get(Duration.ofSeconds(30)), "nothing came in 30 virtual seconds");
         assertEquals(Duration.ofSeconds(5 * 60 + 60 + 30).toNanos(), hub.nanoTime() - start);
         slow.kill();
+    }
+
+    @Test
+    @Suspendable
+    void aTimeoutIsRaisedOnTheVirtualClock(Hub hub) {
+        long start = hub.nanoTime();
+        Timeout timeout = Timeout.start(Duration.ofMinutes(10));
+        try (timeout) {
+            Hub.sleep(Duration.ofHours(1));
+            throw new AssertionError("the timeout should have been raised");
+        } catch (Timeout t) {
+            assertSame(timeout, t);
+        }
+        assertEquals(Duration.ofMinutes(10).toNanos(), hub.nanoTime() - start);
+    }
+
+    @Test
+    @Suspendable
+    void theClockWaitsForABlockingCallInsteadOfJumpingPastIt(Hub hub) {
+        long start = hub.nanoTime();
+        SpawnedGreenlet<?> sleeper = Hub.spawn(() -> Hub.sleep(Duration.ofHours(1)));
+        Hub.sleep(0); // the sleeper's timer is set
+        assertEquals(42, Hub.blocking(() -> 6 * 7));
+        assertEquals(start, hub.nanoTime(), "no virtual time passed while the blocking call ran on another thread");
+        assertFalse(sleeper.isReady());
+        sleeper.join();
+        assertEquals(Duration.ofHours(1).toNanos(), hub.nanoTime() - start);
+    }
+
+    @Test
+    @Suspendable
+    void realIoWakesAWaitingGreenletBeforeItsVirtualTimeout(Hub hub) throws Exception {
+        long start = hub.nanoTime();
+        Pipe pipe = Pipe.open();
+        pipe.source().configureBlocking(false);
+        SpawnedGreenlet<?> writer = Hub.spawn(() -> {
+            Hub.sleep(Duration.ofMinutes(10));
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {7}));
+        });
+        // waits for the byte with a timeout of an hour: the clock jumps to the writer's 10 minutes, no further
+        boolean readable = Hub.Waiter.forCurrent("read").parkUntilReady(pipe.source(), SelectionKey.OP_READ,
+                Duration.ofHours(1));
+        assertTrue(readable, "the channel became readable before the timeout");
+        assertEquals(Duration.ofMinutes(10).toNanos(), hub.nanoTime() - start);
+        ByteBuffer in = ByteBuffer.allocate(1);
+        assertEquals(1, pipe.source().read(in));
+        assertEquals(7, in.get(0));
+        writer.join();
+        pipe.source().close();
+        pipe.sink().close();
     }
 
     @Test

@@ -113,6 +113,14 @@ class WeftExtensionTest {
         assertEquals(Duration.ofHours(1).toNanos(), VirtualTimeFixture.slept);
     }
 
+    @Test
+    void aGreenletThatBlocksTheHubFailsTheTestNamingWhere() {
+        Throwable failure = failureOf(Fixtures.class, "blocksTheHub");
+        assertEquals("the hub was blocked: a greenlet ran N ms without switching, holding up every other greenlet, "
+                + "at dev.weft.junit.WeftExtensionTest$Fixtures.lambda$blocksTheHub$N(WeftExtensionTest.java:L)",
+                withoutLines(failure.getMessage()).replaceAll("ran \\d+ ms", "ran N ms"));
+    }
+
     /** Replaces line numbers and lambda numbers, which move when this file is edited. */
     static String withoutLines(String message) {
         return message.replaceAll("\\.java:\\d+\\)", ".java:L)").replaceAll("\\$\\d+\\(", "\\$N(");
@@ -176,6 +184,22 @@ class WeftExtensionTest {
                 }
             }
             Hub.sleep(0);
+        }
+
+        @Test
+        @Suspendable
+        void blocksTheHub() throws Exception {
+            java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+            try (AutoCloseable listening = dev.weft.internal.MonitorReports.listen(r -> reported.countDown())) {
+                SpawnedGreenlet<?> g = Hub.spawn(() -> {
+                    // runs without switching until the monitor has reported it (at most a minute)
+                    long end = System.nanoTime() + 60_000_000_000L;
+                    while (reported.getCount() > 0 && System.nanoTime() - end < 0) {
+                        Thread.onSpinWait();
+                    }
+                });
+                g.join();
+            }
         }
 
         @Test
