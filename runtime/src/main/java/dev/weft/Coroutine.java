@@ -75,7 +75,7 @@ public final class Coroutine<S, Y> {
         return (Y) task.resume(value, null);
     }
 
-    /** True once the body has returned or thrown. */
+    /** {@return true once the body has returned or thrown} */
     public boolean isDone() {
         return task.isDone();
     }

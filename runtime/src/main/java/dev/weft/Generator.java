@@ -84,7 +84,7 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         };
     }
 
-    /** Returns a sequential stream of the elements not produced yet; closing it closes the generator. */
+    /** {@return a sequential stream of the elements not produced yet} Closing the stream closes the generator. */
     public Stream<T> stream() {
         Spliterator<T> s = Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED);
         return StreamSupport.stream(s, false).onClose(this::close);

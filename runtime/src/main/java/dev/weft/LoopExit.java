@@ -15,6 +15,7 @@ import java.util.List;
 public final class LoopExit extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** The waits named in the message, as {@link #waits()} returns them. */
     private final List<String> waits;
 
     LoopExit(String threadName, List<String> waits) {

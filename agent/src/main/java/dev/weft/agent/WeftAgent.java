@@ -46,7 +46,12 @@ public final class WeftAgent {
         installed = inst;
     }
 
-    /** The instrumentation the agent was installed with, or null before it is. */
+    /**
+     * Returns the instrumentation the agent was installed with. Installing again keeps the first one,
+     * so this is the instrumentation whose transformer weaves.
+     *
+     * @return the instrumentation, or null while the agent is not installed
+     */
     public static synchronized Instrumentation instrumentation() {
         return installed;
     }

@@ -1,5 +1,7 @@
 package dev.weft.it;
 
+import static dev.weft.it.HubThreadsTest.capturingErr;
+import static dev.weft.it.HubThreadsTest.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,9 +11,6 @@ import dev.weft.Greenlet;
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.sync.Event;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -130,25 +129,5 @@ class HubLinkTest {
         });
         assertEquals(List.of("after"), log);
         assertTrue(err.contains("in the hub's own greenlet, which must never wait"), err);
-    }
-
-    static String capturingErr(Runnable body) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream saved = System.err;
-        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            System.setErr(capture);
-            body.run();
-        } finally {
-            System.setErr(saved);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    static int count(String text, String part) {
-        int n = 0;
-        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
-            n++;
-        }
-        return n;
     }
 }

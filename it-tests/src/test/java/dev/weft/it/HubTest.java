@@ -1,5 +1,7 @@
 package dev.weft.it;
 
+import static dev.weft.it.HubThreadsTest.capturingErr;
+import static dev.weft.it.HubThreadsTest.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,10 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.CoroutineException;
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,26 +207,6 @@ class HubTest {
         assertTrue(seen[0].getMessage().contains("a hub serves only its own thread"), seen[0].getMessage());
         assertEquals(List.of("other thread"), log);
         mine.join();
-    }
-
-    private static String capturingErr(Runnable body) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream saved = System.err;
-        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            System.setErr(capture);
-            body.run();
-        } finally {
-            System.setErr(saved);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static int count(String text, String part) {
-        int n = 0;
-        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
-            n++;
-        }
-        return n;
     }
 
     @Test

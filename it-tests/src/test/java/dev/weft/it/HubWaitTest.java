@@ -73,7 +73,7 @@ class HubWaitTest {
         Event never = new Event();
         IllegalStateException boom = new IllegalStateException("boom");
         SpawnedGreenlet<String> stuck = finishingOn(never, "stuck");
-        HubLinkTest.capturingErr(() -> {
+        HubThreadsTest.capturingErr(() -> {
             SpawnedGreenlet<?> failing = Hub.spawn(() -> {
                 Hub.sleep(0);
                 log.add("failing");

@@ -30,9 +30,19 @@ public final class MethodReferences {
     }
 
     /**
-     * Links a method reference like {@link LambdaMetafactory#metafactory}.
+     * Links a method reference like {@link LambdaMetafactory#metafactory}, after recording that frames
+     * saved under {@code targetId} stand for the interface method {@code name sam}.
      *
+     * @param caller the lookup of the class whose {@code invokedynamic} site is linked
+     * @param name the name of the functional interface's method
+     * @param type the site's type: the captured values in, the functional interface out
+     * @param sam the erased type of the functional interface's method
+     * @param impl the referenced method
+     * @param instantiated the type calls through the interface are checked against: {@code sam}, or
+     *     narrower where generics fix a type argument
      * @param targetId the identity the referenced method's frames carry
+     * @return the call site {@link LambdaMetafactory#metafactory} returns for the same arguments
+     * @throws LambdaConversionException when the metafactory refuses the arguments
      */
     public static CallSite metafactory(MethodHandles.Lookup caller, String name, MethodType type, MethodType sam,
             MethodHandle impl, MethodType instantiated, int targetId) throws LambdaConversionException {
@@ -41,8 +51,17 @@ public final class MethodReferences {
     }
 
     /**
-     * Links a method reference like {@link LambdaMetafactory#altMetafactory}; the last static argument
-     * is the identity the referenced method's frames carry, the others are the metafactory's.
+     * Links a method reference like {@link LambdaMetafactory#altMetafactory}, after recording that
+     * frames saved under the referenced method's identity stand for the interface method and each of
+     * its bridges.
+     *
+     * @param caller the lookup of the class whose {@code invokedynamic} site is linked
+     * @param name the name of the functional interface's method
+     * @param type the site's type: the captured values in, the functional interface out
+     * @param args the metafactory's static arguments, followed by the identity (an {@code Integer}) the
+     *     referenced method's frames carry
+     * @return the call site {@link LambdaMetafactory#altMetafactory} returns for the original arguments
+     * @throws LambdaConversionException when the metafactory refuses the arguments
      */
     public static CallSite altMetafactory(MethodHandles.Lookup caller, String name, MethodType type, Object... args)
             throws LambdaConversionException {

@@ -19,6 +19,10 @@ public final class AsyncResult<T> implements Waitable {
     private Throwable exception;
     private final WaitList waiters = new WaitList();
 
+    /** Creates a result that is not set yet: greenlets that wait for it wait until it is. */
+    public AsyncResult() {
+    }
+
     /**
      * Stores {@code value} and wakes every waiting greenlet, in the order they started waiting.
      *

@@ -40,7 +40,7 @@ public final class GreenletLocal<T> {
         return new GreenletLocal<>(Objects.requireNonNull(initial, "initial"));
     }
 
-    /** Returns the current greenlet's value, computing the initial one if it has none. */
+    /** {@return the current greenlet's value, computing the initial one when it has none} */
     public T get() {
         Greenlet me = Greenlet.current();
         synchronized (values) {

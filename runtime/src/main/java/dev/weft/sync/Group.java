@@ -128,13 +128,13 @@ public sealed class Group permits Pool {
         return true;
     }
 
-    /** The number of members: greenlets of the group that have not finished. */
+    /** {@return the number of members: greenlets of the group that have not finished} */
     public int size() {
         purge();
         return members.size();
     }
 
-    /** True when the group has no members. */
+    /** {@return true when the group has no members} */
     public boolean isEmpty() {
         return size() == 0;
     }
@@ -150,7 +150,7 @@ public sealed class Group permits Pool {
         return members.containsKey(greenlet);
     }
 
-    /** Returns the members, in the order they joined the group. */
+    /** {@return a copy of the members, in the order they joined the group} */
     public List<SpawnedGreenlet<?>> greenlets() {
         purge();
         return new ArrayList<>(members.keySet());

@@ -18,12 +18,16 @@ public final class Lock {
     private int holds;
     private final TurnQueue waiters = new TurnQueue();
 
-    /** True while some greenlet holds the lock. */
+    /** Creates a lock that no greenlet holds. */
+    public Lock() {
+    }
+
+    /** {@return true while some greenlet holds the lock} */
     public boolean isLocked() {
         return owner != null;
     }
 
-    /** True when the current greenlet holds the lock. */
+    /** {@return true when the current greenlet holds the lock, so a {@link #release} is allowed} */
     public boolean isHeldByCurrentGreenlet() {
         return owner != null && owner == Greenlet.current();
     }

@@ -39,18 +39,18 @@ public final class Pool extends Group {
         this.room = new Semaphore(capacity);
     }
 
-    /** The most members the pool runs at once (gevent's {@code size}). */
+    /** {@return the most members the pool runs at once (gevent's {@code size})} */
     public int capacity() {
         return capacity;
     }
 
-    /** The number of greenlets that could join now without waiting. */
+    /** {@return the number of greenlets that could join now without waiting} */
     public int freeCount() {
         purge();
         return room.available();
     }
 
-    /** True when a {@link #spawn} would wait. */
+    /** {@return true when a {@link #spawn} would wait for a member to leave} */
     public boolean isFull() {
         return freeCount() == 0;
     }

@@ -62,12 +62,12 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
         return capacity;
     }
 
-    /** The number of items in the queue (not counting those of waiting putters). */
+    /** {@return the number of items in the queue, not counting those of putters still waiting for room} */
     public int size() {
         return items.size();
     }
 
-    /** True when the queue holds no items. */
+    /** {@return true when the queue holds no items, so a {@code get} would wait} */
     public boolean isEmpty() {
         return items.isEmpty();
     }

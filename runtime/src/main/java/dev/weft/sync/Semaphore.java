@@ -36,7 +36,7 @@ public sealed class Semaphore permits BoundedSemaphore {
         this.available = permits;
     }
 
-    /** The number of permits available now. */
+    /** {@return the number of permits available now: how many {@link #acquire} calls would not wait} */
     public int available() {
         return available;
     }

@@ -113,34 +113,42 @@ public final class ClassHeader {
     /**
      * Reads the constant pool and header of a class file.
      *
+     * @param bytes the class file, which the header keeps and reads its names from later
+     * @return the header, with {@link #mentionsWeft}, {@link #hasIndy} and {@link #access} filled in
      * @throws IllegalArgumentException when the bytes are not a class file
      */
     public static ClassHeader parse(byte[] bytes) {
         return new ClassHeader(bytes);
     }
 
-    /** The internal name of the class. */
+    /** {@return the internal name of the class, such as {@code java/util/ArrayList}} */
     public String name() {
         return className(readUnsignedShort(b, header + 2));
     }
 
-    /** The internal name of the superclass, null for {@code java/lang/Object} (and module-info). */
+    /** {@return the internal name of the superclass, null for {@code java/lang/Object} (and module-info)} */
     public String superName() {
         int index = readUnsignedShort(b, header + 4);
         return index == 0 ? null : className(index);
     }
 
-    /** The number of direct superinterfaces. */
+    /** {@return the number of direct superinterfaces, the bound of {@link #interfaceName}'s index} */
     public int interfaceCount() {
         return readUnsignedShort(b, header + 6);
     }
 
-    /** The internal name of direct superinterface {@code i}. */
+    /**
+     * Returns the internal name of one direct superinterface, without building the whole array.
+     *
+     * @param i the position in the class file's {@code interfaces} table, from 0 to
+     *     {@link #interfaceCount()} exclusive
+     * @return the interface's internal name
+     */
     public String interfaceName(int i) {
         return className(readUnsignedShort(b, header + 8 + 2 * i));
     }
 
-    /** The direct superinterfaces. */
+    /** {@return the internal names of the direct superinterfaces, in the class file's order} */
     public String[] interfaces() {
         String[] names = new String[interfaceCount()];
         for (int i = 0; i < names.length; i++) {
@@ -150,8 +158,11 @@ public final class ClassHeader {
     }
 
     /**
-     * For each {@code invokedynamic} entry whose descriptor returns an object type, the internal name
-     * of that type (the functional interface a lambda site creates); the others are skipped.
+     * Returns, for each {@code invokedynamic} entry whose descriptor returns an object type, the
+     * internal name of that type (the functional interface a lambda site creates); the others are
+     * skipped.
+     *
+     * @return the types in constant-pool order, with repeats; empty when the class has no such site
      */
     public java.util.List<String> indyReturnTypes() {
         java.util.List<String> types = new java.util.ArrayList<>();

@@ -43,7 +43,12 @@ public final class ClassHierarchy {
         this.loader = new WeakReference<>(loader);
     }
 
-    /** Returns the hierarchy seen by {@code loader} (null for the bootstrap loader). */
+    /**
+     * Returns the hierarchy seen by a class loader: the same instance for as long as the loader lives.
+     *
+     * @param loader the loader, null for the bootstrap loader
+     * @return the loader's hierarchy, created on first use
+     */
     public static ClassHierarchy of(ClassLoader loader) {
         if (loader == null) {
             return BOOT;
@@ -86,13 +91,23 @@ public final class ClassHierarchy {
         }
     }
 
-    /** True for names in packages whose classes never declare suspendable methods (the JDK's). */
+    /**
+     * Tells, from the name alone, whether a class is in a package whose classes never declare
+     * suspendable methods: {@code java/}, {@code javax/}, {@code jdk/}, {@code sun/}, {@code com/sun/}.
+     *
+     * @param name an internal class name
+     * @return true for the JDK's packages, which the agent never reads or weaves
+     */
     public static boolean isPlatform(String name) {
         return name.startsWith("java/") || name.startsWith("javax/") || name.startsWith("jdk/")
                 || name.startsWith("sun/") || name.startsWith("com/sun/");
     }
 
-    /** Records a class being transformed, so it is not read again through the loader. */
+    /**
+     * Records a class being transformed, so it is not read again through the loader.
+     *
+     * @param node the class as parsed, with its methods and their annotations
+     */
     public void define(ClassNode node) {
         infos.put(node.name, ClassInfo.of(node));
     }
@@ -100,12 +115,21 @@ public final class ClassHierarchy {
     /**
      * Records the header of a class being loaded that names no Weft type, unless the class is known
      * already or final, so that its subclasses loaded later need not read its bytes through the loader.
+     *
+     * @param header the header of the class being loaded
      */
     public void remember(ClassHeader header) {
         remember(header, header.superName(), header.interfaces());
     }
 
-    /** As {@link #remember(ClassHeader)}, given the supertypes' names already read from the header. */
+    /**
+     * As {@link #remember(ClassHeader)}, given the supertypes' names already read from the header, so
+     * they are not decoded twice.
+     *
+     * @param header the header of the class being loaded
+     * @param superName the header's {@link ClassHeader#superName()}
+     * @param interfaces the header's {@link ClassHeader#interfaces()}
+     */
     public void remember(ClassHeader header, String superName, String[] interfaces) {
         // a final class is nobody's supertype: the selector will never ask for it
         if (!header.mentionsWeft && (header.access & Opcodes.ACC_FINAL) == 0) {
@@ -116,7 +140,13 @@ public final class ClassHierarchy {
         }
     }
 
-    /** Returns the info of a class, or null when its bytes cannot be found. */
+    /**
+     * Returns what the hierarchy knows of a class, reading its bytes through the loader when it is not
+     * known yet.
+     *
+     * @param name an internal class name; an array type has no info
+     * @return the info, or null when the class's bytes cannot be found
+     */
     public ClassInfo info(String name) {
         return info(name, null);
     }
@@ -202,7 +232,13 @@ public final class ClassHierarchy {
 
     // ---- suspendable methods ----------------------------------------------------------------------
 
-    /** Every suspendable name+descriptor of a class, inherited ones included (empty when unknown). */
+    /**
+     * Returns every suspendable method of a class, inherited ones included.
+     *
+     * @param name an internal class name
+     * @return the methods as name + descriptor, such as {@code run()V}; empty for a class that cannot
+     *     be found, or has none
+     */
     public Set<String> suspendableMethods(String name) {
         return suspendableMethods(name, (Origin) null);
     }
@@ -262,20 +298,39 @@ public final class ClassHierarchy {
         return all;
     }
 
-    /** True when a call to {@code owner.name descriptor} may suspend. */
+    /**
+     * Tells whether a call to {@code owner.name descriptor} may suspend: a call site to weave as a
+     * suspension point, or a lambda's functional-interface method whose body is woven.
+     *
+     * @param owner the internal name of the class the call instruction names
+     * @param name the method's name
+     * @param descriptor the method's descriptor
+     * @return true when the method, or one it overrides, is {@code @Suspendable}
+     */
     public boolean isSuspendable(String owner, String name, String descriptor) {
         Set<String> methods = suspendableMethods(owner);
         return !methods.isEmpty() && methods.contains(name + descriptor);
     }
 
-    /** True when the class or one of its supertypes declares a suspendable method. */
+    /**
+     * Tells whether a class or one of its supertypes declares a suspendable method.
+     *
+     * @param name an internal class name
+     * @return true when the class has a suspendable method of its own or inherited; false when it
+     *     cannot be found
+     */
     public boolean hasSuspendableMethods(String name) {
         return !suspendableMethods(name).isEmpty();
     }
 
     /**
-     * True when the class or one of its supertypes declares a suspendable method; classes not known
-     * yet are looked up first in {@code near}, the origin of the class being loaded (null: the loader only).
+     * Tells whether a class or one of its supertypes declares a suspendable method, looking classes not
+     * known yet up first where the class being loaded came from.
+     *
+     * @param name an internal class name
+     * @param near the origin of the class being loaded; null to look through the loader only
+     * @return true when the class has a suspendable method of its own or inherited; false when it
+     *     cannot be found
      */
     public boolean hasSuspendableMethods(String name, Origin near) {
         return !suspendableMethods(name, near).isEmpty();
@@ -283,13 +338,24 @@ public final class ClassHierarchy {
 
     // ---- subtyping, for frames -----------------------------------------------------------------
 
-    /** True for interfaces; false for classes and for classes that cannot be found. */
+    /**
+     * Tells whether a type is an interface.
+     *
+     * @param name an internal class name
+     * @return true for interfaces; false for classes and for classes that cannot be found
+     */
     public boolean isInterface(String name) {
         ClassInfo info = info(name);
         return info != null && info.isInterface;
     }
 
-    /** The superclass of a class; {@code java/lang/Object} for interfaces and unknown classes, null for Object. */
+    /**
+     * Returns the superclass of a class, as the verifier's type merging sees it.
+     *
+     * @param name an internal class name
+     * @return the superclass; {@code java/lang/Object} for interfaces and classes that cannot be
+     *     found; null for {@code java/lang/Object} itself
+     */
     public String superName(String name) {
         if (OBJECT.equals(name)) {
             return null;
@@ -301,7 +367,14 @@ public final class ClassHierarchy {
         return info.superName;
     }
 
-    /** True when a value of class {@code from} can be assigned to a variable of type {@code to}. */
+    /**
+     * Tells whether a value of one type can be assigned to a variable of another.
+     *
+     * @param to the internal name of the variable's type
+     * @param from the internal name of the value's type
+     * @return true when {@code from} is {@code to} or a subtype of it; false when the chain of
+     *     supertypes cannot be read
+     */
     public boolean isAssignable(String to, String from) {
         if (to.equals(from) || OBJECT.equals(to)) {
             return true;
@@ -331,7 +404,15 @@ public final class ClassHierarchy {
         return false;
     }
 
-    /** The nearest common superclass of two classes, as {@code ClassWriter.getCommonSuperClass} defines it. */
+    /**
+     * Returns the nearest common superclass of two classes, as {@code ClassWriter.getCommonSuperClass}
+     * defines it: the type a stack map frame gives a value that is one or the other.
+     *
+     * @param a an internal class name
+     * @param b another internal class name
+     * @return {@code a} or {@code b} when one is assignable to the other; {@code java/lang/Object} when
+     *     either is an interface; else the first superclass of {@code a} that {@code b} extends
+     */
     public String commonSuperClass(String a, String b) {
         if (isAssignable(a, b)) {
             return a;

@@ -191,12 +191,12 @@ public final class ClassInfo {
         return false;
     }
 
-    /** The internal name of the class. */
+    /** {@return the internal name of the class} */
     public String name() {
         return name;
     }
 
-    /** True for interfaces (and annotation types). */
+    /** {@return true for interfaces and annotation types} */
     public boolean isInterface() {
         return isInterface;
     }

@@ -23,7 +23,12 @@ public final class ControlFlow {
         this.successors = successors;
     }
 
-    /** Builds the control-flow graph of a method (JSR/RET must have been inlined). */
+    /**
+     * Builds the control-flow graph of a method.
+     *
+     * @param m the method, with JSR and RET already inlined (a RET's targets are not known here)
+     * @return the graph, indexed like {@code m.instructions}
+     */
     public static ControlFlow of(MethodNode m) {
         InsnList code = m.instructions;
         int n = code.size();
@@ -72,12 +77,18 @@ public final class ControlFlow {
         }
     }
 
-    /** The number of instructions. */
+    /** {@return the number of instructions, labels and line numbers included} */
     public int size() {
         return successors.length;
     }
 
-    /** The indices of the instructions that may run right after instruction {@code i}. */
+    /**
+     * Returns where control may go from one instruction.
+     *
+     * @param i the index of an instruction in the method's instruction list
+     * @return the indices of the instructions that may run right after it, handlers of the try blocks
+     *     that cover it included, without repeats; the caller must not change the array
+     */
     public int[] successors(int i) {
         return successors[i];
     }

@@ -15,7 +15,16 @@ public final class FrameAnalysis {
     private FrameAnalysis() {
     }
 
-    /** Analyses {@code m} of {@code owner}; entries for unreachable instructions are null. */
+    /**
+     * Analyses one method, merging reference types through the hierarchy (never by loading classes).
+     *
+     * @param hierarchy the hierarchy of the class's loader
+     * @param owner the class that declares {@code m}
+     * @param m the method
+     * @return the frame before each instruction, indexed like {@code m.instructions}; null for
+     *     unreachable instructions
+     * @throws AnalyzerException when the bytecode does not verify, naming the instruction
+     */
     public static Frame<BasicValue>[] analyze(ClassHierarchy hierarchy, ClassNode owner, MethodNode m)
             throws AnalyzerException {
         List<Type> interfaces = new ArrayList<>();

@@ -18,7 +18,12 @@ public final class Liveness {
         this.liveIn = liveIn;
     }
 
-    /** Computes liveness by the usual backward fixed point over the control-flow graph. */
+    /**
+     * Computes liveness by the usual backward fixed point over the control-flow graph.
+     *
+     * @param m the method, with JSR/RET inlined
+     * @return the live locals before each instruction
+     */
     public static Liveness of(MethodNode m) {
         ControlFlow flow = ControlFlow.of(m);
         int n = flow.size();
@@ -56,7 +61,12 @@ public final class Liveness {
         return new Liveness(in);
     }
 
-    /** The locals that may be read from instruction {@code i} on (before it executes). */
+    /**
+     * Returns the locals that may be read from one instruction on.
+     *
+     * @param i the index of an instruction in the method's instruction list
+     * @return the live local slots before the instruction executes; the caller must not change the set
+     */
     public BitSet liveBefore(int i) {
         return liveIn[i];
     }

@@ -54,8 +54,12 @@ public final class Origin {
     }
 
     /**
-     * Returns the readable code source of a class being loaded, or null when it has none that can be
-     * read directly (no code source, a remote URL, a jar that cannot be opened).
+     * Returns the readable code source of a class being loaded: the jar or directory its supertypes
+     * are most likely in too.
+     *
+     * @param domain the protection domain the JVM hands the transformer, may be null
+     * @return the origin, the same one for every class of the domain; null when the class has none that
+     *     can be read directly (no code source, a remote URL, a jar that cannot be opened)
      */
     public static Origin of(ProtectionDomain domain) {
         if (domain == null) {

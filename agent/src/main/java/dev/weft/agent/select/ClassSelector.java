@@ -23,8 +23,12 @@ public final class ClassSelector {
     }
 
     /**
-     * True when the class may contain methods to weave.
+     * Tells whether a class may contain methods to weave; a rejected class's header is remembered by
+     * {@code hierarchy}.
      *
+     * @param b the class file
+     * @param hierarchy the hierarchy of the class's loader, which reads its supertypes through the loader
+     * @return true when the class must be parsed and handed to the weaver; false when it has nothing to weave
      * @throws IllegalArgumentException when the bytes are not a class file
      */
     public static boolean isCandidate(byte[] b, ClassHierarchy hierarchy) {
@@ -32,9 +36,14 @@ public final class ClassSelector {
     }
 
     /**
-     * True when the class may contain methods to weave; its supertypes not known yet are read first from
-     * {@code origin}, the jar or directory the class comes from (null: through its loader only).
+     * Tells whether a class may contain methods to weave, reading its supertypes not known yet first
+     * from where the class comes from; a rejected class's header is remembered by {@code hierarchy}.
      *
+     * @param b the class file
+     * @param hierarchy the hierarchy of the class's loader
+     * @param origin the jar or directory the class comes from; null to read supertypes through the
+     *     loader only
+     * @return true when the class must be parsed and handed to the weaver; false when it has nothing to weave
      * @throws IllegalArgumentException when the bytes are not a class file
      */
     public static boolean isCandidate(byte[] b, ClassHierarchy hierarchy, Origin origin) {
