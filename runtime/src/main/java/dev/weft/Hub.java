@@ -191,6 +191,19 @@ public final class Hub {
     }
 
     /**
+     * Closes the hub's selector, if it has opened one, so that its file descriptors do not wait for the
+     * hub to become unreachable; for {@link HubGroup}, on the hub's thread as that thread ends. A
+     * later wait for a channel would open a new one.
+     */
+    void closeSelector() {
+        Poller p = poller;
+        if (p != null) {
+            poller = null;
+            p.close();
+        }
+    }
+
+    /**
      * Creates a greenlet running {@code run} and schedules it: it starts when the hub next runs, after
      * the greenlets already ready.
      *

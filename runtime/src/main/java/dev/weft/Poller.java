@@ -88,7 +88,12 @@ final class Poller {
         updateInterest(w.key, list);
     }
 
-    /** Wakes every greenlet waiting for {@code channel}, whose wait then ends with {@code AsynchronousCloseException}. */
+    /**
+     * Wakes every greenlet waiting for {@code channel}, whose wait then ends with
+     * {@code AsynchronousCloseException}, and deregisters the channel from the selector: a registered
+     * channel's file descriptor is closed only once it is deregistered, which would otherwise wait
+     * for the hub's next select.
+     */
     void cancel(SelectableChannel channel) {
         SelectionKey key = channel.keyFor(selector);
         if (key == null) {
@@ -100,7 +105,22 @@ final class Poller {
             finish(w);
         }
         list.clear();
-        updateInterest(key, list);
+        key.cancel();
+        try {
+            // deregisters cancelled keys; what it finds ready stays in the selected set for the next select
+            selector.selectNow();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the hub's Selector failed", e);
+        }
+    }
+
+    /** Closes the selector (its channels are deregistered); for a hub whose thread is ending. */
+    void close() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            System.err.println("[weft] could not close the NIO Selector of a hub: " + e);
+        }
     }
 
     /**

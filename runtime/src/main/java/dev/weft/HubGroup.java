@@ -1,0 +1,214 @@
+package dev.weft;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Several hubs, each on a thread of its own, to use every core: gevent's one-thread model, n times.
+ *
+ * <pre>{@code
+ * try (HubGroup group = HubGroup.start()) {              // one hub per core
+ *     CompletableFuture<String> f = group.spawn(1, () -> fetch("a"));
+ *     System.out.println(f.join());
+ * }
+ * }</pre>
+ *
+ * <p>A greenlet stays on the hub that spawned it, so the greenlets of one hub share data without
+ * locks as they would on a single thread; data shared between hubs needs the usual thread-safe
+ * hand-over. Work is handed to a hub with {@link #spawn(int, SuspendableCallable)} or
+ * {@code hub(i).submit(callback)}, from any thread. A {@code dev.weft.net.StreamServer} started on a
+ * group spreads its connections over the group's hubs.
+ *
+ * <p>The threads, {@code weft-hub-0} to {@code weft-hub-(n-1)}, run their hubs until {@link #close()},
+ * which kills every greenlet still running on them (their {@code finally} blocks run), closes their
+ * selectors, and waits for the threads to end. They are not daemon threads: a program ends once its
+ * group is closed.
+ */
+public final class HubGroup implements AutoCloseable {
+    private final Hub[] hubs;
+    private final Thread[] threads;
+    /** Per hub, the waiter of its thread's plain code, which serves until woken by {@link #close()}. */
+    private final Hub.Waiter[] serving;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private HubGroup(int n) {
+        hubs = new Hub[n];
+        threads = new Thread[n];
+        serving = new Hub.Waiter[n];
+    }
+
+    /**
+     * Starts {@code n} threads, named {@code weft-hub-0} onwards, each running its own hub until the
+     * group is closed; returns once every hub exists.
+     *
+     * @param n how many hubs, at least 1
+     * @return the running group
+     * @throws IllegalArgumentException when {@code n} is less than 1
+     */
+    public static HubGroup start(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a HubGroup needs at least 1 hub, but " + n + " were asked for");
+        }
+        HubGroup group = new HubGroup(n);
+        CountDownLatch ready = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            Thread t = new Thread(() -> group.serve(index, ready), "weft-hub-" + i);
+            group.threads[i] = t;
+            t.start();
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                ready.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return group;
+    }
+
+    /**
+     * Starts one hub per available processor (see {@link #start(int)}).
+     *
+     * @return the running group
+     */
+    public static HubGroup start() {
+        return start(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A hub thread's body: serves until woken by close, then kills what runs and closes the selector. */
+    private void serve(int index, CountDownLatch ready) {
+        Hub hub = Hub.current();
+        Hub.KeepAlive alive = hub.keepAlive();
+        Hub.Waiter waiter = Hub.Waiter.forCurrent("HubGroup: serving until closed", this);
+        hubs[index] = hub;
+        serving[index] = waiter;
+        ready.countDown();
+        try {
+            waiter.park(null);
+            List<SpawnedGreenlet<?>> live = new ArrayList<>();
+            // killing may spawn more (a finally block that spawns): go on until none is left
+            while (hub.firstLive != null) {
+                live.clear();
+                for (SpawnedGreenlet<?> g = hub.firstLive; g != null; g = g.nextLive) {
+                    live.add(g);
+                }
+                Hub.killAll(live.toArray(new SpawnedGreenlet<?>[0]));
+            }
+        } finally {
+            alive.close();
+            hub.closeSelector();
+        }
+    }
+
+    /**
+     * Returns the number of hubs.
+     *
+     * @return the size, at least 1
+     */
+    public int size() {
+        return hubs.length;
+    }
+
+    /**
+     * Returns the hub of thread {@code weft-hub-<index>}: {@link Hub#submit} on it hands work to that
+     * thread.
+     *
+     * @param index 0 to {@code size() - 1}
+     * @return the hub
+     * @throws IndexOutOfBoundsException when {@code index} is out of range
+     */
+    public Hub hub(int index) {
+        Objects.checkIndex(index, hubs.length);
+        return hubs[index];
+    }
+
+    /**
+     * Spawns a greenlet computing {@code call} on hub {@code index}; callable from any thread. The
+     * future completes with its value or its exception (not printed, as it is the future's), or with
+     * a {@link CancellationException} when the greenlet is killed (the group closed, say).
+     *
+     * @param index 0 to {@code size() - 1}
+     * @param call the greenlet's body
+     * @param <T> the type of the value
+     * @return the future of its value
+     * @throws IndexOutOfBoundsException when {@code index} is out of range
+     * @throws IllegalStateException when the group is closed
+     */
+    public <T> CompletableFuture<T> spawn(int index, SuspendableCallable<T> call) {
+        Objects.requireNonNull(call, "call");
+        Hub hub = hub(index);
+        if (closed.get()) {
+            throw new IllegalStateException("cannot spawn on a closed HubGroup");
+        }
+        CompletableFuture<T> future = new CompletableFuture<>();
+        try {
+            hub.submit(() -> Hub.spawn(() -> {
+                try {
+                    future.complete(call.call());
+                } catch (GreenletExit killed) {
+                    future.completeExceptionally(new CancellationException("the greenlet was killed"));
+                    throw killed;
+                } catch (Throwable e) {
+                    future.completeExceptionally(e);
+                }
+                return null;
+            }));
+        } catch (IllegalStateException ended) {
+            throw new IllegalStateException("cannot spawn on hub " + index + " of a closed HubGroup", ended);
+        }
+        return future;
+    }
+
+    /**
+     * Kills every greenlet running on the group's hubs, ends their threads and waits for them; closing
+     * again does nothing. Callable from any thread; from one of the group's own threads it does not
+     * wait for that thread, which ends once the current greenlet has been killed.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (int i = 0; i < hubs.length; i++) {
+            Hub.Waiter w = serving[i];
+            try {
+                hubs[i].submit(w::wake);
+            } catch (IllegalStateException ended) {
+                // that thread has ended already
+            }
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HubGroup[" + hubs.length + " hubs" + (closed.get() ? ", closed]" : "]");
+    }
+}
