@@ -24,7 +24,7 @@ JDK=${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 quick=0
 if [[ ${1:-} == --quick ]]; then quick=1; shift; fi
-filter=${1:-'RoundTrip|FastPath|GreenletPingPong|GeneratorIteration|SpawnFinish|SyncPingPong'}
+filter=${1:-'RoundTrip|FastPath|GreenletPingPong|GeneratorIteration|SpawnFinish|SyncPingPong|AwaitBench'}
 png=${PLOT:-bench/target/roundtrip-depth.png}
 
 mvn -B -q -Dstyle.color=never -DskipTests -pl bench -am package >/dev/null
@@ -39,7 +39,7 @@ fi
 echo "JDK: $("$JDK/bin/java" -version 2>&1 | head -1); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 "$JDK/bin/java" -jar bench/target/weft-benchmarks.jar "$filter" "${jmh[@]}" \
     -jvmArgsAppend "-javaagent:$AGENT --add-exports java.base/jdk.internal.vm=ALL-UNNAMED" \
-    -rf json -rff "$out/result.json" 2>&1 | grep -E '^(Benchmark +[(A-Z]|RoundTrip|FastPath|GreenletPingPong|GeneratorIteration|SpawnFinish|SyncPingPong|Sleepers)'
+    -rf json -rff "$out/result.json" 2>&1 | grep -E '^(Benchmark +[(A-Z]|RoundTrip|FastPath|GreenletPingPong|GeneratorIteration|SpawnFinish|SyncPingPong|Sleepers|AwaitBench)'
 cp "$out/result.json" bench/target/jmh-result.json
 REPORT=("$JDK/bin/java" -Djava.awt.headless=true -cp bench/target/weft-benchmarks.jar dev.weft.bench.BenchReport)
 "${REPORT[@]}" csv "$out/result.json" > "$out/result.csv"
@@ -122,6 +122,12 @@ awk -F, -v cpython="$cpython" '
             }
             if ((k "/channel") in score && (k "/virtualThreadsSynchronousQueue") in score) {
                 printf "%-22s %12.1f %12.1f %9.1fx  (virtual threads, SynchronousQueue / Weft)\n", "Channel ping-pong", score[k "/channel"], score[k "/virtualThreadsSynchronousQueue"], score[k "/virtualThreadsSynchronousQueue"] / score[k "/channel"];
+            }
+            if ((k "/awaitCompleted") in score && (k "/joinCompleted") in score) {
+                printf "%-22s %12.1f %12.1f %9.2fx  (Hub.await / join, target at most 2)\n", "await, completed", score[k "/awaitCompleted"], score[k "/joinCompleted"], score[k "/awaitCompleted"] / score[k "/joinCompleted"];
+            }
+            if ((k "/awaitFromThread") in score && (k "/virtualThreadJoin") in score) {
+                printf "%-22s %12.1f %12.1f %9.1fx  (virtual thread join / Weft)\n", "await, other thread", score[k "/awaitFromThread"], score[k "/virtualThreadJoin"], score[k "/virtualThreadJoin"] / score[k "/awaitFromThread"];
             }
             if (p[1] == "GreenletPingPong" && (k "/greenlets") in score && cpython != "") {
                 printf "%-22s %12.1f %12.1f %9.1fx  (CPython greenlet / Weft)\n", "greenlet switch, py", score[k "/greenlets"], cpython, cpython / score[k "/greenlets"];

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -442,6 +445,100 @@ public final class Hub {
     @Suspendable
     public static <T> T blocking(Executor executor, Callable<T> task) {
         return BlockingCall.await(executor, task);
+    }
+
+    /**
+     * Suspends the current greenlet (or plain code, running the hub meanwhile) until {@code stage}
+     * completes, and returns its value or throws its exception: for the {@code CompletableFuture}s of
+     * the JDK's {@code HttpClient}, async drivers and thread pools. The other greenlets of the hub run
+     * meanwhile; completion on any thread wakes the hub through {@link #submit}, and until then the
+     * wait counts as work another thread will submit (see {@link #keepAlive()}), so it is never
+     * reported as a wait that nothing could end.
+     *
+     * <p>A stage that has completed already is answered at once, without a switch and without a
+     * callback on it. A failed stage's exception is thrown unwrapped from {@code CompletionException}
+     * and {@code ExecutionException}, as {@link SpawnedGreenlet#get()} throws a greenlet's: unchecked
+     * ones and errors as they are, a checked one wrapped in {@link CoroutineException}; a cancelled
+     * future throws {@code CancellationException}.
+     *
+     * <p>Killing the greenlet, or a {@link Timeout} raised in it, ends the wait at once and leaves the
+     * stage alone: it is not cancelled, and its work goes on. The callback left on the stage then holds
+     * nothing of the greenlet, and a later completion wakes nothing.
+     *
+     * @param stage what to wait for; when {@code toCompletableFuture()} is not supported by it, it is
+     *     waited for through {@code whenComplete} only
+     * @param <T> the type of its value
+     * @return the stage's value
+     * @throws IllegalStateException when it has to wait in the hub's own greenlet (in a submitted callback)
+     */
+    @Suspendable
+    public static <T> T await(CompletionStage<T> stage) {
+        Object now = FutureAwait.valueIfDone(stage);
+        @SuppressWarnings("unchecked")
+        T value = now != FutureAwait.PENDING ? (T) now : FutureAwait.await(stage);
+        return value;
+    }
+
+    /**
+     * Like {@link #await(CompletionStage)}, waiting at most {@code timeout}. When the time runs out
+     * first it throws {@code java.util.concurrent.TimeoutException}, as {@code Future.get} and
+     * {@link dev.weft.sync.AsyncResult#get(Duration)} do (a {@link Timeout} is what
+     * {@link Timeout#start} and {@link #withTimeout} raise); the stage is left alone, as when the
+     * greenlet is killed.
+     *
+     * @param stage what to wait for
+     * @param timeout the longest time to wait; zero or less waits until the hub's next pass only
+     * @param <T> the type of its value
+     * @return the stage's value
+     * @throws TimeoutException when the stage did not complete within {@code timeout}
+     */
+    @Suspendable
+    public static <T> T await(CompletionStage<T> stage, Duration timeout) throws TimeoutException {
+        return FutureAwait.await(stage, timeout);
+    }
+
+    /**
+     * Spawns a greenlet computing {@code call} on this hub, from any thread, and returns a future of
+     * its result: for plain Java code (a thread pool, a servlet, {@code main}) handing work that
+     * suspends to a hub. The spawn is {@link #submit submitted}, so it happens on the hub's thread on
+     * the loop's next pass, while the hub runs (something on its thread waits).
+     *
+     * <p>The greenlet completes the future as it ends, on the hub's thread: with the value; with the
+     * exception that escaped {@code call}, which is the future's (not printed, and the greenlet ends
+     * normally); or, when the greenlet is killed, with a {@code CancellationException}. A future
+     * cancelled before the hub spawned the greenlet spawns nothing; cancelling it later does not kill
+     * the greenlet. (A {@code HubGroup}'s {@code spawn(index, call)} works the same way.)
+     *
+     * @param call the body; its result completes the future
+     * @param <T> the type of the value
+     * @return a future of the greenlet's value
+     * @throws IllegalStateException when the hub's thread has ended
+     */
+    public <T> CompletableFuture<T> submitSpawn(SuspendableCallable<T> call) {
+        Objects.requireNonNull(call, "call");
+        CompletableFuture<T> future = new CompletableFuture<>();
+        submit(() -> {
+            if (!future.isDone()) {
+                spawn(() -> FutureAwait.completing(future, call));
+            }
+        });
+        return future;
+    }
+
+    /**
+     * Like {@link #submitSpawn(SuspendableCallable)}, for a body without a value: the future completes
+     * with null.
+     *
+     * @param run the body
+     * @return a future completed when the greenlet has finished
+     * @throws IllegalStateException when the hub's thread has ended
+     */
+    public CompletableFuture<Void> submitSpawn(SuspendableRunnable run) {
+        Objects.requireNonNull(run, "run");
+        return submitSpawn(() -> {
+            run.run();
+            return null;
+        });
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -224,6 +225,46 @@ public final class SpawnedGreenlet<T> implements Waitable {
                 e.printStackTrace();
                 System.err.println("a callback linked to " + SpawnedGreenlet.this + " failed with " + e.getClass().getName());
             }
+        }
+    }
+
+    /**
+     * Returns a {@code CompletableFuture} of this greenlet's outcome, for plain Java code on any thread
+     * to wait on or compose with: completed with the value (null for a runnable body or a killed
+     * greenlet) or exceptionally with the exception that escaped the body. It is completed in the hub's
+     * own greenlet once the greenlet has finished (as an {@link #onComplete} link), or at once when it
+     * has finished already; so actions that other threads chain to it without an executor may run on the
+     * hub's thread, and must not block there.
+     *
+     * <p>Each call returns a new future. Cancelling it completes that future only: the greenlet runs on
+     * (to stop it, kill it on its hub, for example from another thread
+     * {@code hub.submit(() -> Hub.spawn(greenlet::kill))}). Call this on the greenlet's own thread; the
+     * future may then go anywhere. A greenlet that failed counts as observed (as by {@link #exception()}).
+     *
+     * @return a future of this greenlet's value
+     * @throws IllegalStateException when called on another thread than the greenlet's hub's
+     */
+    public CompletableFuture<T> toFuture() {
+        if (Trampoline.get() != hub.home) {
+            throw new IllegalStateException("toFuture of a greenlet of thread \"" + hub.home.thread.getName()
+                    + "\" was called on thread \"" + Thread.currentThread().getName()
+                    + "\"; call it on the greenlet's thread and hand the future over");
+        }
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (ready) {
+            completeNow(future);
+        } else {
+            link(g -> completeNow(future), Link.COMPLETE);
+        }
+        return future;
+    }
+
+    private void completeNow(CompletableFuture<? super T> future) {
+        Throwable e = exception();
+        if (e != null) {
+            future.completeExceptionally(e);
+        } else {
+            future.complete(value);
         }
     }
 
