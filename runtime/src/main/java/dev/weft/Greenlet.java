@@ -170,12 +170,15 @@ public final class Greenlet {
         this.parent = parent;
     }
 
-    /** True once the body has returned or thrown, or was killed before it started; never for a root greenlet. */
+    /**
+     * {@return true once the body has returned or thrown, or was killed before it started; never for a
+     * root greenlet}
+     */
     public boolean isDead() {
         return task != null && task.isDone();
     }
 
-    /** True once the greenlet has been switched into (or killed); always for a root greenlet. */
+    /** {@return true once the greenlet has been switched into (or killed); always for a root greenlet} */
     public boolean isStarted() {
         return task == null || !task.isNew();
     }

@@ -893,62 +893,101 @@ public final class Hub {
     @Suspendable
     private void loop() {
         while (true) {
-            runSubmitted();
-            fireDueTimers();
-            int n = ready.size();
-            if (n == 0) {
-                Timer next = timers.peek();
-                if (next == null && !expectsWork()) {
-                    restoreInterrupt();
-                    home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
-                } else if (next != null && clock != null && outstanding.get() == 0) {
-                    // virtual time: take what channels and other threads have ready now, without waiting;
-                    // if that is nothing, nothing can happen before the next timer, so skip to it. Work
-                    // outstanding on other threads (Hub.blocking) is waited for below, in real time: the
-                    // clock must not run ahead of it.
-                    Poller io = poller;
-                    if (io != null && io.hasWaits()) {
-                        io.select(0);
+            try {
+                runSubmitted();
+                fireDueTimers();
+                int n = ready.size();
+                if (n == 0) {
+                    Timer next = timers.peek();
+                    if (next == null && !expectsWork()) {
+                        restoreInterrupt();
+                        home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
+                    } else if (next != null && clock != null && outstanding.get() == 0) {
+                        // virtual time: take what channels and other threads have ready now, without waiting;
+                        // if that is nothing, nothing can happen before the next timer, so skip to it. Work
+                        // outstanding on other threads (Hub.blocking) is waited for below, in real time: the
+                        // clock must not run ahead of it.
+                        Poller io = poller;
+                        if (io != null && io.hasWaits()) {
+                            io.select(0);
+                        }
+                        if (ready.isEmpty() && submitted.get() == null) {
+                            clock.advanceTo(next.deadline);
+                        }
+                    } else {
+                        awaitWork(next == null ? -1 : Math.max(0, next.deadline - nanoTime()));
                     }
-                    if (ready.isEmpty() && submitted.get() == null) {
-                        clock.advanceTo(next.deadline);
-                    }
-                } else {
-                    awaitWork(next == null ? -1 : Math.max(0, next.deadline - nanoTime()));
+                    continue;
                 }
-                continue;
-            }
-            Poller io = poller;
-            if (io != null && io.hasWaits()) {
-                // greenlets whose channels are ready now run on the next pass, behind these
-                io.select(0);
-            }
-            // only the greenlets ready at the start of the pass: sleep(0) puts its caller behind them;
-            // a greenlet that waits or ends may take the next ones itself (see next()), so the count is a field
-            passLeft = n;
-            while (passLeft > 0) {
-                passLeft--;
-                Object next = ready.poll();
-                if (next instanceof Waiter) {
-                    Waiter w = (Waiter) next;
-                    // a waiter whose wait ended otherwise (killed, say) is stale: its greenlet may wait anew
-                    if (w.parked) {
-                        if (w.greenlet == home.root) {
+                Poller io = poller;
+                if (io != null && io.hasWaits()) {
+                    // greenlets whose channels are ready now run on the next pass, behind these
+                    io.select(0);
+                }
+                // only the greenlets ready at the start of the pass: sleep(0) puts its caller behind them;
+                // a greenlet that waits or ends may take the next ones itself (see next()), so the count is a field
+                passLeft = n;
+                while (passLeft > 0) {
+                    passLeft--;
+                    Object next = ready.poll();
+                    if (next instanceof Waiter) {
+                        Waiter w = (Waiter) next;
+                        // a waiter whose wait ended otherwise (killed, say) is stale: its greenlet may wait anew
+                        if (w.parked) {
+                            if (w.greenlet == home.root) {
+                                restoreInterrupt();
+                            }
+                            w.greenlet.switchTo();
+                        }
+                    } else if (next instanceof Greenlet) {
+                        if (next == home.root) {
                             restoreInterrupt();
                         }
-                        w.greenlet.switchTo();
+                        ((Greenlet) next).switchTo();
+                    } else if (next instanceof Kill) {
+                        ((Kill) next).greenlet.exit();
+                    } else {
+                        runCallback((Runnable) next);
                     }
-                } else if (next instanceof Greenlet) {
-                    if (next == home.root) {
-                        restoreInterrupt();
-                    }
-                    ((Greenlet) next).switchTo();
-                } else if (next instanceof Kill) {
-                    ((Kill) next).greenlet.exit();
-                } else {
-                    runCallback((Runnable) next);
                 }
+    
+            } catch (Throwable died) {
+                // A greenlet's exception reaches its parent, this greenlet, only when its own code did not
+                // catch it: spawned greenlets catch everything, so this is a driver's error, such as a
+                // suspension lost in a method that is not woven. It is that greenlet's end, not the hub's.
+                died.printStackTrace();
+                System.err.println("[weft] a greenlet of the hub of thread \"" + home.thread.getName()
+                        + "\" ended with " + died.getClass().getName() + "; the hub goes on");
+                forgetDeadWaiters();
             }
+        }
+    }
+
+    /**
+     * Puts back at the head of the run queue a greenlet that {@link #next()} took for a greenlet that
+     * then died instead of switching to it; the hub's own greenlet and plain code need nothing.
+     */
+    void requeue(Greenlet g) {
+        if (g != greenlet && g != home.root && !g.isDead()) {
+            ready.addFirst(g);
+            passLeft++;
+        }
+    }
+
+    /**
+     * Drops the waits of greenlets that ended while parked: a greenlet whose suspension was lost ended
+     * without leaving its wait, and its timer or a wake would otherwise switch to a dead greenlet.
+     * Only after such an error; a greenlet that ends normally has left its waits.
+     */
+    private void forgetDeadWaiters() {
+        for (Waiter w = firstParked; w != null; ) {
+            Waiter next = w.next;
+            if (w.greenlet.isDead()) {
+                w.parked = false;
+                w.woken = true;
+                unparked(w);
+            }
+            w = next;
         }
     }
 

@@ -331,7 +331,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         }
     }
 
-    /** True once the body has returned or been killed, false while it runs or when it threw. */
+    /** {@return true once the body has returned or been killed, false while it runs or when it threw} */
     public boolean isSuccessful() {
         return ready && exception == null;
     }

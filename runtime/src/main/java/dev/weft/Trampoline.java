@@ -156,6 +156,16 @@ final class Trampoline {
                 g.resume(v, t);
             } catch (Throwable died) {
                 current = root;
+                if (target != null) {
+                    // it asked to switch, then died on its way out (a suspension lost in a method that is
+                    // not woven): a greenlet it took from its hub's run queue must not be lost with it
+                    if (hub != null) {
+                        hub.requeue(target);
+                    }
+                    target = null;
+                    value = null;
+                    toThrow = null;
+                }
                 v = exitValue(died);
                 t = v == null ? died : null;
                 g = g.parent;

@@ -68,14 +68,19 @@ public final class Stack {
         this.owner = owner;
     }
 
-    /** Returns the API object ({@code Coroutine}, {@code Generator}, {@code Greenlet}) these frames belong to, or null. */
+    /**
+     * {@return the API object ({@code Coroutine}, {@code Generator}, {@code Greenlet}) these frames belong
+     * to, or null}
+     */
     public Object owner() {
         return owner;
     }
 
     /**
-     * Returns the stack of the coroutine running on the current thread, or a stack that never
-     * suspends when there is none.
+     * Returns the stack of the coroutine running on the current thread: what a woven method reads on
+     * entry.
+     *
+     * @return the running coroutine's stack, or a stack that never suspends when there is none
      */
     public static Stack current() {
         Carrier c = Carrier.last;
@@ -85,7 +90,13 @@ public final class Stack {
         return Carrier.slow().stack;
     }
 
-    /** Returns the mangled identity of a method (or functional-interface method) named by name and descriptor. */
+    /**
+     * Returns the identity a woven method's saved frames carry, which its caller checks on resume.
+     *
+     * @param nameAndDescriptor the method's (or functional-interface method's) name followed by its
+     *     descriptor, such as {@code run()V}
+     * @return the identity, never {@link #ANY_CALLEE}
+     */
     public static int idOf(String nameAndDescriptor) {
         int h = nameAndDescriptor.hashCode();
         return h == ANY_CALLEE ? 1 : h;
@@ -263,7 +274,11 @@ public final class Stack {
 
     // ---- typed storage --------------------------------------------------------------------------
 
-    /** Saves an int (also boolean, byte, char, short). */
+    /**
+     * Saves an int (also boolean, byte, char, short).
+     *
+     * @param v the value, restored by {@link #popI()}
+     */
     public void pushI(int v) {
         int p = pp;
         if (p == prims.length) {
@@ -273,12 +288,20 @@ public final class Stack {
         pp = p + 1;
     }
 
-    /** Saves a float. */
+    /**
+     * Saves a float.
+     *
+     * @param v the value, restored by {@link #popF()}
+     */
     public void pushF(float v) {
         pushI(Float.floatToRawIntBits(v));
     }
 
-    /** Saves a long. */
+    /**
+     * Saves a long.
+     *
+     * @param v the value, restored by {@link #popL()}
+     */
     public void pushL(long v) {
         int p = pp;
         if (p == prims.length) {
@@ -288,12 +311,20 @@ public final class Stack {
         pp = p + 1;
     }
 
-    /** Saves a double. */
+    /**
+     * Saves a double.
+     *
+     * @param v the value, restored by {@link #popD()}
+     */
     public void pushD(double v) {
         pushL(Double.doubleToRawLongBits(v));
     }
 
-    /** Saves a reference. */
+    /**
+     * Saves a reference.
+     *
+     * @param v the value, restored by {@link #popA()}
+     */
     public void pushA(Object v) {
         int p = rp;
         if (p == refs.length) {
@@ -315,27 +346,30 @@ public final class Stack {
         return length == 0 ? FIRST_CAPACITY : length * 2;
     }
 
-    /** Restores an int. */
+    /** {@return the int saved last by {@link #pushI}} */
     public int popI() {
         return (int) prims[--pp];
     }
 
-    /** Restores a float. */
+    /** {@return the float saved last by {@link #pushF}} */
     public float popF() {
         return Float.intBitsToFloat((int) prims[--pp]);
     }
 
-    /** Restores a long. */
+    /** {@return the long saved last by {@link #pushL}} */
     public long popL() {
         return prims[--pp];
     }
 
-    /** Restores a double. */
+    /** {@return the double saved last by {@link #pushD}} */
     public double popD() {
         return Double.longBitsToDouble(prims[--pp]);
     }
 
-    /** Restores a reference and clears its slot. */
+    /**
+     * {@return the reference saved last by {@link #pushA}} Its slot is cleared, so the stack does not
+     * keep the object alive.
+     */
     public Object popA() {
         int p = rp - 1;
         Object[] r = refs;
