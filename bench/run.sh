@@ -6,6 +6,8 @@
 #   bench/run.sh            full run (about 15 minutes on 2 cores)
 #   bench/run.sh --quick    short run (under 3 minutes; wide error bars)
 #   bench/run.sh --quick 'RoundTrip'   only the benchmarks matching a JMH regex
+#   bench/run.sh Sleepers   1M greenlets sleeping beside 1M virtual threads (not in the default set:
+#                           each operation sleeps 1 s and collects twice; about 8 minutes in full)
 #
 # Keeps JMH's JSON results in bench/target/jmh-result.json and draws the plot (when RoundTrip ran) to
 # bench/target/roundtrip-depth.png, or to $PLOT (PLOT=docs/roundtrip-depth.png bench/run.sh).
@@ -22,7 +24,7 @@ JDK=${JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 
 quick=0
 if [[ ${1:-} == --quick ]]; then quick=1; shift; fi
-filter=${1:-'RoundTrip|FastPath|GreenletPingPong|GeneratorIteration|SpawnFinish|SyncPingPong'}
+filter=${1:-'RoundTrip|FastPath|GreenletPingPong|GeneratorIteration|SpawnFinish|SyncPingPong|AwaitBench'}
 png=${PLOT:-bench/target/roundtrip-depth.png}
 
 mvn -B -q -Dstyle.color=never -DskipTests -pl bench -am package >/dev/null
@@ -37,7 +39,7 @@ fi
 echo "JDK: $("$JDK/bin/java" -version 2>&1 | head -1); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 "$JDK/bin/java" -jar bench/target/weft-benchmarks.jar "$filter" "${jmh[@]}" \
     -jvmArgsAppend "-javaagent:$AGENT --add-exports java.base/jdk.internal.vm=ALL-UNNAMED" \
-    -rf json -rff "$out/result.json" 2>&1 | grep -E '^(Benchmark +[(A-Z]|RoundTrip|FastPath|GreenletPingPong|GeneratorIteration|SpawnFinish|SyncPingPong)'
+    -rf json -rff "$out/result.json" 2>&1 | grep -E '^(Benchmark +[(A-Z]|RoundTrip|FastPath|GreenletPingPong|GeneratorIteration|SpawnFinish|SyncPingPong|Sleepers|AwaitBench)'
 cp "$out/result.json" bench/target/jmh-result.json
 REPORT=("$JDK/bin/java" -Djava.awt.headless=true -cp bench/target/weft-benchmarks.jar dev.weft.bench.BenchReport)
 "${REPORT[@]}" csv "$out/result.json" > "$out/result.csv"
@@ -103,6 +105,12 @@ awk -F, -v cpython="$cpython" '
             if (p[1] == "SpawnFinish" && (k "/greenlets") in score && (k "/virtualThreads") in score) {
                 printf "%-22s %12.1f %12.1f %9.1fx  (virtual threads / Weft)\n", "spawn + finish", score[k "/greenlets"], score[k "/virtualThreads"], score[k "/virtualThreads"] / score[k "/greenlets"];
             }
+            if (p[1] == "Sleepers" && (k "/greenlets") in score && (k "/virtualThreads") in score) {
+                printf "%-22s %12.1f %12.1f %9.1fx  (virtual threads / Weft; ms for the whole program)\n", "1M sleepers, ms", score[k "/greenlets"], score[k "/virtualThreads"], score[k "/virtualThreads"] / score[k "/greenlets"];
+            }
+            if (p[1] == "Sleepers" && (k "/greenletsHeap:heapBytesPerTask") in score && (k "/virtualThreadsHeap:heapBytesPerTask") in score) {
+                printf "%-22s %12.1f %12.1f %9.2fx  (virtual threads / Weft; bytes, not ns)\n", "heap per sleeper, B", score[k "/greenletsHeap:heapBytesPerTask"], score[k "/virtualThreadsHeap:heapBytesPerTask"], score[k "/virtualThreadsHeap:heapBytesPerTask"] / score[k "/greenletsHeap:heapBytesPerTask"];
+            }
             if ((k "/generator") in score && (k "/iterator") in score) {
                 printf "%-22s %12.1f %12.1f %9.2fx  (Iterator / Weft)\n", "generator vs Iterator", score[k "/generator"], score[k "/iterator"], score[k "/iterator"] / score[k "/generator"];
             }
@@ -114,6 +122,12 @@ awk -F, -v cpython="$cpython" '
             }
             if ((k "/channel") in score && (k "/virtualThreadsSynchronousQueue") in score) {
                 printf "%-22s %12.1f %12.1f %9.1fx  (virtual threads, SynchronousQueue / Weft)\n", "Channel ping-pong", score[k "/channel"], score[k "/virtualThreadsSynchronousQueue"], score[k "/virtualThreadsSynchronousQueue"] / score[k "/channel"];
+            }
+            if ((k "/awaitCompleted") in score && (k "/joinCompleted") in score) {
+                printf "%-22s %12.1f %12.1f %9.2fx  (Hub.await / join, target at most 2)\n", "await, completed", score[k "/awaitCompleted"], score[k "/joinCompleted"], score[k "/awaitCompleted"] / score[k "/joinCompleted"];
+            }
+            if ((k "/awaitFromThread") in score && (k "/virtualThreadJoin") in score) {
+                printf "%-22s %12.1f %12.1f %9.1fx  (virtual thread join / Weft)\n", "await, other thread", score[k "/awaitFromThread"], score[k "/virtualThreadJoin"], score[k "/virtualThreadJoin"] / score[k "/awaitFromThread"];
             }
             if (p[1] == "GreenletPingPong" && (k "/greenlets") in score && cpython != "") {
                 printf "%-22s %12.1f %12.1f %9.1fx  (CPython greenlet / Weft)\n", "greenlet switch, py", score[k "/greenlets"], cpython, cpython / score[k "/greenlets"];

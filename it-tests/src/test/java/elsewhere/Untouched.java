@@ -17,4 +17,11 @@ public final class Untouched {
         Yields.yieldValue("from middle");
         events.add("middle after the suspension");
     }
+
+    /** Records an event before and after a sleep on the hub; not annotated. */
+    public static void sleeps(List<String> events) {
+        events.add("sleeps before");
+        Yields.sleep(1);
+        events.add("sleeps after the sleep");
+    }
 }

@@ -1,6 +1,7 @@
 package elsewhere;
 
 import dev.weft.Coroutine;
+import dev.weft.Hub;
 import dev.weft.Suspendable;
 
 /** A suspendable method outside {@code dev.weft}, so that {@link Untouched} can call it without mentioning Weft. */
@@ -12,5 +13,11 @@ public final class Yields {
     @Suspendable
     public static Object yieldValue(Object value) {
         return Coroutine.yield(value);
+    }
+
+    /** Sleeps {@code millis} on the current thread's hub. */
+    @Suspendable
+    public static void sleep(long millis) {
+        Hub.sleep(millis);
     }
 }

@@ -70,6 +70,16 @@ public final class Greenlet {
         }, this);
     }
 
+    /**
+     * A greenlet of {@code home}'s thread with the given parent, for the hub's spawned greenlets: no
+     * thread-local lookup and no parent checks (the hub's greenlet is a valid parent by construction).
+     */
+    Greenlet(Trampoline home, Greenlet parent, SuspendableRunnable run) {
+        this.home = home;
+        this.parent = parent;
+        this.task = new Task(run, this);
+    }
+
     /** The root greenlet of the thread of {@code home}. */
     Greenlet(Trampoline home) {
         this.home = home;
@@ -160,12 +170,15 @@ public final class Greenlet {
         this.parent = parent;
     }
 
-    /** True once the body has returned or thrown, or was killed before it started; never for a root greenlet. */
+    /**
+     * {@return true once the body has returned or thrown, or was killed before it started; never for a
+     * root greenlet}
+     */
     public boolean isDead() {
         return task != null && task.isDone();
     }
 
-    /** True once the greenlet has been switched into (or killed); always for a root greenlet. */
+    /** {@return true once the greenlet has been switched into (or killed); always for a root greenlet} */
     public boolean isStarted() {
         return task == null || !task.isNew();
     }

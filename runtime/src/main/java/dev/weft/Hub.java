@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -60,6 +63,12 @@ public final class Hub {
      * {@code GreenletExit} in its greenlet, or a {@link Runnable} callback run in the hub.
      */
     final ArrayDeque<Object> ready = new ArrayDeque<>();
+    /**
+     * How many entries at the head of {@link #ready} the current pass has still to take: those that
+     * were ready when it started. The loop takes them, and so does {@link #next} when a greenlet hands
+     * control straight to the next one.
+     */
+    private int passLeft;
     final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private long timerSequence;
     /** Callbacks from {@link #submit}, newest first: a lock-free stack that the loop takes whole and reverses. */
@@ -96,6 +105,14 @@ public final class Hub {
 
     /** Returns the current thread's hub, creating it on first use. */
     static Hub get() {
+        // in a greenlet (every wait of dev.weft.sync), its trampoline knows the hub: no thread-local lookup
+        Object running = Stack.current().owner();
+        if (running instanceof Greenlet) {
+            Hub hub = ((Greenlet) running).home.hub;
+            if (hub != null) {
+                return hub;
+            }
+        }
         return LOCAL.get();
     }
 
@@ -208,11 +225,10 @@ public final class Hub {
      * @return the spawned greenlet, whose value is null
      */
     public static SpawnedGreenlet<Void> spawn(SuspendableRunnable run) {
-        Objects.requireNonNull(run, "run");
-        return spawn(() -> {
-            run.run();
-            return null;
-        });
+        Hub hub = get();
+        // the body runs as it is, with no callable around it: one object less here, one frame less at every switch
+        SpawnedGreenlet<Void> spawned = new SpawnedGreenlet<>(hub, null, Objects.requireNonNull(run, "run"));
+        return hub.scheduled(spawned);
     }
 
     /**
@@ -225,10 +241,14 @@ public final class Hub {
      */
     public static <T> SpawnedGreenlet<T> spawn(SuspendableCallable<T> call) {
         Hub hub = get();
-        SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
-        hub.ready.add(spawned.greenlet);
-        if (hub.observer != null) {
-            hub.observer.spawned(spawned);
+        return hub.scheduled(new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call")));
+    }
+
+    /** Puts a new greenlet on the run queue and tells the observer. */
+    private <T> SpawnedGreenlet<T> scheduled(SpawnedGreenlet<T> spawned) {
+        ready.add(spawned.greenlet);
+        if (observer != null) {
+            observer.spawned(spawned);
         }
         return spawned;
     }
@@ -425,6 +445,100 @@ public final class Hub {
     @Suspendable
     public static <T> T blocking(Executor executor, Callable<T> task) {
         return BlockingCall.await(executor, task);
+    }
+
+    /**
+     * Suspends the current greenlet (or plain code, running the hub meanwhile) until {@code stage}
+     * completes, and returns its value or throws its exception: for the {@code CompletableFuture}s of
+     * the JDK's {@code HttpClient}, async drivers and thread pools. The other greenlets of the hub run
+     * meanwhile; completion on any thread wakes the hub through {@link #submit}, and until then the
+     * wait counts as work another thread will submit (see {@link #keepAlive()}), so it is never
+     * reported as a wait that nothing could end.
+     *
+     * <p>A stage that has completed already is answered at once, without a switch and without a
+     * callback on it. A failed stage's exception is thrown unwrapped from {@code CompletionException}
+     * and {@code ExecutionException}, as {@link SpawnedGreenlet#get()} throws a greenlet's: unchecked
+     * ones and errors as they are, a checked one wrapped in {@link CoroutineException}; a cancelled
+     * future throws {@code CancellationException}.
+     *
+     * <p>Killing the greenlet, or a {@link Timeout} raised in it, ends the wait at once and leaves the
+     * stage alone: it is not cancelled, and its work goes on. The callback left on the stage then holds
+     * nothing of the greenlet, and a later completion wakes nothing.
+     *
+     * @param stage what to wait for; when {@code toCompletableFuture()} is not supported by it, it is
+     *     waited for through {@code whenComplete} only
+     * @param <T> the type of its value
+     * @return the stage's value
+     * @throws IllegalStateException when it has to wait in the hub's own greenlet (in a submitted callback)
+     */
+    @Suspendable
+    public static <T> T await(CompletionStage<T> stage) {
+        Object now = FutureAwait.valueIfDone(stage);
+        @SuppressWarnings("unchecked")
+        T value = now != FutureAwait.PENDING ? (T) now : FutureAwait.await(stage);
+        return value;
+    }
+
+    /**
+     * Like {@link #await(CompletionStage)}, waiting at most {@code timeout}. When the time runs out
+     * first it throws {@code java.util.concurrent.TimeoutException}, as {@code Future.get} and
+     * {@link dev.weft.sync.AsyncResult#get(Duration)} do (a {@link Timeout} is what
+     * {@link Timeout#start} and {@link #withTimeout} raise); the stage is left alone, as when the
+     * greenlet is killed.
+     *
+     * @param stage what to wait for
+     * @param timeout the longest time to wait; zero or less waits until the hub's next pass only
+     * @param <T> the type of its value
+     * @return the stage's value
+     * @throws TimeoutException when the stage did not complete within {@code timeout}
+     */
+    @Suspendable
+    public static <T> T await(CompletionStage<T> stage, Duration timeout) throws TimeoutException {
+        return FutureAwait.await(stage, timeout);
+    }
+
+    /**
+     * Spawns a greenlet computing {@code call} on this hub, from any thread, and returns a future of
+     * its result: for plain Java code (a thread pool, a servlet, {@code main}) handing work that
+     * suspends to a hub. The spawn is {@link #submit submitted}, so it happens on the hub's thread on
+     * the loop's next pass, while the hub runs (something on its thread waits).
+     *
+     * <p>The greenlet completes the future as it ends, on the hub's thread: with the value; with the
+     * exception that escaped {@code call}, which is the future's (not printed, and the greenlet ends
+     * normally); or, when the greenlet is killed, with a {@code CancellationException}. A future
+     * cancelled before the hub spawned the greenlet spawns nothing; cancelling it later does not kill
+     * the greenlet. (A {@code HubGroup}'s {@code spawn(index, call)} works the same way.)
+     *
+     * @param call the body; its result completes the future
+     * @param <T> the type of the value
+     * @return a future of the greenlet's value
+     * @throws IllegalStateException when the hub's thread has ended
+     */
+    public <T> CompletableFuture<T> submitSpawn(SuspendableCallable<T> call) {
+        Objects.requireNonNull(call, "call");
+        CompletableFuture<T> future = new CompletableFuture<>();
+        submit(() -> {
+            if (!future.isDone()) {
+                spawn(() -> FutureAwait.completing(future, call));
+            }
+        });
+        return future;
+    }
+
+    /**
+     * Like {@link #submitSpawn(SuspendableCallable)}, for a body without a value: the future completes
+     * with null.
+     *
+     * @param run the body
+     * @return a future completed when the greenlet has finished
+     * @throws IllegalStateException when the hub's thread has ended
+     */
+    public CompletableFuture<Void> submitSpawn(SuspendableRunnable run) {
+        Objects.requireNonNull(run, "run");
+        return submitSpawn(() -> {
+            run.run();
+            return null;
+        });
     }
 
     /**
@@ -779,60 +893,170 @@ public final class Hub {
     @Suspendable
     private void loop() {
         while (true) {
-            runSubmitted();
-            fireDueTimers();
-            int n = ready.size();
-            if (n == 0) {
-                Timer next = timers.peek();
-                if (next == null && !expectsWork()) {
-                    restoreInterrupt();
-                    home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
-                } else if (next != null && clock != null && outstanding.get() == 0) {
-                    // virtual time: take what channels and other threads have ready now, without waiting;
-                    // if that is nothing, nothing can happen before the next timer, so skip to it. Work
-                    // outstanding on other threads (Hub.blocking) is waited for below, in real time: the
-                    // clock must not run ahead of it.
-                    Poller io = poller;
-                    if (io != null && io.hasWaits()) {
-                        io.select(0);
+            try {
+                runSubmitted();
+                fireDueTimers();
+                int n = ready.size();
+                if (n == 0) {
+                    Timer next = timers.peek();
+                    if (next == null && !expectsWork()) {
+                        restoreInterrupt();
+                        home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
+                    } else if (next != null && clock != null && outstanding.get() == 0) {
+                        // virtual time: take what channels and other threads have ready now, without waiting;
+                        // if that is nothing, nothing can happen before the next timer, so skip to it. Work
+                        // outstanding on other threads (Hub.blocking) is waited for below, in real time: the
+                        // clock must not run ahead of it.
+                        Poller io = poller;
+                        if (io != null && io.hasWaits()) {
+                            io.select(0);
+                        }
+                        if (ready.isEmpty() && submitted.get() == null) {
+                            clock.advanceTo(next.deadline);
+                        }
+                    } else {
+                        awaitWork(next == null ? -1 : Math.max(0, next.deadline - nanoTime()));
                     }
-                    if (ready.isEmpty() && submitted.get() == null) {
-                        clock.advanceTo(next.deadline);
-                    }
-                } else {
-                    awaitWork(next == null ? -1 : Math.max(0, next.deadline - nanoTime()));
+                    continue;
                 }
-                continue;
-            }
-            Poller io = poller;
-            if (io != null && io.hasWaits()) {
-                // greenlets whose channels are ready now run on the next pass, behind these
-                io.select(0);
-            }
-            // only the greenlets ready at the start of the pass: sleep(0) puts its caller behind them
-            for (int i = 0; i < n; i++) {
-                Object next = ready.poll();
-                if (next instanceof Waiter) {
-                    Waiter w = (Waiter) next;
-                    // a waiter whose wait ended otherwise (killed, say) is stale: its greenlet may wait anew
-                    if (w.parked) {
-                        if (w.greenlet == home.root) {
+                Poller io = poller;
+                if (io != null && io.hasWaits()) {
+                    // greenlets whose channels are ready now run on the next pass, behind these
+                    io.select(0);
+                }
+                // only the greenlets ready at the start of the pass: sleep(0) puts its caller behind them;
+                // a greenlet that waits or ends may take the next ones itself (see next()), so the count is a field
+                passLeft = n;
+                while (passLeft > 0) {
+                    passLeft--;
+                    Object next = ready.poll();
+                    if (next instanceof Waiter) {
+                        Waiter w = (Waiter) next;
+                        // a waiter whose wait ended otherwise (killed, say) is stale: its greenlet may wait anew
+                        if (w.parked) {
+                            if (w.greenlet == home.root) {
+                                restoreInterrupt();
+                            }
+                            w.greenlet.switchTo();
+                        }
+                    } else if (next instanceof Greenlet) {
+                        if (next == home.root) {
                             restoreInterrupt();
                         }
-                        w.greenlet.switchTo();
+                        ((Greenlet) next).switchTo();
+                    } else if (next instanceof Kill) {
+                        ((Kill) next).greenlet.exit();
+                    } else {
+                        runCallback((Runnable) next);
                     }
-                } else if (next instanceof Greenlet) {
-                    if (next == home.root) {
-                        restoreInterrupt();
-                    }
-                    ((Greenlet) next).switchTo();
-                } else if (next instanceof Kill) {
-                    ((Kill) next).greenlet.exit();
-                } else {
-                    runCallback((Runnable) next);
                 }
+    
+            } catch (Throwable died) {
+                // A greenlet's exception reaches its parent, this greenlet, only when its own code did not
+                // catch it: spawned greenlets catch everything, so this is a driver's error, such as a
+                // suspension lost in a method that is not woven. It is that greenlet's end, not the hub's.
+                died.printStackTrace();
+                System.err.println("[weft] a greenlet of the hub of thread \"" + home.thread.getName()
+                        + "\" ended with " + died.getClass().getName() + "; the hub goes on");
+                forgetDeadWaiters();
             }
         }
+    }
+
+    /**
+     * Puts back at the head of the run queue a greenlet that {@link #next()} took for a greenlet that
+     * then died instead of switching to it; the hub's own greenlet and plain code need nothing.
+     */
+    void requeue(Greenlet g) {
+        if (g != greenlet && g != home.root && !g.isDead()) {
+            ready.addFirst(g);
+            passLeft++;
+        }
+    }
+
+    /**
+     * Drops the waits of greenlets that ended while parked: a greenlet whose suspension was lost ended
+     * without leaving its wait, and its timer or a wake would otherwise switch to a dead greenlet.
+     * Only after such an error; a greenlet that ends normally has left its waits.
+     */
+    private void forgetDeadWaiters() {
+        for (Waiter w = firstParked; w != null; ) {
+            Waiter next = w.next;
+            if (w.greenlet.isDead()) {
+                w.parked = false;
+                w.woken = true;
+                unparked(w);
+            }
+            w = next;
+        }
+    }
+
+    /**
+     * Where a greenlet of this hub that is about to wait, or has just ended, hands control: straight to
+     * the next greenlet of the run queue, taken as the loop would take it, or to the hub's own greenlet
+     * when the loop has something to do first (a callback, a kill, a timer due, channels, plain code
+     * to wake, an empty queue). Going straight to the next greenlet saves two switches (to the hub and
+     * back out) per hand-off, and the order in which greenlets run is the loop's. Does not suspend.
+     *
+     * @return the greenlet to switch to: a taken greenlet, or {@link #greenlet}
+     */
+    Greenlet next() {
+        while (passLeft > 0 || startPass()) {
+            Object e = ready.peek();
+            Greenlet g;
+            if (e instanceof Waiter) {
+                Waiter w = (Waiter) e;
+                if (!w.parked) {
+                    // stale, as the loop would find it: dropped
+                    ready.poll();
+                    passLeft--;
+                    continue;
+                }
+                g = w.greenlet;
+            } else if (e instanceof Greenlet) {
+                g = (Greenlet) e;
+            } else {
+                return greenlet;
+            }
+            g = g.alive();
+            if (g == home.root || g == home.current) {
+                // plain code gets its interrupt status back from the loop; a greenlet woken before it
+                // waited goes through the hub too, so that it switches (the monitor counts switches)
+                return greenlet;
+            }
+            ready.poll();
+            passLeft--;
+            if (g == greenlet) {
+                // a greenlet killed before it started: the loop's switch to it would do nothing
+                continue;
+            }
+            return g;
+        }
+        return greenlet;
+    }
+
+    /**
+     * Starts the loop's next pass without the loop, when the loop would do nothing else first: no
+     * submitted callback, no timer due, no channel waits, and something ready. Cancelled timers at the
+     * top of the heap are dropped on the way, as the loop drops them.
+     */
+    private boolean startPass() {
+        if (ready.isEmpty() || submitted.get() != null || !greenlet.isStarted()) {
+            return false;
+        }
+        Poller io = poller;
+        if (io != null && io.hasWaits()) {
+            return false;
+        }
+        Timer t;
+        while ((t = timers.peek()) != null && t.cancelled) {
+            timers.poll();
+        }
+        if (t != null && t.deadline - nanoTime() <= 0) {
+            return false;
+        }
+        passLeft = ready.size();
+        return true;
     }
 
     /**
@@ -1058,7 +1282,20 @@ public final class Hub {
          */
         @Suspendable
         public boolean park(Duration timeout) {
-            return timeout == null ? parkUntil(false, 0) : parkUntil(true, hub.deadlineAfter(saturatedNanos(timeout)));
+            if (timeout != null) {
+                return parkUntil(true, hub.deadlineAfter(saturatedNanos(timeout)));
+            }
+            // a wait with no limit, the usual one, waits here: one frame less to save and restore
+            timed = false;
+            parked = true;
+            hub.parked(this);
+            try {
+                (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
+            } finally {
+                parked = false;
+                hub.unparked(this);
+            }
+            return woken && !expired;
         }
 
         /** {@link #park}, with a {@link Hub#nanoTime} deadline when {@code timed}. */
@@ -1069,7 +1306,9 @@ public final class Hub {
             parked = true;
             hub.parked(this);
             try {
-                hub.greenlet.switchTo();
+                // plain code goes to the hub, which gives it back its interrupt status; a greenlet goes
+                // to the next ready greenlet when the hub has nothing else to do first
+                (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
             } finally {
                 parked = false;
                 hub.unparked(this);

@@ -39,9 +39,12 @@ public final class Timeout extends RuntimeException implements AutoCloseable {
 
     private final transient Hub hub;
     private final transient Greenlet owner;
+    /** The duration it was started with, as {@link #duration()} returns it. */
     private final Duration duration;
     private transient Hub.Timer timer;
+    /** Set by {@link #cancel()}: the timeout will not be raised. */
     private boolean cancelled;
+    /** Set when the time was up and the timeout was raised in its greenlet. */
     private boolean expired;
 
     private Timeout(Hub hub, Greenlet owner, Duration duration) {
@@ -84,12 +87,12 @@ public final class Timeout extends RuntimeException implements AutoCloseable {
         cancel();
     }
 
-    /** True while it may still be raised: started, neither raised nor cancelled. */
+    /** {@return true while it may still be raised: started, neither raised nor cancelled} */
     public boolean isPending() {
         return !cancelled && !expired;
     }
 
-    /** True once the time was up and the timeout was raised in its greenlet. */
+    /** {@return true once the time was up and the timeout was raised in its greenlet} */
     public boolean isExpired() {
         return expired;
     }

@@ -156,6 +156,16 @@ final class Trampoline {
                 g.resume(v, t);
             } catch (Throwable died) {
                 current = root;
+                if (target != null) {
+                    // it asked to switch, then died on its way out (a suspension lost in a method that is
+                    // not woven): a greenlet it took from its hub's run queue must not be lost with it
+                    if (hub != null) {
+                        hub.requeue(target);
+                    }
+                    target = null;
+                    value = null;
+                    toThrow = null;
+                }
                 v = exitValue(died);
                 t = v == null ? died : null;
                 g = g.parent;
@@ -165,7 +175,13 @@ final class Trampoline {
             if (g.isDead()) {
                 v = g.takeResult();
                 t = null;
-                g = g.parent;
+                Greenlet p = g.parent;
+                if (hub != null && p == hub.greenlet) {
+                    // a greenlet of the hub has ended: on to the next ready one, unless the hub has work first
+                    p = hub.next();
+                    v = p == hub.greenlet ? v : null;
+                }
+                g = p;
                 continue;
             }
             g = target;

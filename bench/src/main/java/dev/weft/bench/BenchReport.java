@@ -68,7 +68,11 @@ public final class BenchReport {
         return (List<Map<String, Object>>) parsed;
     }
 
-    /** JMH's CSV columns, one row per benchmark and parameter set; secondary metrics (profilers) are left out. */
+    /**
+     * JMH's CSV columns, one row per benchmark and parameter set, and one more per secondary metric (a
+     * profiler's or a benchmark's own counters, as {@code Sleepers}' heap per task), named as JMH prints
+     * them, {@code benchmark:metric}.
+     */
     static void printCsv(List<Map<String, Object>> results) {
         TreeSet<String> params = new TreeSet<>();
         for (Map<String, Object> r : results) {
@@ -80,18 +84,27 @@ public final class BenchReport {
         }
         out.append('\n');
         for (Map<String, Object> r : results) {
-            Map<String, Object> metric = map(r.get("primaryMetric"));
-            out.append('"').append(r.get("benchmark")).append("\",\"").append(r.get("mode")).append("\",")
-                    .append(number(r.get("threads"))).append(',').append(samples(metric)).append(',')
-                    .append(number(metric.get("score"))).append(',').append(number(metric.get("scoreError")))
-                    .append(",\"").append(metric.get("scoreUnit")).append('"');
-            Map<String, Object> values = params(r);
-            for (String p : params) {
-                out.append(',').append(values.containsKey(p) ? values.get(p) : "");
+            csvRow(out, r, String.valueOf(r.get("benchmark")), map(r.get("primaryMetric")), params);
+            if (r.get("secondaryMetrics") instanceof Map) {
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) r.get("secondaryMetrics")).entrySet()) {
+                    csvRow(out, r, r.get("benchmark") + ":" + e.getKey(), map(e.getValue()), params);
+                }
             }
-            out.append('\n');
         }
         System.out.print(out);
+    }
+
+    private static void csvRow(StringBuilder out, Map<String, Object> r, String name, Map<String, Object> metric,
+            TreeSet<String> params) {
+        out.append('"').append(name).append("\",\"").append(r.get("mode")).append("\",")
+                .append(number(r.get("threads"))).append(',').append(samples(metric)).append(',')
+                .append(number(metric.get("score"))).append(',').append(number(metric.get("scoreError")))
+                .append(",\"").append(metric.get("scoreUnit")).append('"');
+        Map<String, Object> values = params(r);
+        for (String p : params) {
+            out.append(',').append(values.containsKey(p) ? values.get(p) : "");
+        }
+        out.append('\n');
     }
 
     private static int samples(Map<String, Object> metric) {

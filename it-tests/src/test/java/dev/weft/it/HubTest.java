@@ -265,4 +265,28 @@ class HubTest {
         assertTrue(all[1].isSuccessful());
         assertEquals(List.of("other finally", "self finally"), log);
     }
+
+    @Test
+    void aGreenletThatLosesASuspensionEndsWithAnErrorAndTheHubGoesOn() throws Exception {
+        // elsewhere.Untouched names no Weft type, so it is not woven: the sleep inside it cannot suspend it
+        java.lang.reflect.Method sleeps = elsewhere.Untouched.class.getMethod("sleeps", List.class);
+        List<String> events = new ArrayList<>();
+        String err = capturingErr(() -> {
+            SpawnedGreenlet<?> careless = Hub.spawn(() -> {
+                sleeps.invoke(null, events);
+                log.add("careless went on");
+            });
+            SpawnedGreenlet<?> other = Hub.spawn(() -> {
+                Hub.sleep(5);
+                log.add("other");
+            });
+            Hub.joinAll(careless, other);
+            assertTrue(careless.isReady());
+            assertTrue(other.isSuccessful());
+        });
+        assertEquals(List.of("other"), log, "nothing after the lost suspension ran, and the hub went on");
+        assertTrue(err.contains("suspension was lost"), err);
+        assertTrue(err.contains("elsewhere.Untouched.sleeps"), err);
+        Hub.sleep(1); // the hub still serves this thread
+    }
 }

@@ -17,6 +17,7 @@ import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,30 @@ class VirtualTimeTest {
         assertFalse(sleeper.isReady());
         sleeper.join();
         assertEquals(Duration.ofHours(1).toNanos(), hub.nanoTime() - start);
+    }
+
+    @Test
+    @Suspendable
+    void theClockWaitsForAFutureThatAnotherThreadCompletes(Hub hub) throws Exception {
+        long start = hub.nanoTime();
+        SpawnedGreenlet<?> sleeper = Hub.spawn(() -> Hub.sleep(Duration.ofHours(1)));
+        Hub.sleep(0); // the sleeper's timer is set
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        Thread hubThread = Thread.currentThread();
+        Thread other = new Thread(() -> {
+            // completes once the hub's thread waits: the await is out and the sleeper's timer is next
+            while (hubThread.getState() == Thread.State.RUNNABLE) {
+                Thread.onSpinWait();
+            }
+            answer.complete(42);
+        });
+        other.start();
+        assertEquals(42, Hub.await(answer, Duration.ofHours(2)));
+        assertEquals(start, hub.nanoTime(), "no virtual time passed while another thread completed the future");
+        assertFalse(sleeper.isReady());
+        sleeper.join();
+        assertEquals(Duration.ofHours(1).toNanos(), hub.nanoTime() - start);
+        other.join();
     }
 
     @Test

@@ -28,23 +28,33 @@ public final class Stack {
     /** An identity that matches any callee: used where a call reaches its target through a forwarder. */
     public static final int ANY_CALLEE = 0;
 
+    private static final long[] NO_LONGS = {};
+    private static final Object[] NO_REFS = {};
+    private static final String[] NO_SITES = {};
+    /** The capacity of each array once the first frame is saved. */
+    private static final int FIRST_CAPACITY = 8;
+
     /** The stack of threads that are not running a coroutine: never suspends, never resumes. */
     static final Stack NONE = new Stack(null);
 
     /** The current mode; woven code reads it after every suspendable call and at every entry. */
     public int mode;
 
-    private long[] prims = new long[8];
+    /*
+     * The arrays start empty (shared, zero-length) and get their first real capacity when a frame is
+     * first saved: a greenlet that never suspends (spawned, run, finished) allocates none of them.
+     */
+    private long[] prims = NO_LONGS;
     private int pp;
-    private Object[] refs = new Object[8];
+    private Object[] refs = NO_REFS;
     private int rp;
     /** One record per saved frame: the method's identity in the high half, the suspension index in the low. */
-    private long[] records = new long[8];
+    private long[] records = NO_LONGS;
     /**
      * Beside each record, where that frame is suspended ({@code pkg.Owner.name(File.java:line)}, a
      * constant string of the woven code), for {@link #suspendedAt()}; as long as {@link #records}.
      */
-    private String[] sites = new String[8];
+    private String[] sites = NO_SITES;
     private int fp;
 
     /** The coroutine these frames belong to, or null for {@link #NONE}. */
@@ -58,14 +68,19 @@ public final class Stack {
         this.owner = owner;
     }
 
-    /** Returns the API object ({@code Coroutine}, {@code Generator}, {@code Greenlet}) these frames belong to, or null. */
+    /**
+     * {@return the API object ({@code Coroutine}, {@code Generator}, {@code Greenlet}) these frames belong
+     * to, or null}
+     */
     public Object owner() {
         return owner;
     }
 
     /**
-     * Returns the stack of the coroutine running on the current thread, or a stack that never
-     * suspends when there is none.
+     * Returns the stack of the coroutine running on the current thread: what a woven method reads on
+     * entry.
+     *
+     * @return the running coroutine's stack, or a stack that never suspends when there is none
      */
     public static Stack current() {
         Carrier c = Carrier.last;
@@ -75,7 +90,13 @@ public final class Stack {
         return Carrier.slow().stack;
     }
 
-    /** Returns the mangled identity of a method (or functional-interface method) named by name and descriptor. */
+    /**
+     * Returns the identity a woven method's saved frames carry, which its caller checks on resume.
+     *
+     * @param nameAndDescriptor the method's (or functional-interface method's) name followed by its
+     *     descriptor, such as {@code run()V}
+     * @return the identity, never {@link #ANY_CALLEE}
+     */
     public static int idOf(String nameAndDescriptor) {
         int h = nameAndDescriptor.hashCode();
         return h == ANY_CALLEE ? 1 : h;
@@ -174,10 +195,14 @@ public final class Stack {
 
     private void pushRecord(int id, int state, String site) {
         if (fp == records.length) {
-            records = Arrays.copyOf(records, records.length * 2);
+            records = Arrays.copyOf(records, grown(records.length));
             sites = Arrays.copyOf(sites, records.length);
         }
-        sites[fp] = site;
+        String[] at = sites;
+        if (at[fp] != site) {
+            // as in unwind: a primitive that suspends where it did last time costs a read, not a store
+            at[fp] = site;
+        }
         records[fp++] = record(id, state);
     }
 
@@ -249,7 +274,11 @@ public final class Stack {
 
     // ---- typed storage --------------------------------------------------------------------------
 
-    /** Saves an int (also boolean, byte, char, short). */
+    /**
+     * Saves an int (also boolean, byte, char, short).
+     *
+     * @param v the value, restored by {@link #popI()}
+     */
     public void pushI(int v) {
         int p = pp;
         if (p == prims.length) {
@@ -259,12 +288,20 @@ public final class Stack {
         pp = p + 1;
     }
 
-    /** Saves a float. */
+    /**
+     * Saves a float.
+     *
+     * @param v the value, restored by {@link #popF()}
+     */
     public void pushF(float v) {
         pushI(Float.floatToRawIntBits(v));
     }
 
-    /** Saves a long. */
+    /**
+     * Saves a long.
+     *
+     * @param v the value, restored by {@link #popL()}
+     */
     public void pushL(long v) {
         int p = pp;
         if (p == prims.length) {
@@ -274,12 +311,20 @@ public final class Stack {
         pp = p + 1;
     }
 
-    /** Saves a double. */
+    /**
+     * Saves a double.
+     *
+     * @param v the value, restored by {@link #popD()}
+     */
     public void pushD(double v) {
         pushL(Double.doubleToRawLongBits(v));
     }
 
-    /** Saves a reference. */
+    /**
+     * Saves a reference.
+     *
+     * @param v the value, restored by {@link #popA()}
+     */
     public void pushA(Object v) {
         int p = rp;
         if (p == refs.length) {
@@ -290,34 +335,41 @@ public final class Stack {
     }
 
     private void growPrims() {
-        prims = Arrays.copyOf(prims, prims.length * 2);
+        prims = Arrays.copyOf(prims, grown(prims.length));
     }
 
     private void growRefs() {
-        refs = Arrays.copyOf(refs, refs.length * 2);
+        refs = Arrays.copyOf(refs, grown(refs.length));
     }
 
-    /** Restores an int. */
+    private static int grown(int length) {
+        return length == 0 ? FIRST_CAPACITY : length * 2;
+    }
+
+    /** {@return the int saved last by {@link #pushI}} */
     public int popI() {
         return (int) prims[--pp];
     }
 
-    /** Restores a float. */
+    /** {@return the float saved last by {@link #pushF}} */
     public float popF() {
         return Float.intBitsToFloat((int) prims[--pp]);
     }
 
-    /** Restores a long. */
+    /** {@return the long saved last by {@link #pushL}} */
     public long popL() {
         return prims[--pp];
     }
 
-    /** Restores a double. */
+    /** {@return the double saved last by {@link #pushD}} */
     public double popD() {
         return Double.longBitsToDouble(prims[--pp]);
     }
 
-    /** Restores a reference and clears its slot. */
+    /**
+     * {@return the reference saved last by {@link #pushA}} Its slot is cleared, so the stack does not
+     * keep the object alive.
+     */
     public Object popA() {
         int p = rp - 1;
         Object[] r = refs;

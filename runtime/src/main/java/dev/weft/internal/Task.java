@@ -38,12 +38,12 @@ public final class Task {
         this.stack = new Stack(owner);
     }
 
-    /** True before the first {@link #resume}. */
+    /** {@return true before the first {@link #resume}} */
     public boolean isNew() {
         return state == NEW;
     }
 
-    /** True once the body has returned or thrown. */
+    /** {@return true once the body has returned or thrown} */
     public boolean isDone() {
         return state == DONE;
     }

@@ -385,7 +385,7 @@ public final class StreamServer implements AutoCloseable {
         requestStop(Duration.ZERO);
     }
 
-    /** True once the server has stopped: the listener is closed and no handler runs. */
+    /** {@return true once the server has stopped: the listener is closed and no handler runs} */
     public boolean isStopped() {
         return stopped.isDone();
     }

@@ -177,7 +177,7 @@ public final class TcpListener implements AutoCloseable {
         return address;
     }
 
-    /** True once {@link #close()} was called. */
+    /** {@return true once {@link #close()} was called} */
     public boolean isClosed() {
         return closed;
     }

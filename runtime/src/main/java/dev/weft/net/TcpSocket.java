@@ -320,7 +320,7 @@ public final class TcpSocket implements AutoCloseable {
         }
     }
 
-    /** True once {@link #close()} was called. */
+    /** {@return true once {@link #close()} was called} */
     public boolean isClosed() {
         return closed;
     }

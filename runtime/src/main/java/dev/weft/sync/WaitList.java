@@ -34,7 +34,15 @@ final class WaitList {
 
     /** Wakes every waiter, in the order they started waiting. */
     void wakeAll() {
-        if (waiters.isEmpty()) {
+        int n = waiters.size();
+        if (n == 0) {
+            return;
+        }
+        if (n == 1) {
+            // the usual case, one waiter: no copy
+            Runnable w = waiters.get(0);
+            waiters.clear();
+            w.run();
             return;
         }
         List<Runnable> woken = new ArrayList<>(waiters);
