@@ -43,6 +43,29 @@ final class IoWait {
         }
     }
 
+    /**
+     * Closes {@code channel} of a socket or listener owned by {@code owner}'s hub: wakes the greenlets
+     * waiting on it (their waits throw {@code AsynchronousCloseException}), then runs {@code closeChannel}.
+     * From another thread the closing is submitted to that hub, which does it on its next pass: the
+     * waits are the owner hub's, and closing first would deregister the channel before they are found.
+     * When the owner's thread has ended, nobody waits any more and the channel is closed at once.
+     */
+    static void close(Hub hub, Thread owner, SelectableChannel channel, Runnable closeChannel) {
+        Runnable onOwner = () -> {
+            Hub.Waiter.cancelChannelWaits(channel);
+            closeChannel.run();
+        };
+        if (Thread.currentThread() == owner) {
+            onOwner.run();
+            return;
+        }
+        try {
+            hub.submit(onOwner);
+        } catch (IllegalStateException ended) {
+            closeChannel.run();
+        }
+    }
+
     static SocketTimeoutException timedOut(String what, Object on, Duration timeout) {
         return new SocketTimeoutException(what + " on " + on + " timed out after " + describe(timeout));
     }

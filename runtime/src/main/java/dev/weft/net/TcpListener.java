@@ -194,23 +194,7 @@ public final class TcpListener implements AutoCloseable {
             return;
         }
         closed = true;
-        if (Thread.currentThread() != owner) {
-            // the waits are the owner hub's: closing first would deregister the channel before they are found
-            try {
-                hub.submit(this::closeOnOwner);
-                return;
-            } catch (IllegalStateException ended) {
-                // the listener's thread has ended: nobody waits on it any more
-                closeChannel();
-                return;
-            }
-        }
-        closeOnOwner();
-    }
-
-    private void closeOnOwner() {
-        Hub.Waiter.cancelChannelWaits(channel);
-        closeChannel();
+        IoWait.close(hub, owner, channel, this::closeChannel);
     }
 
     private void closeChannel() {

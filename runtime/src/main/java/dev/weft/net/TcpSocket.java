@@ -293,23 +293,7 @@ public final class TcpSocket implements AutoCloseable {
             return;
         }
         closed = true;
-        if (Thread.currentThread() != owner) {
-            // the waits are the owner hub's: closing first would deregister the channel before they are found
-            try {
-                hub.submit(this::closeOnOwner);
-                return;
-            } catch (IllegalStateException ended) {
-                // the socket's thread has ended: nobody waits on it any more
-                closeQuietly();
-                return;
-            }
-        }
-        closeOnOwner();
-    }
-
-    private void closeOnOwner() {
-        Hub.Waiter.cancelChannelWaits(channel);
-        closeQuietly();
+        IoWait.close(hub, owner, channel, this::closeQuietly);
     }
 
     private void closeQuietly() {

@@ -143,22 +143,7 @@ public final class UdpSocket implements AutoCloseable {
             return;
         }
         closed = true;
-        if (Thread.currentThread() != owner) {
-            try {
-                hub.submit(this::closeOnOwner);
-                return;
-            } catch (IllegalStateException ended) {
-                // the socket's thread has ended: nobody waits on it any more
-                closeChannel();
-                return;
-            }
-        }
-        closeOnOwner();
-    }
-
-    private void closeOnOwner() {
-        Hub.Waiter.cancelChannelWaits(channel);
-        closeChannel();
+        IoWait.close(hub, owner, channel, this::closeChannel);
     }
 
     private void closeChannel() {
