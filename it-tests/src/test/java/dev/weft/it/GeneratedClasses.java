@@ -47,13 +47,7 @@ final class GeneratedClasses {
         };
         cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object",
                 new String[] {"dev/weft/SuspendableCallable"});
-        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-        init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
+        objectConstructor(cw);
 
         MethodVisitor call = cw.visitMethod(Opcodes.ACC_PUBLIC, "call", "()Ljava/lang/Object;", null,
                 new String[] {"java/lang/Exception"});
@@ -177,5 +171,16 @@ final class GeneratedClasses {
             byte[] bytes = resources.get(name);
             return bytes != null ? new ByteArrayInputStream(bytes) : super.getResourceAsStream(name);
         }
+    }
+
+    /** Writes a public no-argument constructor that calls {@code Object()}. */
+    static void objectConstructor(ClassWriter cw) {
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
     }
 }

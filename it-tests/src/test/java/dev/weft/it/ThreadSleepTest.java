@@ -109,13 +109,7 @@ class ThreadSleepTest {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "gen/DurationNapper", null, "java/lang/Object",
                 new String[] {"dev/weft/SuspendableRunnable"});
-        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(Opcodes.ALOAD, 0);
-        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-        init.visitInsn(Opcodes.RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
+        GeneratedClasses.objectConstructor(cw);
         MethodVisitor run = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "()V", null, new String[] {"java/lang/Exception"});
         run.visitCode();
         run.visitLdcInsn(5L);
