@@ -3,6 +3,7 @@ package dev.weft.agent;
 import dev.weft.agent.analysis.ClassHierarchy;
 import dev.weft.agent.select.ClassSelector;
 import dev.weft.agent.weave.ClassWeaver;
+import dev.weft.agent.weave.SiteTable;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -38,7 +39,7 @@ final class Prewoven {
     /** Where the build writes the index, relative to the agent's classes, and where it is read from. */
     static final String RESOURCE = "META-INF/weft/prewoven.bin";
     private static final int MAGIC = 0x57454654; // "WEFT"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     /** One runtime class as the build saw it. */
     static final class Entry {
@@ -82,7 +83,9 @@ final class Prewoven {
                     ? ClassLoader.getSystemResourceAsStream(RESOURCE)
                     : Prewoven.class.getClassLoader().getResourceAsStream(RESOURCE)) {
                 if (in != null) {
-                    entries = read(new DataInputStream(in));
+                    List<String> sites = new ArrayList<>();
+                    entries = read(new DataInputStream(in), sites);
+                    SiteTable.installPrewoven(sites);
                 }
             } catch (IOException | RuntimeException e) {
                 System.err.println("[weft] could not read the index of prewoven runtime classes, weaving them at load: "
@@ -93,7 +96,11 @@ final class Prewoven {
         return index;
     }
 
-    static Map<String, Entry> read(DataInputStream in) throws IOException {
+    /**
+     * Reads an index written by {@link #main}: its entries, and into {@code sites} the names of the
+     * woven classes' suspension points, numbered from {@code SiteTable.PREWOVEN_BASE}.
+     */
+    static Map<String, Entry> read(DataInputStream in, List<String> sites) throws IOException {
         if (in.readInt() != MAGIC || in.readInt() != FORMAT) {
             throw new IOException("not an index of prewoven classes of this agent");
         }
@@ -115,6 +122,11 @@ final class Prewoven {
                 refusals.add(in.readUTF());
             }
             entries.put(name, new Entry(length, crc, woven, List.copyOf(refusals)));
+        }
+        // the names of the woven classes' suspension points, numbered from SiteTable.PREWOVEN_BASE
+        int siteCount = in.readInt();
+        for (int i = 0; i < siteCount; i++) {
+            sites.add(in.readUTF());
         }
         return entries;
     }
@@ -154,6 +166,7 @@ final class Prewoven {
         try (URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader());
                 DataOutputStream out = new DataOutputStream(bytes)) {
             ClassHierarchy hierarchy = ClassHierarchy.of(loader);
+            SiteTable.startBuilding();
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
             out.writeInt(classes.size());
@@ -178,6 +191,11 @@ final class Prewoven {
                 for (String refusal : refusals) {
                     out.writeUTF(refusal);
                 }
+            }
+            List<String> sites = SiteTable.finishBuilding();
+            out.writeInt(sites.size());
+            for (String site : sites) {
+                out.writeUTF(site);
             }
         }
         Path output = Path.of(args[0]);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.weft.agent.analysis.ClassHierarchy;
 import dev.weft.agent.select.ClassSelector;
 import dev.weft.agent.weave.ClassWeaver;
+import dev.weft.agent.weave.SiteTable;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,8 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -31,10 +34,14 @@ import org.junit.jupiter.api.Test;
 class PrewovenTest {
     @Test
     void theIndexHasEveryRuntimeClassAndEachIsWhatWeavingAtLoadWouldGive() throws Exception {
-        Map<String, Prewoven.Entry> index = index();
+        List<String> sites = new ArrayList<>();
+        Map<String, Prewoven.Entry> index = index(sites);
         Map<String, byte[]> runtime = runtimeClasses();
         assertEquals(runtime.keySet(), new java.util.TreeSet<>(index.keySet()));
         int woven = 0;
+        List<String> freshSites;
+        // numbered as the build numbers them (the same classes in the same order), so the bytes compare equal
+        SiteTable.startBuilding();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {runtimeRoot().toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {
             ClassHierarchy hierarchy = ClassHierarchy.of(loader);
@@ -52,7 +59,11 @@ class PrewovenTest {
                     woven++;
                 }
             }
+        } finally {
+            freshSites = SiteTable.finishBuilding();
         }
+        assertEquals(freshSites, sites, "the names shipped for the prewoven suspension points");
+        assertTrue(sites.stream().anyMatch(n -> n.startsWith("dev.weft.sync.Event.await(Event.java:")), sites.toString());
         assertTrue(woven >= 5, "only " + woven + " runtime classes are woven: Hub, Greenlet and others should be");
     }
 
@@ -74,10 +85,10 @@ class PrewovenTest {
         assertFalse(entry.matches(java.util.Arrays.copyOf(hub, hub.length + 1)));
     }
 
-    private static Map<String, Prewoven.Entry> index() throws IOException {
+    private static Map<String, Prewoven.Entry> index(List<String> sites) throws IOException {
         try (InputStream in = PrewovenTest.class.getClassLoader().getResourceAsStream(Prewoven.RESOURCE)) {
             assertNotNull(in, Prewoven.RESOURCE + " is missing: the build's prewoven-runtime step did not run");
-            return Prewoven.read(new DataInputStream(in));
+            return Prewoven.read(new DataInputStream(in), sites);
         }
     }
 

@@ -30,7 +30,6 @@ public final class Stack {
 
     private static final long[] NO_LONGS = {};
     private static final Object[] NO_REFS = {};
-    private static final String[] NO_SITES = {};
     /** The capacity of each array once the first frame is saved. */
     private static final int FIRST_CAPACITY = 8;
 
@@ -48,14 +47,15 @@ public final class Stack {
     private int pp;
     private Object[] refs = NO_REFS;
     private int rp;
-    /** One record per saved frame: the method's identity in the high half, the suspension index in the low. */
-    private long[] records = NO_LONGS;
     /**
-     * Beside each record, where that frame is suspended ({@code pkg.Owner.name(File.java:line)}, a
-     * constant string of the woven code), for {@link #suspendedAt()}; as long as {@link #records}.
+     * One record per saved frame: the method's identity in the high half; in the low half its state,
+     * the number of its suspension point in the JVM, which the agent can name ({@link SiteNames}), or
+     * 0 for the suspending primitive's own record.
      */
-    private String[] sites = NO_SITES;
+    private long[] records = NO_LONGS;
     private int fp;
+    /** What the last suspension's primitive is doing, as {@link #beginSuspend} was told: names its record. */
+    private String primitive;
 
     /** The coroutine these frames belong to, or null for {@link #NONE}. */
     final Object owner;
@@ -159,27 +159,22 @@ public final class Stack {
      * @param calleeId the identity the frame above must have ({@link #ANY_CALLEE} to skip the check)
      * @param callee {@code Owner.name(descriptor)} of the call, for the error message
      * @param id this method's identity
-     * @param state the index of the suspension point being unwound
-     * @param method this suspension point as a stack trace names it ({@code pkg.Owner.name(File.java:line)}),
-     *     kept for {@link #suspendedAt()} and named in the error message
+     * @param state the number of the suspension point being unwound, in the JVM (the agent numbers every
+     *     suspension point it weaves; {@link SiteNames} names it for {@link #suspendedAt()} and errors)
      */
-    public void unwind(int calleeId, String callee, int id, int state, String method) {
+    public void unwind(int calleeId, String callee, int id, int state) {
         int f = fp;
         long[] r = records;
         if (f > 0 && f < r.length && idOf(r[f - 1]) == calleeId) {
             r[f] = record(id, state);
-            String[] at = sites;
-            if (at[f] != method) {
-                // a frame that suspends where it did last time (the usual case) costs a read, not a store
-                at[f] = method;
-            }
             fp = f + 1;
             return;
         }
-        unwindSlow(calleeId, callee, id, state, method);
+        unwindSlow(calleeId, callee, id, state);
     }
 
-    private void unwindSlow(int calleeId, String callee, int id, int state, String method) {
+    private void unwindSlow(int calleeId, String callee, int id, int state) {
+        String method = SiteNames.name(state);
         if (fp == 0) {
             throw corrupt("no saved frame above " + method);
         }
@@ -190,18 +185,12 @@ public final class Stack {
                     + ": a method in between is not woven and went on running after the suspension. "
                     + fixForUnwoven());
         }
-        pushRecord(id, state, method);
+        pushRecord(id, state);
     }
 
-    private void pushRecord(int id, int state, String site) {
+    private void pushRecord(int id, int state) {
         if (fp == records.length) {
             records = Arrays.copyOf(records, grown(records.length));
-            sites = Arrays.copyOf(sites, records.length);
-        }
-        String[] at = sites;
-        if (at[fp] != site) {
-            // as in unwind: a primitive that suspends where it did last time costs a read, not a store
-            at[fp] = site;
         }
         records[fp++] = record(id, state);
     }
@@ -217,7 +206,8 @@ public final class Stack {
         java.util.List<String> frames = new java.util.ArrayList<>(fp);
         if (mode == SUSPENDING) {
             for (int f = 0; f < fp; f++) {
-                frames.add(sites[f]);
+                int state = (int) records[f];
+                frames.add(state == 0 ? primitive : SiteNames.name(state));
             }
         }
         return frames;
@@ -234,7 +224,11 @@ public final class Stack {
             return false;
         }
         transfer = value;
-        pushRecord(id, 0, what);
+        if (primitive != what) {
+            // a primitive that suspends as it did last time (the usual case) costs a read, not a store
+            primitive = what;
+        }
+        pushRecord(id, 0);
         mode = SUSPENDING;
         return true;
     }
@@ -380,6 +374,21 @@ public final class Stack {
     }
 
     // ---- errors ---------------------------------------------------------------------------------
+
+    /**
+     * Called by a woven method whose entry found a saved state that is none of its suspension points:
+     * its class was redefined with other suspension points while a coroutine was suspended in it. The
+     * caller throws the result.
+     *
+     * @param method {@code Owner.name(descriptor)} of that method
+     * @return the error to throw
+     */
+    public RuntimeException unknownState(String method) {
+        int state = (int) records[fp];
+        return corrupt(method + " is resuming at suspension point #" + state + " (" + SiteNames.name(state)
+                + "), which its code no longer has: the class was redefined with different suspension points "
+                + "while a coroutine was suspended in it, so the coroutine cannot go on");
+    }
 
     /**
      * Called by a method the agent refused to make resumable when a suspension reaches it; the caller

@@ -138,8 +138,8 @@ final class MethodWeaver {
         Set<Integer> excluded = new HashSet<>(NewRelocator.relocate(m, new HashSet<>(points), locals, name));
         excluded.add(stackVar);
         List<SuspendPointRewriter> sites = new ArrayList<>();
-        for (int k = 0; k < points.size(); k++) {
-            SuspendPointRewriter site = new SuspendPointRewriter(points.get(k), k);
+        for (MethodInsnNode point : points) {
+            SuspendPointRewriter site = new SuspendPointRewriter(point);
             site.spill(m.instructions, locals, excluded);
             site.unwrapWeaveErrors(m);
             if (site.receiverVar >= 0) {
@@ -164,6 +164,12 @@ final class MethodWeaver {
             siteLive.add(liveness.liveBefore(index));
         }
 
+        String[] siteNames = new String[sites.size()];
+        for (int k = 0; k < siteNames.length; k++) {
+            siteNames[k] = siteName(Code.lineOf(sites.get(k).call));
+        }
+        int firstSite = SiteTable.register(owner.name + '.' + m.name + m.desc, siteNames);
+
         InsnList tail = new InsnList();
         LabelNode dispatch = new LabelNode();
         tail.add(dispatch);
@@ -175,9 +181,18 @@ final class MethodWeaver {
         for (int k = 0; k < restores.length; k++) {
             restores[k] = sites.get(k).restoreLabel;
         }
-        tail.add(new TableSwitchInsnNode(0, restores.length - 1, restores[0], restores));
+        // a frame saves its suspension point's number in the JVM (see SiteTable) as its state
+        LabelNode unknown = new LabelNode();
+        tail.add(new TableSwitchInsnNode(firstSite, firstSite + restores.length - 1, unknown, restores));
+        // a number not of this method: the class was redefined with other suspension points meanwhile
+        tail.add(unknown);
+        tail.add(new VarInsnNode(Opcodes.ALOAD, stackVar));
+        tail.add(new LdcInsnNode(name));
+        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "unknownState", "(Ljava/lang/String;)Ljava/lang/RuntimeException;"));
+        tail.add(new InsnNode(Opcodes.ATHROW));
         for (int k = 0; k < sites.size(); k++) {
-            sites.get(k).rewrite(m.instructions, tail, siteFrames.get(k), siteLive.get(k), excluded, stackVar, this);
+            sites.get(k).rewrite(m.instructions, tail, siteFrames.get(k), siteLive.get(k), excluded, stackVar, this,
+                    firstSite + k);
         }
 
         InsnList entry = new InsnList();

@@ -40,7 +40,7 @@ import org.objectweb.asm.tree.analysis.Frame;
  *    pop result            [.. beneath]
  *    s.pushX(top) ...      []                              operand stack, top first
  *    s.pushX(local) ...                                    locals live after the call, ascending
- *    s.unwind(callee, id, index, site)                     checks the callee's record, pushes ours
+ *    s.unwind(callee, id, site)                            checks the callee's record, pushes ours
  *    return dummy                                          the caller unwinds in turn
  *
  *  restore (out of line, reached from the method's entry switch)
@@ -65,7 +65,6 @@ final class SuspendPointRewriter {
     private static final String REFLECTIVE_CALLS = "dev/weft/internal/ReflectiveCalls";
 
     final MethodInsnNode call;
-    private final int index;
     private final boolean isStatic;
     private final Type[] args;
     private final int resultSize;
@@ -79,9 +78,8 @@ final class SuspendPointRewriter {
     private int[] argVars = new int[0];
     private final boolean reflective;
 
-    SuspendPointRewriter(MethodInsnNode call, int index) {
+    SuspendPointRewriter(MethodInsnNode call) {
         this.call = call;
-        this.index = index;
         this.isStatic = call.getOpcode() == Opcodes.INVOKESTATIC;
         this.args = Type.getArgumentTypes(call.desc);
         this.resultSize = Type.getReturnType(call.desc).getSize();
@@ -149,9 +147,10 @@ final class SuspendPointRewriter {
      * @param frame the analysed frame just before the call
      * @param live the locals that may be read after the call (the others are not saved)
      * @param excluded locals that are never saved (the stack local, scratch, other sites' receivers)
+     * @param site this suspension point's number in the JVM ({@link SiteTable}), saved as the frame's state
      */
     void rewrite(InsnList code, InsnList tail, Frame<BasicValue> frame, java.util.BitSet live, Set<Integer> excluded,
-            int stackVar, MethodWeaver method) throws WeaveRefusal {
+            int stackVar, MethodWeaver method, int site) throws WeaveRefusal {
         int consumed = args.length + (isStatic ? 0 : 1);
         int beneath = frame.getStackSize() - consumed;
         List<Slot> stackSlots = new ArrayList<>();
@@ -235,10 +234,9 @@ final class SuspendPointRewriter {
         }
         tail.add(new LdcInsnNode(callee));
         tail.add(Code.intConst(method.id));
-        tail.add(Code.intConst(index));
-        // the suspension point as a stack trace names it: kept with the saved frame, for Hub.dump
-        tail.add(new LdcInsnNode(method.siteName(Code.lineOf(call))));
-        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "unwind", "(ILjava/lang/String;IILjava/lang/String;)V"));
+        // the state: this suspension point's number in the JVM, which also names it for Hub.dump
+        tail.add(Code.intConst(site));
+        tail.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, STACK, "unwind", "(ILjava/lang/String;II)V"));
         method.addDummyReturn(tail);
 
         // restore

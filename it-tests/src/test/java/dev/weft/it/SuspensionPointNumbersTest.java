@@ -1,0 +1,79 @@
+package dev.weft.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.weft.Coroutine;
+import dev.weft.Suspendable;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A saved frame's state is its suspension point's number in the JVM (the agent's site table): the
+ * same after a retransformation, so a coroutine suspended across one resumes where it stood; and a
+ * number that the method's code does not have stops the coroutine with an error, never a jump to
+ * another point.
+ */
+class SuspensionPointNumbersTest {
+    /** A fixture of its own, so that retransforming it touches no other test. */
+    static final class Steps {
+        @Suspendable
+        static int run(int start) {
+            int total = start;
+            total += Coroutine.<Integer>yield("first");
+            total += Coroutine.<Integer>yield("second");
+            return total;
+        }
+    }
+
+    @Test
+    void aCoroutineSuspendedAcrossARetransformationResumesWhereItStood() throws Exception {
+        Instrumentation inst = RetransformTest.instrumentation();
+        assumeTrue(inst.isRetransformClassesSupported(), "this JVM cannot retransform classes");
+        int[] result = new int[1];
+        Coroutine<Integer, String> c = Coroutine.of(() -> result[0] = Steps.run(1));
+        assertEquals("first", c.next());
+        inst.retransformClasses(Steps.class);
+        assertEquals("second", c.send(10), "resumed at the first yield, not at another point");
+        inst.retransformClasses(Steps.class);
+        assertEquals(null, c.send(100));
+        assertTrue(c.isDone());
+        assertEquals(111, result[0]);
+    }
+
+    @Test
+    void aSavedNumberTheMethodDoesNotHaveIsAnErrorNamingTheMethod() throws Exception {
+        Coroutine<Integer, String> c = Coroutine.of(() -> Steps.run(1));
+        assertEquals("first", c.next());
+        // Steps.run's record sits below the body's (the saved frames are innermost first): give it a
+        // number no method has, as a redefinition that changed the method's suspension points would
+        long[] records = (long[]) field(stackOf(c), "records");
+        int fp = (int) field(stackOf(c), "fp");
+        int steps = -1;
+        for (int f = 0; f < fp; f++) {
+            String site = dev.weft.internal.SiteNames.name((int) records[f]);
+            if (site.startsWith(Steps.class.getName() + ".run(")) {
+                steps = f;
+            }
+        }
+        assertTrue(steps >= 0, "Steps.run has a saved frame named by the agent's table");
+        records[steps] = (records[steps] & 0xFFFFFFFF00000000L) | 0x7FFFFFF0L;
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.send(10));
+        assertTrue(e.getMessage().contains(Steps.class.getName().replace('.', '/') + ".run(I)I")
+                || e.getMessage().contains(Steps.class.getName() + ".run(I)I"), e.getMessage());
+        assertTrue(e.getMessage().contains("which its code no longer has"), e.getMessage());
+    }
+
+    private static Object stackOf(Coroutine<?, ?> c) throws ReflectiveOperationException {
+        return field(field(c, "task"), "stack");
+    }
+
+    private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        Field f = owner.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(owner);
+    }
+}
