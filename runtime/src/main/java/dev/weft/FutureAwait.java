@@ -65,7 +65,11 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
      */
     @SuppressWarnings("unchecked")
     static Object valueIfDone(CompletionStage<?> stage) {
-        CompletableFuture<Object> f = (CompletableFuture<Object>) asFuture(Objects.requireNonNull(stage, "stage"));
+        // a plain CompletableFuture (the usual stage) is read directly: no interface call. Only the exact
+        // class: a subclass may answer otherwise (the JDK's minimal stage refuses getNow, for one)
+        CompletableFuture<Object> f = stage != null && stage.getClass() == CompletableFuture.class
+                ? (CompletableFuture<Object>) stage
+                : (CompletableFuture<Object>) asFuture(Objects.requireNonNull(stage, "stage"));
         if (f == null) {
             return PENDING;
         }
