@@ -2,9 +2,10 @@ package dev.weft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.net.TcpListener;
+import dev.weft.net.TcpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -60,7 +61,7 @@ class PollerTest {
     }
 
     @Test
-    void aSelectBetweenAWakeAndTheWokenGreenletsRunKeepsTheInterest() throws Throwable {
+    void aGreenletWokenByReadinessRunsBeforeTheSelectorLooksAtItsChannelAgain() throws Throwable {
         onHub(() -> {
             Poller poller = Hub.current().poller();
             Pipe pipe = Pipe.open();
@@ -68,19 +69,18 @@ class PollerTest {
             try {
                 pipe.source().configureBlocking(false);
                 other.source().configureBlocking(false);
-                // a second waiter keeps the hub selecting at the start of each pass: one select comes
-                // between the wake below and the woken greenlet's run, with the byte still unread
+                // a second waiter keeps the hub looking at its selector at the start of every pass
                 SpawnedGreenlet<Boolean> idle = Hub.spawn(() ->
                         Hub.Waiter.forCurrent("idle").parkUntilReady(other.source(), READ, null));
+                Hub.sleep(0);
                 ByteBuffer buf = ByteBuffer.allocate(8);
                 for (int turn = 0; turn < 3; turn++) {
                     pipe.sink().write(ByteBuffer.wrap(new byte[] {(byte) turn}));
                     long before = poller.selects;
                     assertTrue(Hub.Waiter.forCurrent("read").parkUntilReady(pipe.source(), READ, null));
-                    assertTrue(poller.selects - before >= 2, "a select came after the wake: " + (poller.selects - before));
-                    SelectionKey key = pipe.source().keyFor(poller.selector);
-                    assertEquals(READ, key.interestOps(), "turn " + turn + ": the reader, woken but not run yet, "
-                            + "lost its interest");
+                    // the select that woke this greenlet, and none after it: the channel, still ready,
+                    // would only be reported again
+                    assertEquals(1, poller.selects - before, "turn " + turn);
                     buf.clear();
                     assertEquals(1, pipe.source().read(buf));
                 }
@@ -90,6 +90,45 @@ class PollerTest {
             } finally {
                 close(pipe);
                 close(other);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aSelectBetweenAWakeAndTheWokenGreenletsRunKeepsTheInterest() throws Throwable {
+        onHub(() -> {
+            Poller poller = Hub.current().poller();
+            Pipe pipe = Pipe.open();
+            List<Pipe> others = new ArrayList<>();
+            try {
+                pipe.source().configureBlocking(false);
+                ByteBuffer buf = ByteBuffer.allocate(8);
+                for (int turn = 0; turn < 3; turn++) {
+                    Pipe other = Pipe.open();
+                    others.add(other);
+                    other.source().configureBlocking(false);
+                    SpawnedGreenlet<Boolean> idle = Hub.spawn(() ->
+                            Hub.Waiter.forCurrent("idle").parkUntilReady(other.source(), READ, null));
+                    Hub.sleep(0);
+                    pipe.sink().write(ByteBuffer.wrap(new byte[] {(byte) turn}));
+                    // runs after the select that wakes this greenlet and before it: its cancel looks at
+                    // the selector again, which finds this greenlet's channel ready with nobody waiting
+                    Hub.spawn(() -> Hub.Waiter.cancelChannelWaits(other.source()));
+                    assertTrue(Hub.Waiter.forCurrent("read").parkUntilReady(pipe.source(), READ, null));
+                    SelectionKey key = pipe.source().keyFor(poller.selector);
+                    assertEquals(READ, key.interestOps(), "turn " + turn + ": the reader, woken but not run yet, "
+                            + "lost its interest");
+                    buf.clear();
+                    assertEquals(1, pipe.source().read(buf));
+                    idle.join();
+                    assertTrue(idle.exception() instanceof AsynchronousCloseException, String.valueOf(idle.exception()));
+                }
+            } finally {
+                close(pipe);
+                for (Pipe other : others) {
+                    close(other);
+                }
             }
             return null;
         });
@@ -195,6 +234,58 @@ class PollerTest {
             }
             return null;
         });
+    }
+
+    @Test
+    void aSocketReadThatEmptiedTheSocketMakesTheNextWaitForReadinessFirstAndOneThatFilledItsBufferDoesNot()
+            throws Throwable {
+        onHub(() -> {
+            Poller poller = Hub.current().poller();
+            try (TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0));
+                    TcpSocket client = TcpSocket.connect("127.0.0.1", listener.address().getPort());
+                    TcpSocket server = listener.accept()) {
+                ByteBuffer buf = ByteBuffer.allocate(64);
+                client.write(new byte[] {1, 2, 3});
+                server.readFully(ByteBuffer.allocate(3));
+                client.write(new byte[] {4, 5});
+                // readFully filled its buffer: this read reads at once, and finds the two bytes there
+                long before = poller.selects;
+                assertEquals(2, server.read(buf));
+                assertEquals(0, poller.selects - before, "a read after one that filled its buffer waited");
+                // that read left room, so the kernel's buffer was empty: the next read waits for readiness,
+                // here at once, with the bytes already there
+                client.write(new byte[] {6, 7, 8});
+                before = poller.selects;
+                assertEquals(3, server.read(buf));
+                assertTrue(poller.selects - before >= 1, "a read after one that emptied the socket did not wait");
+                assertEquals(List.of(4, 5, 6, 7, 8), bytes(buf));
+                // and one from another thread reads at once, as it always did, instead of waiting there
+                client.write(new byte[] {9});
+                ByteBuffer other = ByteBuffer.allocate(8);
+                Thread reader = new Thread(() -> {
+                    try {
+                        server.read(other);
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                reader.start();
+                reader.join();
+                assertEquals(List.of(9), bytes(other));
+                // the peer closing ends the stream for a read that waits for readiness first
+                client.shutdownOutput();
+                assertEquals(-1, server.read(ByteBuffer.allocate(8)));
+            }
+            return null;
+        });
+    }
+
+    private static List<Integer> bytes(ByteBuffer buf) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < buf.position(); i++) {
+            out.add((int) buf.get(i));
+        }
+        return out;
     }
 
     /** Runs {@code body} in a greenlet of a fresh one-hub group, closed afterwards. */

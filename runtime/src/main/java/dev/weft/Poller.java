@@ -41,6 +41,10 @@ final class Poller {
     private final Consumer<SelectionKey> onReady = this::ready;
     /** The greenlets waiting for a channel: while there are some, the hub's wait may end by I/O. */
     private int waits;
+    /** Greenlets woken by readiness that have not run since: their channels are still ready. */
+    private int unrun;
+    /** True when the last {@code select(0)} was skipped: never two in a row. */
+    private boolean skipped;
     /** The selects done by {@link #select}, for tests: a hub that spins shows here. */
     long selects;
 
@@ -99,7 +103,10 @@ final class Poller {
     /** Unregisters {@code w} unless readiness or a cancel has done so already. */
     void remove(Wait w) {
         Channel c = w.channel;
-        if (!w.done) {
+        if (w.readied) {
+            w.readied = false;
+            unrun--;
+        } else if (!w.done) {
             c.unlink(w);
             w.done = true;
             waits--;
@@ -151,8 +158,19 @@ final class Poller {
     /**
      * Waits in the selector for at most {@code nanos} (forever when negative; 0 does not wait), then
      * wakes the greenlets whose channels are ready.
+     *
+     * <p>A look without waiting (0) is skipped, once, while greenlets that the previous select woke
+     * have not run yet: their channels are still ready, so the selector would report every one of
+     * them a second time for nothing, and under load (a select per pass of the hub's loop, each
+     * waking the greenlets of the next pass) that doubles the selector's work. Skipping only once in
+     * a row keeps the channels looked at even if such a greenlet never runs.
      */
     void select(long nanos) {
+        if (nanos == 0 && unrun > 0 && !skipped) {
+            skipped = true;
+            return;
+        }
+        skipped = false;
         selects++;
         try {
             if (nanos == 0) {
@@ -183,6 +201,8 @@ final class Poller {
             if ((w.ops & ready) != 0) {
                 answered |= w.ops;
                 c.unlink(w);
+                w.readied = true;
+                unrun++;
                 finish(w);
             }
             w = next;
@@ -262,6 +282,8 @@ final class Poller {
         boolean done;
         /** Woken by {@link #cancel}: the channel is being closed. */
         boolean cancelled;
+        /** Woken by readiness, and its greenlet has not run since ({@link #remove} not called yet). */
+        boolean readied;
 
         Wait(Channel channel, int ops, Hub.Waiter waiter) {
             this.channel = channel;

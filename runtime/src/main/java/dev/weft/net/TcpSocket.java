@@ -50,6 +50,12 @@ public final class TcpSocket implements AutoCloseable {
     private final InetSocketAddress remote;
     private volatile Duration timeout;
     private volatile boolean closed;
+    /**
+     * True when the last read took all the kernel had (it left room in its buffer): the next read
+     * then waits for readiness before reading, instead of a system call that would most likely find
+     * nothing, as in a request and reply protocol, where the peer sends again only once answered.
+     */
+    private boolean drained;
     private SocketInputStream in;
     private SocketOutputStream out;
 
@@ -126,12 +132,24 @@ public final class TcpSocket implements AutoCloseable {
      */
     @Suspendable
     public int read(ByteBuffer dst) throws IOException {
-        int n = channel.read(dst);
+        Duration t = timeout;
+        if (drained && t == null && dst.hasRemaining() && Thread.currentThread() == owner) {
+            // readiness first: ready now, it ends the wait at the hub's next select, with no read in vain
+            return readWaiting(dst, null, 0);
+        }
+        int n = readNow(dst);
         if (n != 0 || !dst.hasRemaining()) {
             return n;
         }
-        Duration t = timeout;
         return readWaiting(dst, t, IoWait.deadline(t));
+    }
+
+    /** One read, without waiting; notes whether it emptied the kernel's buffer. */
+    private int readNow(ByteBuffer dst) throws IOException {
+        int room = dst.remaining();
+        int n = channel.read(dst);
+        drained = n < room;
+        return n;
     }
 
     /**
@@ -163,7 +181,7 @@ public final class TcpSocket implements AutoCloseable {
         long deadline = IoWait.deadline(t);
         int wanted = dst.remaining();
         while (dst.hasRemaining()) {
-            int n = channel.read(dst);
+            int n = readNow(dst);
             if (n == 0) {
                 n = readWaiting(dst, t, deadline);
             }
@@ -192,8 +210,13 @@ public final class TcpSocket implements AutoCloseable {
     private int readWaiting(ByteBuffer dst, Duration t, long deadline) throws IOException {
         while (true) {
             checkOwner();
-            IoWait.await(channel, SelectionKey.OP_READ, t, deadline, "TcpSocket.read", this);
-            int n = channel.read(dst);
+            if (t == null) {
+                // the usual wait, with no timeout: one frame less to unwind and rewind than through IoWait
+                Hub.Waiter.forCurrent("TcpSocket.read", this).parkUntilReady(channel, SelectionKey.OP_READ, null);
+            } else {
+                IoWait.await(channel, SelectionKey.OP_READ, t, deadline, "TcpSocket.read", this);
+            }
+            int n = readNow(dst);
             if (n != 0) {
                 return n;
             }
