@@ -124,6 +124,10 @@ public final class TcpSocket implements AutoCloseable {
     /**
      * Reads at least one byte into {@code dst}, suspending while none is available; -1 at end of stream.
      *
+     * <p>After a read that emptied the socket (it left room in its buffer), the next read of the
+     * socket's own thread with no timeout waits for readiness before reading: in a request and reply
+     * exchange the peer has had no time to send more, and the read it skips would find nothing.
+     *
      * @param dst where to put the bytes, from its position up to its limit
      * @return the number of bytes read, -1 at end of stream, 0 only when {@code dst} has no room
      * @throws SocketTimeoutException when nothing came within the timeout
