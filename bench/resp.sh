@@ -14,6 +14,9 @@
 # Settings (environment): ROUNDS (3), HUBS (./demo resp's --hubs; default: one per core),
 # JDK (JDK 21+ for the Loom anchor and the Weft server; default temurin-25), ANCHORS (where
 # LoomResp.java is; default ../shared/anchors), PORT_WEFT/PORT_LOOM/PORT_REDIS (7101..7103).
+# BASE=dir adds a fourth server, `./demo resp` of another checkout of Weft (an older commit, say;
+# built there with `mvn package` the same way), on PORT_BASE (7104), and the ratio weft/base: an A/B
+# of two builds under the same spells of the machine.
 # Needs redis-benchmark and redis-server (Debian redis-tools, redis-server); installs them with
 # apt-get when missing and running as root.
 set -euo pipefail
@@ -38,6 +41,12 @@ LOADS=(
     "-c 1000|-c 1000 -n $((100000 / scale))"
 )
 SERVERS=(weft loom redis)
+BASE=${BASE:-}
+PORT_BASE=${PORT_BASE:-7104}
+if [[ -n "$BASE" ]]; then
+    [[ -x "$BASE/demo" ]] || { echo "bench/resp.sh: no $BASE/demo (BASE must be a checkout of Weft)" >&2; exit 2; }
+    SERVERS+=(base)
+fi
 
 need_packages=()
 command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null || need_packages+=(redis-tools)
@@ -52,7 +61,7 @@ if [[ ${#need_packages[@]} -gt 0 ]]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need_packages[@]}" >/dev/null
 fi
 
-for port in "$PORT_WEFT" "$PORT_LOOM" "$PORT_REDIS"; do
+for port in "$PORT_WEFT" "$PORT_LOOM" "$PORT_REDIS" ${BASE:+"$PORT_BASE"}; do
     if redis-cli -p "$port" PING >/dev/null 2>&1; then
         echo "bench/resp.sh: something already answers on port $port (set PORT_WEFT, PORT_LOOM, PORT_REDIS)" >&2
         exit 2
@@ -79,6 +88,11 @@ echo "building (mvn package) and compiling the Loom anchor"
 mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package >"$work/build.log" 2>&1 \
     || { cat "$work/build.log"; exit 1; }
 touch examples/target/.demo-built
+if [[ -n "$BASE" ]]; then
+    (cd "$BASE" && mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package) >"$work/build-base.log" 2>&1 \
+        || { cat "$work/build-base.log"; exit 1; }
+    touch "$BASE/examples/target/.demo-built"
+fi
 mkdir -p "$work/loom"
 "$JDK/bin/javac" -d "$work/loom" "$ANCHORS/LoomResp.java"
 
@@ -88,6 +102,10 @@ JAVA_HOME=$JDK setsid ./demo resp "$PORT_WEFT" "${hubs[@]}" >"$work/weft.log" 2>
 pids+=($!)
 setsid "$JDK/bin/java" -cp "$work/loom" LoomResp "$PORT_LOOM" >"$work/loom.log" 2>&1 &
 pids+=($!)
+if [[ -n "$BASE" ]]; then
+    JAVA_HOME=$JDK setsid "$BASE/demo" resp "$PORT_BASE" "${hubs[@]}" >"$work/base.log" 2>&1 &
+    pids+=($!)
+fi
 setsid redis-server --port "$PORT_REDIS" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
 pids+=($!)
 
@@ -96,6 +114,7 @@ port_of() {
         weft) echo "$PORT_WEFT" ;;
         loom) echo "$PORT_LOOM" ;;
         redis) echo "$PORT_REDIS" ;;
+        base) echo "$PORT_BASE" ;;
     esac
 }
 
@@ -115,6 +134,7 @@ done
 echo "JDK: $("$JDK/bin/java" -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3); $(nproc) cores;" \
     "$(date -u +%Y-%m-%dT%H:%MZ); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "weft: $(head -1 "$work/weft.log")"
+[[ -z "$BASE" ]] || echo "base ($BASE): $(head -1 "$work/base.log")"
 
 # Warm-up: the JIT compiles the servers' hot paths before the first timed load.
 for server in "${SERVERS[@]}"; do
@@ -128,8 +148,8 @@ for round in $(seq "$ROUNDS"); do
     for load in "${LOADS[@]}"; do
         name=${load%%|*}
         read -r -a args <<<"${load#*|}"
-        for i in 0 1 2; do
-            server=${SERVERS[$(((i + round - 1) % 3))]}
+        for ((i = 0; i < ${#SERVERS[@]}; i++)); do
+            server=${SERVERS[$(((i + round - 1) % ${#SERVERS[@]}))]}
             redis-benchmark -p "$(port_of "$server")" "${args[@]}" -t set,get -q 2>"$work/bench.err" \
                 | tr '\r' '\n' | grep -E '^ *(SET|GET): [0-9.]+ requests per second' \
                 | sed -E "s/^ *(SET|GET): ([0-9.]+) requests per second.*/$name|$server|\1|\2/" \
@@ -158,11 +178,15 @@ awk -F'|' '
         return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
     }
     END {
-        printf "\n%-18s %12s %12s %12s %10s %11s\n", "load, test", "weft req/s", "loom req/s", "redis req/s", "weft/loom", "weft/redis"
+        printf "\n%-18s %12s %12s %12s %10s %11s", "load, test", "weft req/s", "loom req/s", "redis req/s", "weft/loom", "weft/redis"
+        if (base) printf " %12s %10s", "base req/s", "weft/base"
+        printf "\n"
         for (o = 1; o <= loads; o++) {
             k = order[o]
             w = median(k "|weft"); l = median(k "|loom"); r = median(k "|redis")
             split(k, p, "|")
-            printf "%-18s %12.0f %12.0f %12.0f %9.2fx %10.2fx\n", p[1] " " p[2], w, l, r, l ? w / l : 0, r ? w / r : 0
+            printf "%-18s %12.0f %12.0f %12.0f %9.2fx %10.2fx", p[1] " " p[2], w, l, r, l ? w / l : 0, r ? w / r : 0
+            if (base) { b = median(k "|base"); printf " %12.0f %9.2fx", b, b ? w / b : 0 }
+            printf "\n"
         }
-    }' "$results"
+    }' base="${BASE:+1}" "$results"

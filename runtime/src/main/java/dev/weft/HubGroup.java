@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.CarrierThread;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -58,7 +59,7 @@ public final class HubGroup implements AutoCloseable {
         CountDownLatch ready = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
             int index = i;
-            Thread t = new Thread(() -> group.serve(index, ready), "weft-hub-" + i);
+            Thread t = new CarrierThread(() -> group.serve(index, ready), "weft-hub-" + i);
             group.threads[i] = t;
             t.start();
         }

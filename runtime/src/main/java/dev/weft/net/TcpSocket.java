@@ -50,6 +50,12 @@ public final class TcpSocket implements AutoCloseable {
     private final InetSocketAddress remote;
     private volatile Duration timeout;
     private volatile boolean closed;
+    /**
+     * True when the last read took all the kernel had (it left room in its buffer): the next read
+     * then waits for readiness before reading, instead of a system call that would most likely find
+     * nothing, as in a request and reply protocol, where the peer sends again only once answered.
+     */
+    private boolean drained;
     private SocketInputStream in;
     private SocketOutputStream out;
 
@@ -118,6 +124,10 @@ public final class TcpSocket implements AutoCloseable {
     /**
      * Reads at least one byte into {@code dst}, suspending while none is available; -1 at end of stream.
      *
+     * <p>After a read that emptied the socket (it left room in its buffer), the next read of the
+     * socket's own thread with no timeout waits for readiness before reading: in a request and reply
+     * exchange the peer has had no time to send more, and the read it skips would find nothing.
+     *
      * @param dst where to put the bytes, from its position up to its limit
      * @return the number of bytes read, -1 at end of stream, 0 only when {@code dst} has no room
      * @throws SocketTimeoutException when nothing came within the timeout
@@ -126,12 +136,24 @@ public final class TcpSocket implements AutoCloseable {
      */
     @Suspendable
     public int read(ByteBuffer dst) throws IOException {
-        int n = channel.read(dst);
+        Duration t = timeout;
+        if (drained && t == null && dst.hasRemaining() && Thread.currentThread() == owner) {
+            // readiness first: ready now, it ends the wait at the hub's next select, with no read in vain
+            return readWaiting(dst, null, 0);
+        }
+        int n = readNow(dst);
         if (n != 0 || !dst.hasRemaining()) {
             return n;
         }
-        Duration t = timeout;
         return readWaiting(dst, t, IoWait.deadline(t));
+    }
+
+    /** One read, without waiting; notes whether it emptied the kernel's buffer. */
+    private int readNow(ByteBuffer dst) throws IOException {
+        int room = dst.remaining();
+        int n = channel.read(dst);
+        drained = n < room;
+        return n;
     }
 
     /**
@@ -163,7 +185,7 @@ public final class TcpSocket implements AutoCloseable {
         long deadline = IoWait.deadline(t);
         int wanted = dst.remaining();
         while (dst.hasRemaining()) {
-            int n = channel.read(dst);
+            int n = readNow(dst);
             if (n == 0) {
                 n = readWaiting(dst, t, deadline);
             }
@@ -192,8 +214,13 @@ public final class TcpSocket implements AutoCloseable {
     private int readWaiting(ByteBuffer dst, Duration t, long deadline) throws IOException {
         while (true) {
             checkOwner();
-            IoWait.await(channel, SelectionKey.OP_READ, t, deadline, "TcpSocket.read", this);
-            int n = channel.read(dst);
+            if (t == null) {
+                // the usual wait, with no timeout: one frame less to unwind and rewind than through IoWait
+                Hub.Waiter.forCurrent("TcpSocket.read", this).parkUntilReady(channel, SelectionKey.OP_READ, null);
+            } else {
+                IoWait.await(channel, SelectionKey.OP_READ, t, deadline, "TcpSocket.read", this);
+            }
+            int n = readNow(dst);
             if (n != 0) {
                 return n;
             }
