@@ -172,11 +172,55 @@ public final class ClassHierarchy {
 
     private ClassInfo read(String name, Origin near) {
         try {
-            byte[] bytes = bytes(name, near);
-            return bytes == null ? MISSING : ClassInfo.read(bytes);
+            ClassHeader header = header(name, near);
+            return header == null ? MISSING : ClassInfo.read(header);
         } catch (RuntimeException e) {
             return MISSING;
         }
+    }
+
+    /**
+     * The header of a class, read as {@link #bytes} finds its file but only as far as
+     * {@link ClassHeader#read} needs, or null when the file cannot be found.
+     *
+     * @throws IllegalArgumentException when the file found is not a class file
+     */
+    private ClassHeader header(String name, Origin near) {
+        if (near != null) {
+            ClassHeader header = near.readHeader(name);
+            if (header != null) {
+                return header;
+            }
+            for (Origin o : otherOrigins(near)) {
+                if (o != near && (header = o.readHeader(name)) != null) {
+                    return header;
+                }
+            }
+        }
+        String resource = name.concat(".class"); // not +: its invokedynamic bootstrap costs at start-up
+        ClassLoader l = loader.get();
+        try (InputStream in = l != null ? l.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
+            return in == null ? null : ClassHeader.read(in, -1);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The loader's class path and the other places it has loaded classes from, in that order, with
+     * {@code near} among them: where a class not in {@code near} is looked for next, before the loader's
+     * own lookup (slow: it probes every module of the JDK first).
+     */
+    private Origin[] otherOrigins(Origin near) {
+        Origin[] known = origins;
+        if (known == null) {
+            ClassLoader l = loader.get();
+            origins = known = l == null ? new Origin[0] : Origin.classPath(l).toArray(new Origin[0]);
+        }
+        if (!Arrays.asList(known).contains(near)) {
+            origins = known = append(known, near);
+        }
+        return known;
     }
 
     /** The bytes of a class, from {@code near} when it is there, else as the loader finds them, or null. */
@@ -186,17 +230,7 @@ public final class ClassHierarchy {
             if (bytes != null) {
                 return bytes;
             }
-            // then the loader's class path and the other places it has loaded classes from, in that order,
-            // before the loader's own lookup (slow: it probes every module of the JDK first)
-            Origin[] known = origins;
-            if (known == null) {
-                ClassLoader l = loader.get();
-                origins = known = l == null ? new Origin[0] : Origin.classPath(l).toArray(new Origin[0]);
-            }
-            if (!Arrays.asList(known).contains(near)) {
-                origins = known = append(known, near);
-            }
-            for (Origin o : known) {
+            for (Origin o : otherOrigins(near)) {
                 if (o != near && (bytes = o.read(name)) != null) {
                     return bytes;
                 }
@@ -334,6 +368,22 @@ public final class ClassHierarchy {
      */
     public boolean hasSuspendableMethods(String name, Origin near) {
         return !suspendableMethods(name, near).isEmpty();
+    }
+
+    /**
+     * Tells whether {@link #hasSuspendableMethods(String, Origin)} would answer for a type from what the
+     * hierarchy knows already, without reading a class file: for the JDK's classes, and for classes
+     * whose suspendable methods are known.
+     *
+     * @param name an internal class name, or null (no type: true)
+     * @return true when asking costs no read; false when it may read (it may not need to after all)
+     */
+    public boolean answersWithoutReading(String name) {
+        if (name == null || isPlatform(name)) {
+            return true;
+        }
+        ClassInfo info = infos.get(name);
+        return info == null ? isJdk(name) : info == MISSING || info.suspendable != null;
     }
 
     // ---- subtyping, for frames -----------------------------------------------------------------

@@ -15,6 +15,11 @@ import dev.weft.agent.analysis.Origin;
  * Everything else, which is nearly every class a JVM loads, is rejected after one pass over the
  * constant pool.
  *
+ * <p>A supertype not seen yet must be read from its class file, which costs far more than the pass
+ * over the constant pool. It is not read for a class whose weaving cannot depend on it: one that
+ * declares no method but constructors and static initialisers and calls no method but constructors
+ * and the JDK's ({@link ClassHeader#ignoresSupertypes()}).
+ *
  * <p>A rejected class's header is handed to the hierarchy, so that its subclasses, when they load,
  * find its supertypes there instead of reading its bytes again through the loader.
  */
@@ -52,13 +57,15 @@ public final class ClassSelector {
             return true;
         }
         String superName = header.superName();
-        if (isSuspendableType(superName, hierarchy, origin)) {
-            return true;
-        }
         String[] interfaces = header.interfaces();
-        for (String itf : interfaces) {
-            if (isSuspendableType(itf, hierarchy, origin)) {
+        if (!skipsSupertypes(header, superName, interfaces, hierarchy)) {
+            if (isSuspendableType(superName, hierarchy, origin)) {
                 return true;
+            }
+            for (String itf : interfaces) {
+                if (isSuspendableType(itf, hierarchy, origin)) {
+                    return true;
+                }
             }
         }
         if (header.hasIndy) {
@@ -70,6 +77,19 @@ public final class ClassSelector {
         }
         hierarchy.remember(header, superName, interfaces);
         return false;
+    }
+
+    /**
+     * True when the supertypes need not be looked at: knowing them would mean reading class files, and
+     * the class is one whose weaving cannot depend on them ({@link ClassHeader#ignoresSupertypes()}).
+     */
+    private static boolean skipsSupertypes(ClassHeader header, String superName, String[] interfaces,
+            ClassHierarchy hierarchy) {
+        boolean known = hierarchy.answersWithoutReading(superName);
+        for (int i = 0; known && i < interfaces.length; i++) {
+            known = hierarchy.answersWithoutReading(interfaces[i]);
+        }
+        return !known && header.ignoresSupertypes();
     }
 
     private static boolean isSuspendableType(String name, ClassHierarchy hierarchy, Origin origin) {
