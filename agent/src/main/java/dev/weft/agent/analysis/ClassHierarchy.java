@@ -278,10 +278,7 @@ public final class ClassHierarchy {
     }
 
     private Set<String> suspendableMethods(String name, Origin near) {
-        if (name == null || isPlatform(name) || !infos.containsKey(name) && isJdk(name)) {
-            return ClassInfo.none();
-        }
-        ClassInfo info = info(name, near);
+        ClassInfo info = outsideTheJdk(name, near);
         if (info == null) {
             return ClassInfo.none();
         }
@@ -290,14 +287,34 @@ public final class ClassHierarchy {
     }
 
     /**
+     * The info of a class that may declare suspendable methods, read when not known yet; null for the
+     * JDK's classes (not read: they declare none), arrays, and classes that cannot be found. One map
+     * lookup for a class known already.
+     */
+    private ClassInfo outsideTheJdk(String name, Origin near) {
+        if (name == null || isPlatform(name)) {
+            return null;
+        }
+        ClassInfo info = infos.get(name);
+        if (info == null) {
+            if (name.startsWith("[") || isJdk(name)) {
+                return null;
+            }
+            info = read(name, near);
+            ClassInfo raced = infos.putIfAbsent(name, info);
+            if (raced != null) {
+                info = raced;
+            }
+        }
+        return info == MISSING ? null : info;
+    }
+
+    /**
      * {@code visiting} holds the classes whose sets are being computed: bytes that the JVM would reject
      * with {@code ClassCircularityError} (a class its own supertype) must not overflow the stack here.
      */
     private Set<String> suspendableMethods(String name, Set<String> visiting, Origin near) {
-        if (name == null || isPlatform(name) || !infos.containsKey(name) && isJdk(name)) {
-            return ClassInfo.none();
-        }
-        ClassInfo info = info(name, near);
+        ClassInfo info = outsideTheJdk(name, near);
         if (info == null) {
             return ClassInfo.none();
         }
@@ -306,13 +323,13 @@ public final class ClassHierarchy {
             if (!visiting.add(name)) {
                 return ClassInfo.none();
             }
-            all = new HashSet<>();
-            all.addAll(suspendableMethods(info.superName, visiting, near));
+            // nearly every set is empty: no set is made until something is in it
+            all = union(null, suspendableMethods(info.superName, visiting, near));
             for (String itf : info.interfaces) {
-                all.addAll(suspendableMethods(itf, visiting, near));
+                all = union(all, suspendableMethods(itf, visiting, near));
             }
-            all.addAll(info.annotated);
-            if (!all.isEmpty()) {
+            all = union(all, info.annotated);
+            if (all != null) {
                 ClassInfo methods = withMethods(info, near);
                 for (Map.Entry<String, String> bridge : methods.bridges.entrySet()) {
                     if (all.contains(bridge.getKey())) {
@@ -325,10 +342,22 @@ public final class ClassHierarchy {
                     }
                 }
             }
-            all = all.isEmpty() ? ClassInfo.none() : Set.copyOf(all);
+            all = all == null ? ClassInfo.none() : Set.copyOf(all);
             info.suspendable = all;
             visiting.remove(name);
         }
+        return all;
+    }
+
+    /** {@code all} with {@code more} added, made when null and {@code more} is not empty. */
+    private static Set<String> union(Set<String> all, Set<String> more) {
+        if (more.isEmpty()) {
+            return all;
+        }
+        if (all == null) {
+            all = new HashSet<>();
+        }
+        all.addAll(more);
         return all;
     }
 
@@ -371,19 +400,22 @@ public final class ClassHierarchy {
     }
 
     /**
-     * Tells whether {@link #hasSuspendableMethods(String, Origin)} would answer for a type from what the
-     * hierarchy knows already, without reading a class file: for the JDK's classes, and for classes
-     * whose suspendable methods are known.
+     * Returns the suspendable methods of a type, inherited ones included, when the hierarchy knows them
+     * without reading a class file: for the JDK's classes, and for classes whose sets are known.
      *
-     * @param name an internal class name, or null (no type: true)
-     * @return true when asking costs no read; false when it may read (it may not need to after all)
+     * @param name an internal class name, or null (no type: none)
+     * @return the methods as {@link #suspendableMethods(String)} gives them; null when they are not known
+     *     yet ({@link #hasSuspendableMethods(String, Origin)} would compute them, reading if it must)
      */
-    public boolean answersWithoutReading(String name) {
+    public Set<String> knownSuspendableMethods(String name) {
         if (name == null || isPlatform(name)) {
-            return true;
+            return ClassInfo.none();
         }
         ClassInfo info = infos.get(name);
-        return info == null ? isJdk(name) : info == MISSING || info.suspendable != null;
+        if (info == null) {
+            return name.startsWith("[") || isJdk(name) ? ClassInfo.none() : null;
+        }
+        return info == MISSING ? ClassInfo.none() : info.suspendable;
     }
 
     // ---- subtyping, for frames -----------------------------------------------------------------

@@ -3,6 +3,7 @@ package dev.weft.agent.select;
 import dev.weft.agent.analysis.ClassHeader;
 import dev.weft.agent.analysis.ClassHierarchy;
 import dev.weft.agent.analysis.Origin;
+import java.util.Set;
 
 /**
  * Decides from a class file's constant pool, without parsing the class, whether it may have anything
@@ -58,12 +59,21 @@ public final class ClassSelector {
         }
         String superName = header.superName();
         String[] interfaces = header.interfaces();
-        if (!skipsSupertypes(header, superName, interfaces, hierarchy)) {
-            if (isSuspendableType(superName, hierarchy, origin)) {
+        // First what the hierarchy knows already (one map lookup each); the others are read only when
+        // the class's weaving could depend on them.
+        boolean unknown = false;
+        for (int i = -1; i < interfaces.length; i++) {
+            Set<String> known = hierarchy.knownSuspendableMethods(i < 0 ? superName : interfaces[i]);
+            if (known == null) {
+                unknown = true;
+            } else if (!known.isEmpty()) {
                 return true;
             }
-            for (String itf : interfaces) {
-                if (isSuspendableType(itf, hierarchy, origin)) {
+        }
+        if (unknown && !header.ignoresSupertypes()) {
+            for (int i = -1; i < interfaces.length; i++) {
+                String type = i < 0 ? superName : interfaces[i];
+                if (isSuspendableType(type, hierarchy, origin)) {
                     return true;
                 }
             }
@@ -77,19 +87,6 @@ public final class ClassSelector {
         }
         hierarchy.remember(header, superName, interfaces);
         return false;
-    }
-
-    /**
-     * True when the supertypes need not be looked at: knowing them would mean reading class files, and
-     * the class is one whose weaving cannot depend on them ({@link ClassHeader#ignoresSupertypes()}).
-     */
-    private static boolean skipsSupertypes(ClassHeader header, String superName, String[] interfaces,
-            ClassHierarchy hierarchy) {
-        boolean known = hierarchy.answersWithoutReading(superName);
-        for (int i = 0; known && i < interfaces.length; i++) {
-            known = hierarchy.answersWithoutReading(interfaces[i]);
-        }
-        return !known && header.ignoresSupertypes();
     }
 
     private static boolean isSuspendableType(String name, ClassHierarchy hierarchy, Origin origin) {
