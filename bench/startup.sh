@@ -14,6 +14,7 @@
 #                             (startup.NoopAgent), and print each agent's ratio to it
 #   JVM_NICE=-15              run the JVMs under test at this niceness (a shared machine; needs root)
 #   SKIP_BUILD=1              use the jars already built
+#   RAW=1                     also print every run's loading-thread CPU time, in run order
 #
 # The jars are ones the build already has: ASM, JUnit, JMH and its dependencies from ~/.m2, and
 # Maven's own libraries from /usr/share/maven/lib (those that exist are used), plus weft-runtime, as in
@@ -112,6 +113,11 @@ for jdk in "${JDKS[@]}"; do
             "$(cut -d' ' -f2 "$out/$c" | median)" "$(cut -d' ' -f3 "$out/$c" | median)" "$(head -1 "$out/$c" | cut -d' ' -f4)" \
             "$(head -1 "$out/$c" | cut -d' ' -f5)"
     done
+    if [[ -n ${RAW:-} ]]; then
+        for ((c = 0; c < ${#configs[@]}; c++)); do
+            echo "$feature $(label "${configs[c]}") CPU ms: $(cut -d' ' -f2 "$out/$c" | tr '\n' ' ')"
+        done
+    fi
     # ratio FIELD CONFIG BASE: the median of FIELD for CONFIG over its median for BASE
     ratio() { awk -v a="$(cut -d' ' -f"$1" "$out/$2" | median)" -v p="$(cut -d' ' -f"$1" "$out/$3" | median)" 'BEGIN {printf "%.3f", a / p}'; }
     for ((c = 1; c < ${#configs[@]}; c++)); do
