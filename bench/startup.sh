@@ -5,10 +5,21 @@
 #   bench/startup.sh          10 runs of each, on JDK 17 and (when present) JDK 25
 #   bench/startup.sh 20       20 runs of each
 #
+# Environment:
+#   JDKS="/path/jdk ..."      the JDKs to run on
+#   AGENT=other.jar           measure another build of the agent instead of agent/target's
+#   AGENTS="a.jar b.jar"      measure several agents, interleaved in each round (a jar may carry
+#                             options: a.jar=include=acme)
+#   FLOOR=1                   also measure the floor: an agent whose transformer returns at once
+#                             (startup.NoopAgent), and print each agent's ratio to it
+#   JVM_NICE=-15              run the JVMs under test at this niceness (a shared machine; needs root)
+#   SKIP_BUILD=1              use the jars already built
+#   RAW=1                     also print every run's loading-thread CPU time, in run order
+#
 # The jars are ones the build already has: ASM, JUnit, JMH and its dependencies from ~/.m2, and
 # Maven's own libraries from /usr/share/maven/lib (those that exist are used), plus weft-runtime, as in
 # an application that uses Weft: without it the loader could see no Weft type at all.
-# Each run is a fresh JVM; the runs alternate between without and with the agent.
+# Each run is a fresh JVM; each round runs every configuration once, in the same order.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -16,11 +27,20 @@ runs=${1:-10}
 M2=${M2:-$HOME/.m2/repository}
 read -r -a JDKS <<<"${JDKS:-/usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64}"
 
-build_log=$(mktemp)
-mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,bench -am package >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
-rm -f "$build_log"
-AGENT=${AGENT:-$PWD/agent/target/weft-agent-0.1.0-SNAPSHOT.jar} # AGENT=other.jar compares another build
+if [[ -z ${SKIP_BUILD:-} ]]; then
+    build_log=$(mktemp)
+    mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,bench -am package >"$build_log" 2>&1 || { cat "$build_log"; exit 1; }
+    rm -f "$build_log"
+fi
+read -r -a AGENTS <<<"${AGENTS:-${AGENT:-$PWD/agent/target/weft-agent-0.1.0-SNAPSHOT.jar}}"
 CP=$PWD/bench/target/classes
+NOOP=
+if [[ -n ${FLOOR:-} ]]; then
+    NOOP=$(mktemp -d)/noop-agent.jar
+    printf 'Premain-Class: startup.NoopAgent\nCan-Retransform-Classes: true\n' >"${NOOP%.jar}.mf"
+    jar --create --file "$NOOP" --manifest "${NOOP%.jar}.mf" -C "$CP" startup/NoopAgent.class -C "$CP" 'startup/NoopAgent$1.class'
+    AGENTS=("$NOOP" "${AGENTS[@]}")
+fi
 
 jars=("$PWD/runtime/target/weft-runtime-0.1.0-SNAPSHOT.jar")
 for j in org/ow2/asm/asm/9.8/asm-9.8.jar org/ow2/asm/asm-tree/9.8/asm-tree-9.8.jar \
@@ -56,29 +76,56 @@ run() {
     shift
     local t0 t1 out
     t0=$(date +%s%N)
-    out=$("$java" "$@" -cp "$CP" startup.StartupLoad "${jars[@]}")
+    if [[ -n ${JVM_NICE:-} ]]; then
+        out=$(nice -n "$JVM_NICE" "$java" "$@" -cp "$CP" startup.StartupLoad "${jars[@]}")
+    else
+        out=$("$java" "$@" -cp "$CP" startup.StartupLoad "${jars[@]}")
+    fi
     t1=$(date +%s%N)
     sed -E 's/loaded=([0-9]+) failed=([0-9]+) ms=([0-9]+) cpu=([0-9]+)/\3 \4 '"$(((t1 - t0) / 1000000))"' \1 \2/' <<<"$out"
 }
 
-printf '%-4s %-8s %10s %10s %10s %7s %7s\n' JDK agent "load ms" "load CPU" "JVM ms" loaded failed
+# The label of a configuration: "without", "floor", or the agent jar's file name (with its options).
+label() {
+    local spec=$1
+    if [[ -z $spec ]]; then echo without; elif [[ $spec == "$NOOP" ]]; then echo floor; else basename "$spec"; fi
+}
+
+configs=("" "${AGENTS[@]}")
+printf '%-4s %-32s %10s %10s %10s %7s %7s\n' JDK agent "load ms" "load CPU" "JVM ms" loaded failed
 for jdk in "${JDKS[@]}"; do
     [[ -x $jdk/bin/java ]] || continue
     feature=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -nE 's/.*java.specification.version = //p')
-    plain=$(mktemp)
-    agent=$(mktemp)
+    out=$(mktemp -d)
     run "$jdk/bin/java" >/dev/null # warm the file cache
     for ((i = 0; i < runs; i++)); do
-        run "$jdk/bin/java" >>"$plain"
-        run "$jdk/bin/java" "-javaagent:$AGENT" >>"$agent"
+        for ((c = 0; c < ${#configs[@]}; c++)); do
+            spec=${configs[c]}
+            if [[ -z $spec ]]; then
+                run "$jdk/bin/java" >>"$out/$c"
+            else
+                run "$jdk/bin/java" "-javaagent:$spec" >>"$out/$c"
+            fi
+        done
     done
-    for f in "$plain" "$agent"; do
-        label=without; [[ $f == "$agent" ]] && label=with
-        printf '%-4s %-8s %10s %10s %10s %7s %7s\n' "$feature" "$label" "$(cut -d' ' -f1 "$f" | median)" \
-            "$(cut -d' ' -f2 "$f" | median)" "$(cut -d' ' -f3 "$f" | median)" "$(head -1 "$f" | cut -d' ' -f4)" \
-            "$(head -1 "$f" | cut -d' ' -f5)"
+    for ((c = 0; c < ${#configs[@]}; c++)); do
+        printf '%-4s %-32s %10s %10s %10s %7s %7s\n' "$feature" "$(label "${configs[c]}")" "$(cut -d' ' -f1 "$out/$c" | median)" \
+            "$(cut -d' ' -f2 "$out/$c" | median)" "$(cut -d' ' -f3 "$out/$c" | median)" "$(head -1 "$out/$c" | cut -d' ' -f4)" \
+            "$(head -1 "$out/$c" | cut -d' ' -f5)"
     done
-    ratio() { awk -v a="$(cut -d' ' -f"$1" "$agent" | median)" -v p="$(cut -d' ' -f"$1" "$plain" | median)" 'BEGIN {printf "%.3f", a / p}'; }
-    echo "JDK $feature with/without (medians): loading $(ratio 1), loading thread CPU $(ratio 2), whole JVM $(ratio 3)"
-    rm -f "$plain" "$agent"
+    if [[ -n ${RAW:-} ]]; then
+        for ((c = 0; c < ${#configs[@]}; c++)); do
+            echo "$feature $(label "${configs[c]}") CPU ms: $(cut -d' ' -f2 "$out/$c" | tr '\n' ' ')"
+        done
+    fi
+    # ratio FIELD CONFIG BASE: the median of FIELD for CONFIG over its median for BASE
+    ratio() { awk -v a="$(cut -d' ' -f"$1" "$out/$2" | median)" -v p="$(cut -d' ' -f"$1" "$out/$3" | median)" 'BEGIN {printf "%.3f", a / p}'; }
+    for ((c = 1; c < ${#configs[@]}; c++)); do
+        line="JDK $feature $(label "${configs[c]}")/without (medians): loading $(ratio 1 "$c" 0), loading thread CPU $(ratio 2 "$c" 0), whole JVM $(ratio 3 "$c" 0)"
+        if [[ -n $NOOP && $c -gt 1 ]]; then
+            line+="; /floor: loading thread CPU $(ratio 2 "$c" 1)"
+        fi
+        echo "$line"
+    done
+    rm -rf "$out"
 done

@@ -119,6 +119,9 @@ final class AgentOptions {
 
     /** True when the options let the class (internal name) be woven. */
     boolean accepts(String className) {
+        if (exclude.isEmpty() && include.isEmpty()) {
+            return true; // the default, asked for every class the JVM loads: no iterators
+        }
         for (String p : exclude) {
             if (className.startsWith(p)) {
                 return false;

@@ -227,8 +227,12 @@ final class Prewoven {
         }
     }
 
+    /**
+     * The runtime's class files, {@code package-info} included: a JVM loads one when a package's
+     * annotations are asked for (so does any tool that loads every class of a jar), and weaving it at
+     * load would mean loading and warming up ASM for a class with nothing to weave.
+     */
     private static boolean isRuntimeClass(String path) {
-        return path.startsWith("dev/weft/") && path.endsWith(".class") && !path.endsWith("module-info.class")
-                && !path.endsWith("package-info.class");
+        return path.startsWith("dev/weft/") && path.endsWith(".class") && !path.endsWith("module-info.class");
     }
 }

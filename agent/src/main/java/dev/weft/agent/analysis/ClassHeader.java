@@ -1,5 +1,7 @@
 package dev.weft.agent.analysis;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,6 +17,9 @@ public final class ClassHeader {
     private static final byte[] WEFT_BYTES = "dev/weft/".getBytes(StandardCharsets.ISO_8859_1);
     /** How far the search may move on when the byte under the pattern's last position is a given one. */
     private static final int[] SHIFT = new int[256];
+    /** The packages of {@link ClassHierarchy#isPlatform}, in the same order. */
+    private static final byte[][] PLATFORM = {ascii("java/"), ascii("javax/"), ascii("jdk/"), ascii("sun/"),
+        ascii("com/sun/")};
 
     static {
         int last = WEFT_BYTES.length - 1;
@@ -25,6 +30,8 @@ public final class ClassHeader {
     }
 
     private final byte[] b;
+    /** How many bytes of {@link #b} are the class file's: all of it, or its beginning up to past the header. */
+    private final int limit;
     private final int[] offsets;
     /** True when a UTF-8 constant mentions {@code dev/weft/} (the annotation, a primitive, an interface). */
     public final boolean mentionsWeft;
@@ -34,25 +41,26 @@ public final class ClassHeader {
     public final int access;
     private final int header;
 
-    private ClassHeader(byte[] b) {
-        if (b.length < 10 || readInt(b, 0) != 0xCAFEBABE) {
+    private ClassHeader(byte[] b, int limit) {
+        if (limit < 10 || readInt(b, 0) != 0xCAFEBABE) {
             throw new IllegalArgumentException("not a class file (bad magic number)");
         }
         this.b = b;
-        int count = readUnsignedShort(b, 8);
+        this.limit = limit;
+        int count = readUnsignedShort(8);
         offsets = new int[count];
         int p = 10;
         boolean indy = false;
         for (int i = 1; i < count; i++) {
-            if (p >= b.length) {
+            if (p >= limit) {
                 throw new IllegalArgumentException("truncated constant pool");
             }
             offsets[i] = p;
             int tag = b[p];
             switch (tag) {
                 case 1: {
-                    int len = readUnsignedShort(b, p + 1);
-                    if (p + 3 + len > b.length) {
+                    int len = readUnsignedShort(p + 1);
+                    if (p + 3 + len > limit) {
                         throw new IllegalArgumentException("truncated constant pool");
                     }
                     p += 3 + len;
@@ -79,7 +87,7 @@ public final class ClassHeader {
                     throw new IllegalArgumentException("bad constant pool tag " + tag + " at entry " + i);
             }
         }
-        if (p + 8 > b.length) {
+        if (p + 8 > limit) {
             throw new IllegalArgumentException("truncated class header");
         }
         // One search over the whole constant pool rather than over each string: a match that spans entries
@@ -88,8 +96,8 @@ public final class ClassHeader {
         mentionsWeft = containsWeft(b, 10, p);
         hasIndy = indy;
         header = p;
-        access = readUnsignedShort(b, p);
-        if (p + 8 + 2 * interfaceCount() > b.length) {
+        access = readUnsignedShort(p);
+        if (p + 8 + 2 * interfaceCount() > limit) {
             throw new IllegalArgumentException("truncated class header");
         }
     }
@@ -118,23 +126,149 @@ public final class ClassHeader {
      * @throws IllegalArgumentException when the bytes are not a class file
      */
     public static ClassHeader parse(byte[] bytes) {
-        return new ClassHeader(bytes);
+        return new ClassHeader(bytes, bytes.length);
+    }
+
+    /**
+     * Reads as much of a class file as the hierarchy needs, and its header: up to the end of the header
+     * (constant pool, access flags, names of the class and its supertypes) when the constant pool names
+     * no Weft type, else the whole file, whose methods must then be read too ({@link #bytes()}).
+     *
+     * <p>The hierarchy reads each supertype it has not seen yet this way. Stopping after the header
+     * saves inflating the fields and methods, typically a third to a half of a class file, for nearly
+     * every supertype: only one that names a Weft type needs its methods.
+     *
+     * @param in the class file, positioned at its start; not closed
+     * @param size the class file's length when known (a jar entry's size), else -1
+     * @return the header, the same one {@link #parse} gives for the whole file
+     * @throws IllegalArgumentException when the bytes are not a class file
+     * @throws IOException when the stream fails
+     */
+    public static ClassHeader read(InputStream in, long size) throws IOException {
+        boolean sized = size >= 0 && size < Integer.MAX_VALUE - 8;
+        byte[] b = new byte[sized ? (int) Math.max(size, 10) : 4096];
+        // in steps of an eighth of the file (at least 512 bytes): the header ends a third to a half of the way in
+        int step = sized ? Math.max(512, (int) size / 8) : 2048;
+        int[] scan = {1, 10};
+        int filled = 0;
+        int end;
+        boolean eof;
+        while (true) {
+            int ask = Math.min(b.length, filled + step) - filled;
+            int n = in.readNBytes(b, filled, ask);
+            filled += n;
+            eof = n < ask || sized && filled == size;
+            if (filled >= 10 && readInt(b, 0) != 0xCAFEBABE) {
+                throw new IllegalArgumentException("not a class file (bad magic number)");
+            }
+            end = headerEnd(b, filled, scan);
+            if (end > 0 || eof) {
+                break;
+            }
+            if (filled == b.length) {
+                b = java.util.Arrays.copyOf(b, b.length * 2);
+            }
+        }
+        if (end > 0 && !eof && containsWeft(b, 10, scan[1])) {
+            // its methods will be read: the rest of the file
+            while (!eof) {
+                if (filled == b.length) {
+                    b = java.util.Arrays.copyOf(b, b.length * 2);
+                }
+                int ask = b.length - filled;
+                int n = in.readNBytes(b, filled, ask);
+                filled += n;
+                eof = n < ask || sized && filled == size;
+            }
+        }
+        if (eof && filled != b.length) {
+            b = java.util.Arrays.copyOf(b, filled);
+        }
+        return new ClassHeader(b, eof ? b.length : filled);
+    }
+
+    /**
+     * Where the header of a class file ends (after its table of interfaces), when the first {@code available}
+     * bytes are enough to know; else 0. {@code scan} holds the next constant-pool entry and its offset,
+     * from one call to the next on the same, growing, bytes ({@code {1, 10}} at first); once the pool has
+     * been walked, {@code scan[1]} is its end.
+     *
+     * @throws IllegalArgumentException on a constant-pool tag that does not exist
+     */
+    static int headerEnd(byte[] b, int available, int[] scan) {
+        if (available < 10) {
+            return 0;
+        }
+        int count = u2(b, 8);
+        int i = scan[0];
+        int p = scan[1];
+        while (i < count) {
+            if (p + 3 > available) {
+                break;
+            }
+            int tag = b[p];
+            int size;
+            switch (tag) {
+                case 1:
+                    size = 3 + u2(b, p + 1);
+                    break;
+                case 7: case 8: case 16: case 19: case 20:
+                    size = 3;
+                    break;
+                case 15:
+                    size = 4;
+                    break;
+                case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
+                    size = 5;
+                    break;
+                case 5: case 6:
+                    size = 9;
+                    break;
+                default:
+                    throw new IllegalArgumentException("bad constant pool tag " + tag + " at entry " + i);
+            }
+            if (p + size > available) {
+                break;
+            }
+            p += size;
+            i += tag == 5 || tag == 6 ? 2 : 1;
+        }
+        scan[0] = i;
+        scan[1] = p;
+        if (i < count || p + 8 > available) {
+            return 0;
+        }
+        int end = p + 8 + 2 * u2(b, p + 6);
+        return end <= available ? end : 0;
+    }
+
+    /**
+     * {@return the whole class file} Only for a header that has it: one {@link #parse}d, or one
+     * {@link #read} whose constant pool names a Weft type.
+     *
+     * @throws IllegalStateException when only the beginning of the file was read
+     */
+    public byte[] bytes() {
+        if (limit != b.length) {
+            throw new IllegalStateException("only the header of " + name() + " was read");
+        }
+        return b;
     }
 
     /** {@return the internal name of the class, such as {@code java/util/ArrayList}} */
     public String name() {
-        return className(readUnsignedShort(b, header + 2));
+        return className(readUnsignedShort(header + 2));
     }
 
     /** {@return the internal name of the superclass, null for {@code java/lang/Object} (and module-info)} */
     public String superName() {
-        int index = readUnsignedShort(b, header + 4);
+        int index = readUnsignedShort(header + 4);
         return index == 0 ? null : className(index);
     }
 
     /** {@return the number of direct superinterfaces, the bound of {@link #interfaceName}'s index} */
     public int interfaceCount() {
-        return readUnsignedShort(b, header + 6);
+        return readUnsignedShort(header + 6);
     }
 
     /**
@@ -145,7 +279,7 @@ public final class ClassHeader {
      * @return the interface's internal name
      */
     public String interfaceName(int i) {
-        return className(readUnsignedShort(b, header + 8 + 2 * i));
+        return className(readUnsignedShort(header + 8 + 2 * i));
     }
 
     /** {@return the internal names of the direct superinterfaces, in the class file's order} */
@@ -155,6 +289,91 @@ public final class ClassHeader {
             names[i] = interfaceName(i);
         }
         return names;
+    }
+
+    /**
+     * Tells whether weaving this class could not depend on what its supertypes declare: it declares no
+     * method but constructors and static initialisers (so none overrides, or shares a name and
+     * descriptor with, an inherited method), and every method it refers to is a constructor or a
+     * method of a JDK class or an array (so none of its calls can be a suspension point). Whatever its
+     * supertypes are, such a class is left unchanged, unless one of its {@code invokedynamic} sites
+     * creates a suspendable interface, which {@link #indyReturnTypes()} tells.
+     *
+     * <p>The selector asks only when knowing the supertypes would mean reading their class files: about
+     * one such class in ten (exceptions that only pass their constructor's arguments on, holders of
+     * constants) can skip those reads.
+     *
+     * @return true when the supertypes need not be known to weave this class; false as well when the
+     *     fields or methods tables are malformed (the weaver then reports them)
+     */
+    public boolean ignoresSupertypes() {
+        try {
+            int p = header + 8 + 2 * interfaceCount();
+            int fields = readUnsignedShort(p);
+            p += 2;
+            for (int i = 0; i < fields; i++) {
+                p = skipAttributes(p + 6);
+            }
+            int methods = readUnsignedShort(p);
+            p += 2;
+            for (int i = 0; i < methods; i++) {
+                int name = entry(readUnsignedShort(p + 2), 1);
+                if (readUnsignedShort(name + 1) == 0 || b[name + 3] != '<') {
+                    return false;
+                }
+                p = skipAttributes(p + 6);
+            }
+            skipAttributes(p); // the class's own: a file cut short is not answered for
+            for (int i = 1; i < offsets.length; i++) {
+                int at = offsets[i];
+                if (at != 0 && (b[at] == 10 || b[at] == 11)) {
+                    int nameAndType = entry(readUnsignedShort(at + 3), 12);
+                    int name = entry(readUnsignedShort(nameAndType + 1), 1);
+                    if (readUnsignedShort(name + 1) > 0 && b[name + 3] == '<') {
+                        continue; // a constructor
+                    }
+                    int owner = entry(readUnsignedShort(entry(readUnsignedShort(at + 1), 7) + 1), 1);
+                    if (!isJdkOrArray(owner)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Skips the attribute count at {@code p} and the attributes after it; returns the offset after them. */
+    private int skipAttributes(int p) {
+        int count = readUnsignedShort(p);
+        p += 2;
+        for (int i = 0; i < count; i++) {
+            if (p + 6 > limit) {
+                throw new IllegalArgumentException("truncated attribute");
+            }
+            long length = readInt(b, p + 2) & 0xFFFFFFFFL;
+            if (p + 6 + length > limit) {
+                throw new IllegalArgumentException("truncated attribute");
+            }
+            p += 6 + (int) length;
+        }
+        return p;
+    }
+
+    /** True when the UTF-8 entry at {@code p} is an array type or a name in one of {@link ClassHierarchy#isPlatform}'s packages. */
+    private boolean isJdkOrArray(int p) {
+        int len = readUnsignedShort(p + 1);
+        int at = p + 3;
+        if (len > 0 && b[at] == '[') {
+            return true;
+        }
+        for (byte[] prefix : PLATFORM) {
+            if (len >= prefix.length && java.util.Arrays.equals(b, at, at + prefix.length, prefix, 0, prefix.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -168,8 +387,8 @@ public final class ClassHeader {
         java.util.List<String> types = new java.util.ArrayList<>();
         for (int i = 1; i < offsets.length; i++) {
             if (offsets[i] != 0 && b[offsets[i]] == 18) {
-                int nameAndType = entry(readUnsignedShort(b, offsets[i] + 3), 12);
-                String desc = utf8(readUnsignedShort(b, nameAndType + 3));
+                int nameAndType = entry(readUnsignedShort(offsets[i] + 3), 12);
+                String desc = utf8(readUnsignedShort(nameAndType + 3));
                 int ret = desc.lastIndexOf(')');
                 if (ret >= 0 && desc.startsWith("L", ret + 1) && desc.endsWith(";")) {
                     types.add(desc.substring(ret + 2, desc.length() - 1));
@@ -181,7 +400,7 @@ public final class ClassHeader {
 
     private String className(int classIndex) {
         int p = entry(classIndex, 7);
-        return utf8(readUnsignedShort(b, p + 1));
+        return utf8(readUnsignedShort(p + 1));
     }
 
     /** The offset of constant-pool entry {@code index}, checked to exist and to carry {@code tag}. */
@@ -195,15 +414,23 @@ public final class ClassHeader {
 
     private String utf8(int index) {
         int p = entry(index, 1);
-        int len = readUnsignedShort(b, p + 1);
+        int len = readUnsignedShort(p + 1);
         return new String(b, p + 3, len, StandardCharsets.UTF_8);
     }
 
-    private static int readUnsignedShort(byte[] b, int p) {
-        if (p + 2 > b.length) {
-            throw new IllegalArgumentException("truncated class file: needed 2 bytes at offset " + p + " of " + b.length);
+    private int readUnsignedShort(int p) {
+        if (p + 2 > limit) {
+            throw new IllegalArgumentException("truncated class file: needed 2 bytes at offset " + p + " of " + limit);
         }
+        return u2(b, p);
+    }
+
+    private static int u2(byte[] b, int p) {
         return ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static int readInt(byte[] b, int p) {

@@ -172,11 +172,55 @@ public final class ClassHierarchy {
 
     private ClassInfo read(String name, Origin near) {
         try {
-            byte[] bytes = bytes(name, near);
-            return bytes == null ? MISSING : ClassInfo.read(bytes);
+            ClassHeader header = header(name, near);
+            return header == null ? MISSING : ClassInfo.read(header);
         } catch (RuntimeException e) {
             return MISSING;
         }
+    }
+
+    /**
+     * The header of a class, read as {@link #bytes} finds its file but only as far as
+     * {@link ClassHeader#read} needs, or null when the file cannot be found.
+     *
+     * @throws IllegalArgumentException when the file found is not a class file
+     */
+    private ClassHeader header(String name, Origin near) {
+        if (near != null) {
+            ClassHeader header = near.readHeader(name);
+            if (header != null) {
+                return header;
+            }
+            for (Origin o : otherOrigins(near)) {
+                if (o != near && (header = o.readHeader(name)) != null) {
+                    return header;
+                }
+            }
+        }
+        String resource = name.concat(".class"); // not +: its invokedynamic bootstrap costs at start-up
+        ClassLoader l = loader.get();
+        try (InputStream in = l != null ? l.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
+            return in == null ? null : ClassHeader.read(in, -1);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The loader's class path and the other places it has loaded classes from, in that order, with
+     * {@code near} among them: where a class not in {@code near} is looked for next, before the loader's
+     * own lookup (slow: it probes every module of the JDK first).
+     */
+    private Origin[] otherOrigins(Origin near) {
+        Origin[] known = origins;
+        if (known == null) {
+            ClassLoader l = loader.get();
+            origins = known = l == null ? new Origin[0] : Origin.classPath(l).toArray(new Origin[0]);
+        }
+        if (!Arrays.asList(known).contains(near)) {
+            origins = known = append(known, near);
+        }
+        return known;
     }
 
     /** The bytes of a class, from {@code near} when it is there, else as the loader finds them, or null. */
@@ -186,17 +230,7 @@ public final class ClassHierarchy {
             if (bytes != null) {
                 return bytes;
             }
-            // then the loader's class path and the other places it has loaded classes from, in that order,
-            // before the loader's own lookup (slow: it probes every module of the JDK first)
-            Origin[] known = origins;
-            if (known == null) {
-                ClassLoader l = loader.get();
-                origins = known = l == null ? new Origin[0] : Origin.classPath(l).toArray(new Origin[0]);
-            }
-            if (!Arrays.asList(known).contains(near)) {
-                origins = known = append(known, near);
-            }
-            for (Origin o : known) {
+            for (Origin o : otherOrigins(near)) {
                 if (o != near && (bytes = o.read(name)) != null) {
                     return bytes;
                 }
@@ -244,10 +278,7 @@ public final class ClassHierarchy {
     }
 
     private Set<String> suspendableMethods(String name, Origin near) {
-        if (name == null || isPlatform(name) || !infos.containsKey(name) && isJdk(name)) {
-            return ClassInfo.none();
-        }
-        ClassInfo info = info(name, near);
+        ClassInfo info = outsideTheJdk(name, near);
         if (info == null) {
             return ClassInfo.none();
         }
@@ -256,14 +287,34 @@ public final class ClassHierarchy {
     }
 
     /**
+     * The info of a class that may declare suspendable methods, read when not known yet; null for the
+     * JDK's classes (not read: they declare none), arrays, and classes that cannot be found. One map
+     * lookup for a class known already.
+     */
+    private ClassInfo outsideTheJdk(String name, Origin near) {
+        if (name == null || isPlatform(name)) {
+            return null;
+        }
+        ClassInfo info = infos.get(name);
+        if (info == null) {
+            if (name.startsWith("[") || isJdk(name)) {
+                return null;
+            }
+            info = read(name, near);
+            ClassInfo raced = infos.putIfAbsent(name, info);
+            if (raced != null) {
+                info = raced;
+            }
+        }
+        return info == MISSING ? null : info;
+    }
+
+    /**
      * {@code visiting} holds the classes whose sets are being computed: bytes that the JVM would reject
      * with {@code ClassCircularityError} (a class its own supertype) must not overflow the stack here.
      */
     private Set<String> suspendableMethods(String name, Set<String> visiting, Origin near) {
-        if (name == null || isPlatform(name) || !infos.containsKey(name) && isJdk(name)) {
-            return ClassInfo.none();
-        }
-        ClassInfo info = info(name, near);
+        ClassInfo info = outsideTheJdk(name, near);
         if (info == null) {
             return ClassInfo.none();
         }
@@ -272,13 +323,13 @@ public final class ClassHierarchy {
             if (!visiting.add(name)) {
                 return ClassInfo.none();
             }
-            all = new HashSet<>();
-            all.addAll(suspendableMethods(info.superName, visiting, near));
+            // nearly every set is empty: no set is made until something is in it
+            all = union(null, suspendableMethods(info.superName, visiting, near));
             for (String itf : info.interfaces) {
-                all.addAll(suspendableMethods(itf, visiting, near));
+                all = union(all, suspendableMethods(itf, visiting, near));
             }
-            all.addAll(info.annotated);
-            if (!all.isEmpty()) {
+            all = union(all, info.annotated);
+            if (all != null) {
                 ClassInfo methods = withMethods(info, near);
                 for (Map.Entry<String, String> bridge : methods.bridges.entrySet()) {
                     if (all.contains(bridge.getKey())) {
@@ -291,10 +342,22 @@ public final class ClassHierarchy {
                     }
                 }
             }
-            all = all.isEmpty() ? ClassInfo.none() : Set.copyOf(all);
+            all = all == null ? ClassInfo.none() : Set.copyOf(all);
             info.suspendable = all;
             visiting.remove(name);
         }
+        return all;
+    }
+
+    /** {@code all} with {@code more} added, made when null and {@code more} is not empty. */
+    private static Set<String> union(Set<String> all, Set<String> more) {
+        if (more.isEmpty()) {
+            return all;
+        }
+        if (all == null) {
+            all = new HashSet<>();
+        }
+        all.addAll(more);
         return all;
     }
 
@@ -334,6 +397,25 @@ public final class ClassHierarchy {
      */
     public boolean hasSuspendableMethods(String name, Origin near) {
         return !suspendableMethods(name, near).isEmpty();
+    }
+
+    /**
+     * Returns the suspendable methods of a type, inherited ones included, when the hierarchy knows them
+     * without reading a class file: for the JDK's classes, and for classes whose sets are known.
+     *
+     * @param name an internal class name, or null (no type: none)
+     * @return the methods as {@link #suspendableMethods(String)} gives them; null when they are not known
+     *     yet ({@link #hasSuspendableMethods(String, Origin)} would compute them, reading if it must)
+     */
+    public Set<String> knownSuspendableMethods(String name) {
+        if (name == null || isPlatform(name)) {
+            return ClassInfo.none();
+        }
+        ClassInfo info = infos.get(name);
+        if (info == null) {
+            return name.startsWith("[") || isJdk(name) ? ClassInfo.none() : null;
+        }
+        return info == MISSING ? ClassInfo.none() : info.suspendable;
     }
 
     // ---- subtyping, for frames -----------------------------------------------------------------

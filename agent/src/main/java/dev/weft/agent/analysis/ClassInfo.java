@@ -59,11 +59,10 @@ public final class ClassInfo {
     /**
      * Reads what the hierarchy needs of a class file: only its header when nothing in it names a Weft
      * type (nearly every class: no method of it can carry the annotation), else its method annotations
-     * and bridges too.
+     * and bridges too: then the header must have the whole file ({@link ClassHeader#read} gives it).
      */
-    static ClassInfo read(byte[] bytes) {
-        ClassHeader header = ClassHeader.parse(bytes);
-        return header.mentionsWeft ? readMethods(bytes) : of(header);
+    static ClassInfo read(ClassHeader header) {
+        return header.mentionsWeft ? readMethods(header.bytes()) : of(header);
     }
 
     /** The info of a class that names no Weft type, from its header: nothing annotated, bridges not read. */

@@ -140,13 +140,16 @@ public final class Origin {
             }
             if (Files.isRegularFile(path)) {
                 // A multi-release jar is read versioned, as the loader's own JarFile reads it. A plain
-                // ZipFile skips what JarFile adds to every read (signature checks, version lookups).
+                // ZipFile skips what JarFile adds to every read (signature checks, version lookups). It is
+                // opened before the JarFile is closed, so that both share the central directory the JarFile
+                // has read: closing first would drop it and make the ZipFile read it again.
                 JarFile jar = new JarFile(path.toFile(), false, ZipFile.OPEN_READ, JarFile.runtimeVersion());
                 if (jar.isMultiRelease()) {
                     return new Origin(jar, null);
                 }
-                jar.close();
-                return new Origin(new ZipFile(path.toFile()), null);
+                try (jar) {
+                    return new Origin(new ZipFile(path.toFile()), null);
+                }
             }
         } catch (IOException | RuntimeException e) {
             // fall through: the loader's resources are used instead
@@ -161,6 +164,40 @@ public final class Origin {
         Last(ProtectionDomain domain, Origin origin) {
             this.domain = domain;
             this.origin = origin;
+        }
+    }
+
+    /**
+     * Reads the header of class {@code name} (internal name) in this jar or directory, and only as much
+     * of its file as {@link ClassHeader#read} needs.
+     *
+     * @return the header, or null when the class is not there or cannot be read
+     * @throws IllegalArgumentException when the file there is not a class file
+     */
+    ClassHeader readHeader(String name) {
+        String file = name.concat(".class"); // not +: its invokedynamic bootstrap costs at start-up
+        try {
+            if (jar != null) {
+                ZipEntry entry = jar.getEntry(file);
+                if (entry == null) {
+                    return null;
+                }
+                try (InputStream in = jar.getInputStream(entry)) {
+                    return ClassHeader.read(in, entry.getSize());
+                }
+            }
+            Path path = directory.resolve(file);
+            if (!Files.isRegularFile(path)) {
+                return null;
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                return ClassHeader.read(in, Files.size(path));
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw (IllegalArgumentException) e;
+            }
+            return null;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.weft.agent.select;
 import dev.weft.agent.analysis.ClassHeader;
 import dev.weft.agent.analysis.ClassHierarchy;
 import dev.weft.agent.analysis.Origin;
+import java.util.Set;
 
 /**
  * Decides from a class file's constant pool, without parsing the class, whether it may have anything
@@ -14,6 +15,11 @@ import dev.weft.agent.analysis.Origin;
  * {@code invokedynamic} sites creates an instance of a functional interface that does (lambdas).
  * Everything else, which is nearly every class a JVM loads, is rejected after one pass over the
  * constant pool.
+ *
+ * <p>A supertype not seen yet must be read from its class file, which costs far more than the pass
+ * over the constant pool. It is not read for a class whose weaving cannot depend on it: one that
+ * declares no method but constructors and static initialisers and calls no method but constructors
+ * and the JDK's ({@link ClassHeader#ignoresSupertypes()}).
  *
  * <p>A rejected class's header is handed to the hierarchy, so that its subclasses, when they load,
  * find its supertypes there instead of reading its bytes again through the loader.
@@ -52,13 +58,24 @@ public final class ClassSelector {
             return true;
         }
         String superName = header.superName();
-        if (isSuspendableType(superName, hierarchy, origin)) {
-            return true;
-        }
         String[] interfaces = header.interfaces();
-        for (String itf : interfaces) {
-            if (isSuspendableType(itf, hierarchy, origin)) {
+        // First what the hierarchy knows already (one map lookup each); the others are read only when
+        // the class's weaving could depend on them.
+        boolean unknown = false;
+        for (int i = -1; i < interfaces.length; i++) {
+            Set<String> known = hierarchy.knownSuspendableMethods(i < 0 ? superName : interfaces[i]);
+            if (known == null) {
+                unknown = true;
+            } else if (!known.isEmpty()) {
                 return true;
+            }
+        }
+        if (unknown && !header.ignoresSupertypes()) {
+            for (int i = -1; i < interfaces.length; i++) {
+                String type = i < 0 ? superName : interfaces[i];
+                if (isSuspendableType(type, hierarchy, origin)) {
+                    return true;
+                }
             }
         }
         if (header.hasIndy) {

@@ -136,6 +136,31 @@ class ClassHierarchyTest {
     }
 
     @Test
+    void knownSuspendableMethodsAreOnlyWhatNeedsNoRead() {
+        java.util.List<String> read = new ArrayList<>();
+        InMemoryLoader loader = new InMemoryLoader(TEST_LOADER) {
+            @Override
+            public java.io.InputStream getResourceAsStream(String name) {
+                read.add(name);
+                return super.getResourceAsStream(name);
+            }
+        };
+        loader.with("acme/Base", ClassFiles.withWork("acme/Base", "java/lang/Object", null, true))
+                .with("acme/Sub", ClassFiles.withWork("acme/Sub", "acme/Base", null, false));
+        ClassHierarchy h = ClassHierarchy.of(loader);
+        assertEquals(Set.of(), h.knownSuspendableMethods("java/util/ArrayList"));
+        assertEquals(Set.of(), h.knownSuspendableMethods("org/xml/sax/helpers/DefaultHandler"), "a JDK module's package");
+        assertEquals(Set.of(), h.knownSuspendableMethods(null));
+        assertNull(h.knownSuspendableMethods("acme/Sub"), "not known before it is read");
+        assertEquals(List.of(), read, "asking reads nothing");
+        assertTrue(h.hasSuspendableMethods("acme/Sub"));
+        assertEquals(Set.of("work()V"), h.knownSuspendableMethods("acme/Sub"));
+        assertEquals(Set.of("work()V"), h.knownSuspendableMethods("acme/Base"), "computed on the way");
+        assertFalse(h.hasSuspendableMethods("acme/Missing"));
+        assertEquals(Set.of(), h.knownSuspendableMethods("acme/Missing"), "known to be missing: not looked for again");
+    }
+
+    @Test
     void definedClassIsKnownWithoutItsBytesBeingFindable() {
         ClassHierarchy h = ClassHierarchy.of(new RecordingLoader());
         ClassNode node = new ClassNode();

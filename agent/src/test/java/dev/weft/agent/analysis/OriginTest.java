@@ -1,6 +1,7 @@
 package dev.weft.agent.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -79,6 +80,34 @@ class OriginTest {
         ClassLoader blind2 = new ClassLoader(null) {
         };
         assertTrue(ClassSelector.isCandidate(SUB, ClassHierarchy.of(blind2), Origin.of(domain(jar("sub.jar")))));
+    }
+
+    @Test
+    void readsTheHeaderOfAClassFromAJarOrADirectory() throws IOException {
+        byte[] plain = ClassFiles.withWork("near/Plain", "near/Base", new String[] {"near/Itf"}, false);
+        Path classes = dir.resolve("headers");
+        Files.createDirectories(classes.resolve("near"));
+        Files.write(classes.resolve("near/Base.class"), BASE);
+        Files.write(classes.resolve("near/Plain.class"), plain);
+        Path jar = dir.resolve("headers.jar");
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+            for (String name : new String[] {"near/Base", "near/Plain"}) {
+                out.putNextEntry(new ZipEntry(name + ".class"));
+                out.write(name.equals("near/Base") ? BASE : plain);
+                out.closeEntry();
+            }
+        }
+        for (Origin origin : new Origin[] {Origin.of(domain(jar)), Origin.of(domain(classes))}) {
+            ClassHeader base = origin.readHeader("near/Base");
+            assertTrue(base.mentionsWeft);
+            assertArrayEquals(BASE, base.bytes(), "a class naming Weft is read whole");
+            ClassHeader header = origin.readHeader("near/Plain");
+            assertEquals("near/Plain", header.name());
+            assertEquals("near/Base", header.superName());
+            assertArrayEquals(new String[] {"near/Itf"}, header.interfaces());
+            assertFalse(header.mentionsWeft);
+            assertNull(origin.readHeader("near/Missing"));
+        }
     }
 
     private Path jar(String name) throws IOException {
