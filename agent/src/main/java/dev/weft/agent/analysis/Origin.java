@@ -175,24 +175,8 @@ public final class Origin {
      * @throws IllegalArgumentException when the file there is not a class file
      */
     ClassHeader readHeader(String name) {
-        String file = name.concat(".class"); // not +: its invokedynamic bootstrap costs at start-up
-        try {
-            if (jar != null) {
-                ZipEntry entry = jar.getEntry(file);
-                if (entry == null) {
-                    return null;
-                }
-                try (InputStream in = jar.getInputStream(entry)) {
-                    return ClassHeader.read(in, entry.getSize());
-                }
-            }
-            Path path = directory.resolve(file);
-            if (!Files.isRegularFile(path)) {
-                return null;
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                return ClassHeader.read(in, Files.size(path));
-            }
+        try (Opened file = openClass(name)) {
+            return file == null ? null : ClassHeader.read(file.in, file.size);
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException) {
                 throw (IllegalArgumentException) e;
@@ -203,22 +187,40 @@ public final class Origin {
 
     /** The bytes of class {@code name} (internal name) in this jar or directory, or null when it is not there. */
     byte[] read(String name) {
-        String file = name.concat(".class"); // not +: its invokedynamic bootstrap costs at start-up
-        try {
-            if (jar != null) {
-                ZipEntry entry = jar.getEntry(file);
-                if (entry == null) {
-                    return null;
-                }
-                try (InputStream in = jar.getInputStream(entry)) {
-                    long size = entry.getSize();
-                    return size >= 0 && size < Integer.MAX_VALUE ? in.readNBytes((int) size) : in.readAllBytes();
-                }
+        try (Opened file = openClass(name)) {
+            if (file == null) {
+                return null;
             }
-            Path path = directory.resolve(file);
-            return Files.isRegularFile(path) ? Files.readAllBytes(path) : null;
+            return file.size >= 0 && file.size < Integer.MAX_VALUE ? file.in.readNBytes((int) file.size) : file.in.readAllBytes();
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** A class file opened for reading, with its size (-1 when unknown). */
+    private static final class Opened implements AutoCloseable {
+        final InputStream in;
+        final long size;
+
+        Opened(InputStream in, long size) {
+            this.in = in;
+            this.size = size;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** Opens class {@code name} (internal name) in this jar or directory, or returns null when it is not there. */
+    private Opened openClass(String name) throws IOException {
+        String file = name.concat(".class"); // not +: its invokedynamic bootstrap costs at start-up
+        if (jar != null) {
+            ZipEntry entry = jar.getEntry(file);
+            return entry == null ? null : new Opened(jar.getInputStream(entry), entry.getSize());
+        }
+        Path path = directory.resolve(file);
+        return Files.isRegularFile(path) ? new Opened(Files.newInputStream(path), Files.size(path)) : null;
     }
 }
