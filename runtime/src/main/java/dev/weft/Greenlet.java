@@ -33,9 +33,8 @@ public final class Greenlet {
     Greenlet parent;
     /** The spawned greenlet this one runs, or null: for the hub's reports. */
     SpawnedGreenlet<?> spawned;
-    private SuspendableFunction<Object, ?> run;
-    private Object argument;
-    private Object result;
+    /** The body of a greenlet made from a function, with its argument and result; null for the others. */
+    private final Apply apply;
 
     /**
      * Creates a greenlet that has not started; its parent is the current greenlet.
@@ -47,6 +46,7 @@ public final class Greenlet {
         this.parent = home.current;
         // The body is the task's own: no adapter frame to save and restore at every switch.
         this.task = new Task(Objects.requireNonNull(run, "run"), this);
+        this.apply = null;
     }
 
     /**
@@ -58,16 +58,10 @@ public final class Greenlet {
      */
     @SuppressWarnings("unchecked")
     public <T> Greenlet(SuspendableFunction<T, ?> run) {
-        this.run = (SuspendableFunction<Object, ?>) Objects.requireNonNull(run, "run");
+        this.apply = new Apply((SuspendableFunction<Object, ?>) Objects.requireNonNull(run, "run"));
         this.home = Trampoline.get();
         this.parent = home.current;
-        this.task = new Task(() -> {
-            Object arg = argument;
-            argument = null;
-            SuspendableFunction<Object, ?> body = this.run;
-            this.run = null;
-            result = body.apply(arg);
-        }, this);
+        this.task = new Task(apply, this);
     }
 
     /**
@@ -78,12 +72,14 @@ public final class Greenlet {
         this.home = home;
         this.parent = parent;
         this.task = new Task(run, this);
+        this.apply = null;
     }
 
     /** The root greenlet of the thread of {@code home}. */
     Greenlet(Trampoline home) {
         this.home = home;
         this.task = null;
+        this.apply = null;
     }
 
     /**
@@ -234,22 +230,53 @@ public final class Greenlet {
 
     /** Called by the trampoline: runs the task until it switches away or ends. */
     void resume(Object value, Throwable toThrow) {
-        if (task.isNew()) {
-            argument = value;
+        if (apply != null && task.isNew()) {
+            apply.argument = value;
         }
-        task.resume(value, toThrow);
+        if (spawned != null) {
+            // a spawned greenlet keeps the exception its body threw, checked or not
+            task.resumeUnwrapped(value, toThrow);
+        } else {
+            task.resume(value, toThrow);
+        }
     }
 
     /** Called by the trampoline: kills an unstarted greenlet without running it. */
     void kill() {
-        run = null;
+        if (apply != null) {
+            apply.function = null;
+        }
         task.close();
     }
 
     Object takeResult() {
-        Object r = result;
-        result = null;
+        if (apply == null) {
+            return null;
+        }
+        Object r = apply.result;
+        apply.result = null;
         return r;
+    }
+
+    /** The body of a greenlet made from a function: applies it to the first switch's value and keeps the result. */
+    private static final class Apply implements SuspendableRunnable {
+        SuspendableFunction<Object, ?> function;
+        Object argument;
+        Object result;
+
+        Apply(SuspendableFunction<Object, ?> function) {
+            this.function = function;
+        }
+
+        @Override
+        @Suspendable
+        public void run() throws Exception {
+            Object arg = argument;
+            argument = null;
+            SuspendableFunction<Object, ?> body = function;
+            function = null;
+            result = body.apply(arg);
+        }
     }
 
     static RuntimeException unchecked(Throwable t) {
