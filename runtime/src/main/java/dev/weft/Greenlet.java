@@ -31,10 +31,16 @@ public final class Greenlet {
     /** The body's task; null for a root greenlet. */
     final Task task;
     Greenlet parent;
-    /** The spawned greenlet this one runs, or null: for the hub's reports. */
-    SpawnedGreenlet<?> spawned;
-    /** The body of a greenlet made from a function, with its argument and result; null for the others. */
-    private final Apply apply;
+    /**
+     * Its own waiter for waits with no time limit, reused from wait to wait (see
+     * {@code Hub.Waiter.ownForCurrent}); null until the first.
+     */
+    Hub.Waiter waiter;
+    /**
+     * What this greenlet serves besides its body, in one field (a server keeps many greenlets): the
+     * {@link SpawnedGreenlet} it runs, or the {@link Apply} of a greenlet made from a function, or null.
+     */
+    Object role;
 
     /**
      * Creates a greenlet that has not started; its parent is the current greenlet.
@@ -46,7 +52,6 @@ public final class Greenlet {
         this.parent = home.current;
         // The body is the task's own: no adapter frame to save and restore at every switch.
         this.task = new Task(Objects.requireNonNull(run, "run"), this);
-        this.apply = null;
     }
 
     /**
@@ -58,7 +63,8 @@ public final class Greenlet {
      */
     @SuppressWarnings("unchecked")
     public <T> Greenlet(SuspendableFunction<T, ?> run) {
-        this.apply = new Apply((SuspendableFunction<Object, ?>) Objects.requireNonNull(run, "run"));
+        Apply apply = new Apply((SuspendableFunction<Object, ?>) Objects.requireNonNull(run, "run"));
+        this.role = apply;
         this.home = Trampoline.get();
         this.parent = home.current;
         this.task = new Task(apply, this);
@@ -72,14 +78,17 @@ public final class Greenlet {
         this.home = home;
         this.parent = parent;
         this.task = new Task(run, this);
-        this.apply = null;
     }
 
     /** The root greenlet of the thread of {@code home}. */
     Greenlet(Trampoline home) {
         this.home = home;
         this.task = null;
-        this.apply = null;
+    }
+
+    /** {@return the spawned greenlet this one runs, or null} */
+    SpawnedGreenlet<?> spawned() {
+        return role instanceof SpawnedGreenlet ? (SpawnedGreenlet<?>) role : null;
     }
 
     /**
@@ -230,10 +239,11 @@ public final class Greenlet {
 
     /** Called by the trampoline: runs the task until it switches away or ends. */
     void resume(Object value, Throwable toThrow) {
-        if (apply != null && task.isNew()) {
-            apply.argument = value;
+        Object r = role;
+        if (r instanceof Apply && task.isNew()) {
+            ((Apply) r).argument = value;
         }
-        if (spawned != null) {
+        if (r instanceof SpawnedGreenlet) {
             // a spawned greenlet keeps the exception its body threw, checked or not
             task.resumeUnwrapped(value, toThrow);
         } else {
@@ -243,16 +253,17 @@ public final class Greenlet {
 
     /** Called by the trampoline: kills an unstarted greenlet without running it. */
     void kill() {
-        if (apply != null) {
-            apply.function = null;
+        if (role instanceof Apply) {
+            ((Apply) role).function = null;
         }
         task.close();
     }
 
     Object takeResult() {
-        if (apply == null) {
+        if (!(role instanceof Apply)) {
             return null;
         }
+        Apply apply = (Apply) role;
         Object r = apply.result;
         apply.result = null;
         return r;
@@ -292,6 +303,7 @@ public final class Greenlet {
     @Override
     public String toString() {
         String state = task == null ? "root" : isDead() ? "dead" : isStarted() ? "started" : "new";
+        SpawnedGreenlet<?> spawned = spawned();
         String name = spawned != null ? spawned.name() : "Greenlet@" + Integer.toHexString(hashCode());
         return name + "[" + state + ", thread " + home.thread.getName() + "]";
     }

@@ -957,6 +957,7 @@ public final class Hub {
                     Object next = ready.poll();
                     if (next instanceof Waiter) {
                         Waiter w = (Waiter) next;
+                        w.queued = false;
                         // a waiter whose wait ended otherwise (killed, say) is stale: its greenlet may wait anew
                         if (w.parked) {
                             if (w.greenlet == home.root) {
@@ -1008,8 +1009,7 @@ public final class Hub {
         for (dev.weft.Waiter w = firstParked; w != null; ) {
             dev.weft.Waiter next = w.next;
             if (w.greenlet.isDead()) {
-                w.parked = false;
-                w.woken = true;
+                w.forget();
                 unparked(w);
             }
             w = next;
@@ -1032,6 +1032,7 @@ public final class Hub {
             if (e instanceof Waiter) {
                 Waiter w = (Waiter) e;
                 if (!w.parked) {
+                    w.queued = false;
                     // stale, as the loop would find it: dropped
                     ready.poll();
                     passLeft--;
@@ -1051,6 +1052,9 @@ public final class Hub {
             }
             ready.poll();
             passLeft--;
+            if (e instanceof Waiter) {
+                ((Waiter) e).queued = false;
+            }
             if (g == greenlet) {
                 // a greenlet killed before it started: the loop's switch to it would do nothing
                 continue;
@@ -1172,8 +1176,8 @@ public final class Hub {
         if (g == greenlet) {
             return "hub";
         }
-        if (g.spawned != null) {
-            return g.spawned.name();
+        if (g.spawned() != null) {
+            return g.spawned().name();
         }
         return g.toString();
     }
@@ -1286,6 +1290,22 @@ public final class Hub {
          */
         public static Waiter forCurrent(String what, Object on) {
             return new Waiter(get().waiter(what), what, on);
+        }
+
+        /**
+         * Like {@link #forCurrent(String, Object)}, for a wait with no time limit ({@code park(null)}):
+         * the current greenlet's own waiter, reused from one such wait to the next whenever nothing
+         * left from the last one can wake it, so that a greenlet waiting again and again allocates
+         * nothing. The caller unlinks it before its wait returns, as for any waiter, keeps no
+         * reference to it afterwards, and never parks it with a time limit.
+         *
+         * @param what the waiting operation
+         * @param on what it waits for (an object, or a collection of them), or null
+         * @return a waiter that has not been woken
+         * @throws IllegalStateException when called in the hub's own greenlet
+         */
+        public static Waiter ownForCurrent(String what, Object on) {
+            return reusable(what, on);
         }
 
         /**

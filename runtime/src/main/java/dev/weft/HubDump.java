@@ -32,7 +32,7 @@ final class HubDump {
             all.add(g.greenlet);
         }
         for (Waiter w = hub.firstParked; w != null; w = w.next) {
-            if (w.greenlet != hub.home.root && w.greenlet.spawned == null && !all.contains(w.greenlet)) {
+            if (w.greenlet != hub.home.root && w.greenlet.spawned() == null && !all.contains(w.greenlet)) {
                 all.add(w.greenlet); // a greenlet made by hand, waiting on the hub
             }
         }
@@ -67,7 +67,7 @@ final class HubDump {
         } else {
             if (w == null) {
                 b.append(" suspended");
-            } else if (w.woken) {
+            } else if (w.isWoken()) {
                 b.append(" ready, woken from ").append(w.describe());
             } else {
                 b.append(" waiting in ").append(w.describe());

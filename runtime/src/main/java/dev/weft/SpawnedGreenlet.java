@@ -57,7 +57,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         this.number = ++hub.spawned;
         // a body that ends goes back to the hub, which runs the next ready greenlet
         this.greenlet = new Greenlet(hub.home, hub.greenlet, runBody != null ? runBody : () -> outcome = call.call());
-        greenlet.spawned = this;
+        greenlet.role = this;
         hub.born(this);
     }
 

@@ -147,9 +147,9 @@ final class Trampoline {
                 // greenlet's rule: an exception thrown into an unstarted greenlet kills it unrun
                 current = root;
                 g.kill();
-                if (g.spawned != null) {
+                if (g.spawned() != null) {
                     // a spawned greenlet ends with that exception as its outcome, as if it had thrown it
-                    g.spawned.ended(t);
+                    g.spawned().ended(t);
                     v = null;
                     t = null;
                     g = next(g);
@@ -174,9 +174,9 @@ final class Trampoline {
                     value = null;
                     toThrow = null;
                 }
-                if (g.spawned != null) {
+                if (g.spawned() != null) {
                     // a spawned greenlet's exception is its outcome, kept on it; the hub goes on
-                    g.spawned.ended(died);
+                    g.spawned().ended(died);
                     if (g.task.lostSuspension() && hub != null) {
                         hub.forgetDeadWaiters();
                     }
@@ -194,8 +194,8 @@ final class Trampoline {
             if (g.isDead()) {
                 v = g.takeResult();
                 t = null;
-                if (g.spawned != null) {
-                    g.spawned.ended(null);
+                if (g.spawned() != null) {
+                    g.spawned().ended(null);
                     if (g.task.lostSuspension() && hub != null) {
                         hub.forgetDeadWaiters();
                     }

@@ -14,17 +14,26 @@ import java.time.Duration;
  * be linked to a {@link Waitable}.
  */
 class Waiter extends Timer implements Runnable {
+    private static final byte WAITING = 0;
+    private static final byte WOKEN = 1;
+    private static final byte EXPIRED = 2;
+
     final Greenlet greenlet;
     /** The waiting operation, for messages. */
-    final String what;
+    String what;
     /** What it waits for (an object or a collection of them), or null, for messages. */
-    final Object on;
-    boolean woken;
-    private boolean expired;
+    Object on;
+    /** How the wait ended: {@link #WAITING} until woken, {@link #WOKEN}, or {@link #EXPIRED} by its time limit. */
+    byte end;
     /** True while its greenlet waits in {@link #park}: a run-queue entry for it is stale otherwise. */
     boolean parked;
     /** True while its time limit may end the wait: its entry on the timer heap is live. */
     boolean timed;
+    /**
+     * True from {@link #wake()} until the hub takes its run-queue entry: a greenlet reuses it for its
+     * next wait only when no entry is left that could end that wait (see {@link #reusable}).
+     */
+    boolean queued;
     /** Its neighbours in the hub's list of parked waiters, for the hub's reports. */
     Waiter previous;
     Waiter next;
@@ -33,6 +42,33 @@ class Waiter extends Timer implements Runnable {
         this.greenlet = greenlet;
         this.what = what;
         this.on = on;
+    }
+
+    /**
+     * Returns the current greenlet's own waiter for a wait with no time limit (a wait list's, say),
+     * ready for a new wait: the one it used last time when nothing can wake that one any more,
+     * otherwise a new one, kept for next time. A greenlet that waits again and again (a consumer, a
+     * ping-pong) then allocates nothing per wait, and stores no new object into long-lived ones.
+     * The caller must unlink it from wherever it registered it before the wait returns, as for any
+     * waiter, and must not park it with a time limit.
+     *
+     * @param what the waiting operation
+     * @param on what it waits for, or null
+     * @return a waiter that has not been woken
+     * @throws IllegalStateException when called in the hub's own greenlet
+     */
+    static Hub.Waiter reusable(String what, Object on) {
+        Greenlet g = Hub.get().waiter(what);
+        Hub.Waiter w = g.waiter;
+        if (w == null || w.queued || w.parked || w.sequence != 0) {
+            w = new Hub.Waiter(g, what, on);
+            g.waiter = w;
+            return w;
+        }
+        w.what = what;
+        w.on = on;
+        w.end = WAITING;
+        return w;
     }
 
     /** The hub it waits on: its greenlet's. */
@@ -63,7 +99,7 @@ class Waiter extends Timer implements Runnable {
             parked = false;
             hub.unparked(this);
         }
-        return woken && !expired;
+        return end == WOKEN;
     }
 
     /** {@link #park}, with a {@link Hub#nanoTime} deadline when {@code timed}. */
@@ -86,7 +122,7 @@ class Waiter extends Timer implements Runnable {
             this.timed = false;
             hub.unparked(this);
         }
-        return woken && !expired;
+        return end == WOKEN;
     }
 
     /**
@@ -95,12 +131,24 @@ class Waiter extends Timer implements Runnable {
      * @return true when this call woke it
      */
     public final boolean wake() {
-        if (woken) {
+        if (end != WAITING) {
             return false;
         }
-        woken = true;
+        end = WOKEN;
+        queued = true;
         hub().ready.add(this);
         return true;
+    }
+
+    /** {@return true once woken (or expired): its greenlet is queued to run, or runs} */
+    final boolean isWoken() {
+        return end != WAITING;
+    }
+
+    /** Ends the wait of a greenlet that died while waiting: nothing can wake it any more. */
+    final void forget() {
+        parked = false;
+        end = WOKEN;
     }
 
     /** Same as {@link #wake()}, for lists of callbacks. */
@@ -116,9 +164,8 @@ class Waiter extends Timer implements Runnable {
 
     /** Called when its deadline comes: wakes the greenlet, and {@link #park} then reports that the time ran out. */
     final void expire() {
-        if (!woken) {
-            expired = true;
-            wake();
+        if (wake()) {
+            end = EXPIRED;
         }
     }
 
