@@ -190,8 +190,8 @@ final class Trampoline {
                 g = g.parent;
                 continue;
             }
-            current = root;
             if (g.isDead()) {
+                current = root;
                 v = g.takeResult();
                 t = null;
                 if (g.spawned() != null) {
@@ -206,6 +206,8 @@ final class Trampoline {
                 g = p;
                 continue;
             }
+            // it switched away: on to its target, which becomes current at the top of the loop (one
+            // reference store less per switch than passing through the root)
             g = target;
             v = value;
             t = toThrow;

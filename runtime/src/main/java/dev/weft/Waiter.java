@@ -65,8 +65,13 @@ class Waiter extends Timer implements Runnable {
             g.waiter = w;
             return w;
         }
-        w.what = what;
-        w.on = on;
+        // a reference stored into a long-lived object costs a collector barrier: none when unchanged
+        if (w.what != what) {
+            w.what = what;
+        }
+        if (w.on != on) {
+            w.on = on;
+        }
         w.end = WAITING;
         return w;
     }
@@ -86,18 +91,19 @@ class Waiter extends Timer implements Runnable {
      */
     @Suspendable
     public final boolean park(Duration timeout) {
-        Hub hub = hub();
         if (timeout != null) {
-            return parkUntil(true, hub.deadlineAfter(Hub.saturatedNanos(timeout)));
+            return parkUntil(true, hub().deadlineAfter(Hub.saturatedNanos(timeout)));
         }
         // a wait with no limit, the usual one, waits here: one frame less to save and restore
         parked = true;
+        Hub hub = hub();
         hub.parked(this);
         try {
             (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
         } finally {
             parked = false;
-            hub.unparked(this);
+            // the hub is looked up again rather than kept: one reference less to save and restore
+            hub().unparked(this);
         }
         return end == WOKEN;
     }
@@ -120,7 +126,7 @@ class Waiter extends Timer implements Runnable {
             parked = false;
             // its entry on the timer heap, if any, is dropped when it comes up
             this.timed = false;
-            hub.unparked(this);
+            hub().unparked(this);
         }
         return end == WOKEN;
     }
