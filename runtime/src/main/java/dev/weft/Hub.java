@@ -1253,8 +1253,9 @@ public final class Hub {
      *
      * <p>Internal, not API: public only so that {@code dev.weft.sync} (and, for channels,
      * {@code dev.weft.net}) can wait on this thread's hub. A waiter belongs to the hub of the thread
-     * that created it, is used on that thread only, and waits once. It is also a {@code Runnable}
-     * that wakes it, to be linked to a {@link Waitable}.
+     * that created it, is used on that thread only, and waits once (except the greenlet's own, from
+     * {@link #ownForCurrent}). It is also a {@code Runnable} that wakes it, to be linked to a
+     * {@link Waitable}.
      */
     public static final class Waiter extends dev.weft.Waiter {
         Waiter(Greenlet greenlet, String what, Object on) {

@@ -9,8 +9,10 @@ import java.time.Duration;
  * channels.
  *
  * <p>A waiter belongs to the hub of the thread that created it and is used on that thread only. It
- * waits once. A wait with a time limit puts the waiter itself on the hub's timer heap (see
- * {@link Timer}): nothing more is allocated for it. It is also a {@code Runnable} that wakes it, to
+ * waits once, except a greenlet's own waiter ({@link #reusable}), which serves its waits with no
+ * time limit one after the other. A wait with a time limit puts the waiter itself on the hub's timer
+ * heap (see {@link Timer}): nothing more is allocated for it, and the waiter cannot wait with a time
+ * limit again. It is also a {@code Runnable} that wakes it, to
  * be linked to a {@link Waitable}.
  */
 class Waiter extends Timer implements Runnable {
