@@ -156,6 +156,7 @@ class Waiter extends Timer implements Runnable {
     /** Ends the wait of a greenlet that died while waiting: nothing can wake it any more. */
     final void forget() {
         parked = false;
+        timed = false;
         end = WOKEN;
     }
 

@@ -292,13 +292,13 @@ class HubTest {
 
     @Test
     void aGreenletThatLosesASuspensionIsMarkedFailedWithTheErrorThatSaysSo() throws Exception {
-        // elsewhere.Untouched is not woven: the sleep inside it cannot suspend the greenlet
-        java.lang.reflect.Method sleeps = elsewhere.Untouched.class.getMethod("sleeps", List.class);
+        // elsewhere.Untouched is not woven, and the body calls it directly: the body, which has no
+        // suspension point of its own, returns while the sleep inside it is unwinding
         List<String> events = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();
         List<SpawnedGreenlet<?>> spawned = new ArrayList<>();
         String err = capturingErr(() -> {
-            SpawnedGreenlet<?> careless = Hub.spawn(() -> sleeps.invoke(null, events));
+            SpawnedGreenlet<?> careless = Hub.spawn(() -> elsewhere.Untouched.sleeps(events));
             spawned.add(careless);
             careless.onFailure(failures::add);
             careless.join();
@@ -311,6 +311,7 @@ class HubTest {
             assertEquals(List.of(e), failures);
             assertSame(e, assertThrows(IllegalStateException.class, careless::get));
         });
+        assertEquals(List.of("sleeps before", "sleeps after the sleep"), events);
         String name = spawned.get(0).name();
         assertEquals(1, count(err, name + "[started] failed with java.lang.IllegalStateException"), err);
         Hub.sleep(1); // the hub still serves this thread, and no wait of the dead greenlet is left in it
