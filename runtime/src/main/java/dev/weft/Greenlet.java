@@ -31,11 +31,16 @@ public final class Greenlet {
     /** The body's task; null for a root greenlet. */
     final Task task;
     Greenlet parent;
-    /** The spawned greenlet this one runs, or null: for the hub's reports. */
-    SpawnedGreenlet<?> spawned;
-    private SuspendableFunction<Object, ?> run;
-    private Object argument;
-    private Object result;
+    /**
+     * Its own waiter for waits with no time limit, reused from wait to wait (see
+     * {@code Hub.Waiter.ownForCurrent}); null until the first.
+     */
+    Hub.Waiter waiter;
+    /**
+     * What this greenlet serves besides its body, in one field (a server keeps many greenlets): the
+     * {@link SpawnedGreenlet} it runs, or the {@link Apply} of a greenlet made from a function, or null.
+     */
+    Object role;
 
     /**
      * Creates a greenlet that has not started; its parent is the current greenlet.
@@ -58,16 +63,11 @@ public final class Greenlet {
      */
     @SuppressWarnings("unchecked")
     public <T> Greenlet(SuspendableFunction<T, ?> run) {
-        this.run = (SuspendableFunction<Object, ?>) Objects.requireNonNull(run, "run");
+        Apply apply = new Apply((SuspendableFunction<Object, ?>) Objects.requireNonNull(run, "run"));
+        this.role = apply;
         this.home = Trampoline.get();
         this.parent = home.current;
-        this.task = new Task(() -> {
-            Object arg = argument;
-            argument = null;
-            SuspendableFunction<Object, ?> body = this.run;
-            this.run = null;
-            result = body.apply(arg);
-        }, this);
+        this.task = new Task(apply, this);
     }
 
     /**
@@ -84,6 +84,11 @@ public final class Greenlet {
     Greenlet(Trampoline home) {
         this.home = home;
         this.task = null;
+    }
+
+    /** {@return the spawned greenlet this one runs, or null} */
+    SpawnedGreenlet<?> spawned() {
+        return role instanceof SpawnedGreenlet ? (SpawnedGreenlet<?>) role : null;
     }
 
     /**
@@ -234,22 +239,55 @@ public final class Greenlet {
 
     /** Called by the trampoline: runs the task until it switches away or ends. */
     void resume(Object value, Throwable toThrow) {
-        if (task.isNew()) {
-            argument = value;
+        Object r = role;
+        if (r instanceof Apply && task.isNew()) {
+            ((Apply) r).argument = value;
         }
-        task.resume(value, toThrow);
+        if (r instanceof SpawnedGreenlet) {
+            // a spawned greenlet keeps the exception its body threw, checked or not
+            task.resumeUnwrapped(value, toThrow);
+        } else {
+            task.resume(value, toThrow);
+        }
     }
 
     /** Called by the trampoline: kills an unstarted greenlet without running it. */
     void kill() {
-        run = null;
+        if (role instanceof Apply) {
+            ((Apply) role).function = null;
+        }
         task.close();
     }
 
     Object takeResult() {
-        Object r = result;
-        result = null;
+        if (!(role instanceof Apply)) {
+            return null;
+        }
+        Apply apply = (Apply) role;
+        Object r = apply.result;
+        apply.result = null;
         return r;
+    }
+
+    /** The body of a greenlet made from a function: applies it to the first switch's value and keeps the result. */
+    private static final class Apply implements SuspendableRunnable {
+        SuspendableFunction<Object, ?> function;
+        Object argument;
+        Object result;
+
+        Apply(SuspendableFunction<Object, ?> function) {
+            this.function = function;
+        }
+
+        @Override
+        @Suspendable
+        public void run() throws Exception {
+            Object arg = argument;
+            argument = null;
+            SuspendableFunction<Object, ?> body = function;
+            function = null;
+            result = body.apply(arg);
+        }
     }
 
     static RuntimeException unchecked(Throwable t) {
@@ -265,6 +303,7 @@ public final class Greenlet {
     @Override
     public String toString() {
         String state = task == null ? "root" : isDead() ? "dead" : isStarted() ? "started" : "new";
+        SpawnedGreenlet<?> spawned = spawned();
         String name = spawned != null ? spawned.name() : "Greenlet@" + Integer.toHexString(hashCode());
         return name + "[" + state + ", thread " + home.thread.getName() + "]";
     }

@@ -70,7 +70,8 @@ public final class Hub {
      */
     private int passLeft;
     final PriorityQueue<Timer> timers = new PriorityQueue<>();
-    private long timerSequence;
+    /** The sequence of the next timer scheduled; never 0, which marks a {@link Timer} not scheduled yet. */
+    private int timerSequence = 1;
     /** Callbacks from {@link #submit}, newest first: a lock-free stack that the loop takes whole and reverses. */
     private final AtomicReference<Callback> submitted = new AtomicReference<>();
     /** Work on other threads that will end with a submit: open {@link KeepAlive}s and {@link #blocking} calls. */
@@ -90,8 +91,8 @@ public final class Hub {
     /** How many greenlets were spawned on this hub: the number in their names. */
     long spawned;
     /** The waiters whose greenlets wait now, in the order they started waiting: for the hub's reports. */
-    Waiter firstParked;
-    private Waiter lastParked;
+    dev.weft.Waiter firstParked;
+    private dev.weft.Waiter lastParked;
     /** The spawned greenlets that have not finished, in spawn order: for {@link #dump()}. */
     SpawnedGreenlet<?> firstLive;
     private SpawnedGreenlet<?> lastLive;
@@ -286,7 +287,8 @@ public final class Hub {
         }
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
-        spawned.startTimer = hub.schedule(hub.deadlineAfter(saturatedNanos(delay)), spawned.greenlet);
+        // killed before then, it is dead, and the timer is dropped (see Timer.Action)
+        hub.schedule(hub.deadlineAfter(saturatedNanos(delay)), spawned.greenlet);
         if (hub.observer != null) {
             hub.observer.spawned(spawned);
         }
@@ -332,7 +334,15 @@ public final class Hub {
         if (millis < 0) {
             throw new IllegalArgumentException("sleep time must be at least 0 ms, but was " + millis + " ms");
         }
-        sleepNanos(millis * 1_000_000L);
+        // the wait is written out here rather than through sleepNanos: one frame less to save and restore
+        long nanos = millis > Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE : millis * 1_000_000L;
+        Hub hub = get();
+        Waiter w = new Waiter(hub.waiter("Hub.sleep"), "Hub.sleep", null);
+        if (nanos == 0) {
+            // behind every greenlet ready now: each runs once before this one continues
+            w.wake();
+        }
+        w.parkUntil(nanos != 0, nanos == 0 ? 0 : hub.deadlineAfter(nanos));
     }
 
     /**
@@ -746,7 +756,7 @@ public final class Hub {
     @Suspendable
     private static void sleepNanos(long nanos) {
         Hub hub = get();
-        Waiter w = new Waiter(hub, hub.waiter("Hub.sleep"), "Hub.sleep", null);
+        Waiter w = new Waiter(hub.waiter("Hub.sleep"), "Hub.sleep", null);
         if (nanos == 0) {
             // behind every greenlet ready now: each runs once before this one continues
             w.wake();
@@ -777,7 +787,7 @@ public final class Hub {
      *
      * "greenlet-1" waiting in Event.await
      *     at Greenlet.switchTo()
-     *     at dev.weft.Hub$Waiter.parkUntil(Hub.java:640)
+     *     at dev.weft.Waiter.park(Waiter.java:61)
      *     ...
      *     at com.example.App.lambda$main$0(App.java:9)
      * </pre>
@@ -808,13 +818,28 @@ public final class Hub {
     }
 
     /**
-     * Fires at {@code deadline} (a {@link #nanoTime} value) unless cancelled first: expires a
-     * {@link Waiter}, or puts a {@link Greenlet} on the run queue.
+     * Fires at {@code deadline} (a {@link #nanoTime} value) unless cancelled first: puts a
+     * {@link Greenlet} on the run queue, or raises a {@link Timeout}.
      */
-    Timer schedule(long deadline, Object action) {
-        Timer timer = new Timer(deadline, timerSequence++, action);
-        timers.add(timer);
+    Timer.Action schedule(long deadline, Object action) {
+        Timer.Action timer = new Timer.Action(action);
+        schedule(timer, deadline);
         return timer;
+    }
+
+    /**
+     * Puts {@code timer} on the timer heap, to come up at {@code deadline} (a {@link #nanoTime} value).
+     *
+     * @throws IllegalStateException when it has been scheduled before: an entry goes on the heap once
+     */
+    void schedule(Timer timer, long deadline) {
+        if (timer.sequence != 0) {
+            throw new IllegalStateException("a waiter waits with a time limit once: use a new one for each wait");
+        }
+        timer.deadline = deadline;
+        timer.sequence = timerSequence;
+        timerSequence = timerSequence == -1 ? 1 : timerSequence + 1;
+        timers.add(timer);
     }
 
     /** Puts {@code g} on the run queue. */
@@ -850,7 +875,7 @@ public final class Hub {
     }
 
     /** Adds {@code w} at the tail of the parked waiters. */
-    private void parked(Waiter w) {
+    void parked(dev.weft.Waiter w) {
         w.previous = lastParked;
         if (lastParked == null) {
             firstParked = w;
@@ -861,7 +886,7 @@ public final class Hub {
     }
 
     /** Removes {@code w} from the parked waiters. */
-    private void unparked(Waiter w) {
+    void unparked(dev.weft.Waiter w) {
         if (w.previous == null) {
             firstParked = w.next;
         } else {
@@ -932,6 +957,7 @@ public final class Hub {
                     Object next = ready.poll();
                     if (next instanceof Waiter) {
                         Waiter w = (Waiter) next;
+                        w.queued = false;
                         // a waiter whose wait ended otherwise (killed, say) is stale: its greenlet may wait anew
                         if (w.parked) {
                             if (w.greenlet == home.root) {
@@ -979,12 +1005,11 @@ public final class Hub {
      * without leaving its wait, and its timer or a wake would otherwise switch to a dead greenlet.
      * Only after such an error; a greenlet that ends normally has left its waits.
      */
-    private void forgetDeadWaiters() {
-        for (Waiter w = firstParked; w != null; ) {
-            Waiter next = w.next;
+    void forgetDeadWaiters() {
+        for (dev.weft.Waiter w = firstParked; w != null; ) {
+            dev.weft.Waiter next = w.next;
             if (w.greenlet.isDead()) {
-                w.parked = false;
-                w.woken = true;
+                w.forget();
                 unparked(w);
             }
             w = next;
@@ -1007,6 +1032,7 @@ public final class Hub {
             if (e instanceof Waiter) {
                 Waiter w = (Waiter) e;
                 if (!w.parked) {
+                    w.queued = false;
                     // stale, as the loop would find it: dropped
                     ready.poll();
                     passLeft--;
@@ -1026,6 +1052,9 @@ public final class Hub {
             }
             ready.poll();
             passLeft--;
+            if (e instanceof Waiter) {
+                ((Waiter) e).queued = false;
+            }
             if (g == greenlet) {
                 // a greenlet killed before it started: the loop's switch to it would do nothing
                 continue;
@@ -1049,7 +1078,7 @@ public final class Hub {
             return false;
         }
         Timer t;
-        while ((t = timers.peek()) != null && t.cancelled) {
+        while ((t = timers.peek()) != null && t.isCancelled()) {
             timers.poll();
         }
         if (t != null && t.deadline - nanoTime() <= 0) {
@@ -1133,7 +1162,7 @@ public final class Hub {
     /** One line per parked waiter, in the order they started waiting: who waits in what, for what. */
     List<String> waits() {
         List<String> lines = new ArrayList<>();
-        for (Waiter w = firstParked; w != null; w = w.next) {
+        for (dev.weft.Waiter w = firstParked; w != null; w = w.next) {
             lines.add(nameOf(w.greenlet) + " waits in " + w.describe());
         }
         return lines;
@@ -1147,8 +1176,8 @@ public final class Hub {
         if (g == greenlet) {
             return "hub";
         }
-        if (g.spawned != null) {
-            return g.spawned.name();
+        if (g.spawned() != null) {
+            return g.spawned().name();
         }
         return g.toString();
     }
@@ -1186,13 +1215,15 @@ public final class Hub {
     private void fireDueTimers() {
         long now = nanoTime();
         Timer t;
-        while ((t = timers.peek()) != null && (t.cancelled || t.deadline - now <= 0)) {
+        while ((t = timers.peek()) != null && (t.isCancelled() || t.deadline - now <= 0)) {
             timers.poll();
-            if (!t.cancelled) {
-                Object action = t.action;
-                if (action instanceof Waiter) {
-                    ((Waiter) action).expire();
-                } else if (action instanceof Timeout) {
+            if (!t.isCancelled()) {
+                if (t instanceof dev.weft.Waiter) {
+                    ((dev.weft.Waiter) t).expire();
+                    continue;
+                }
+                Object action = ((Timer.Action) t).action;
+                if (action instanceof Timeout) {
                     ((Timeout) action).raise();
                 } else {
                     ready.add(action);
@@ -1216,35 +1247,25 @@ public final class Hub {
     }
 
     /**
-     * A greenlet waiting to be woken once, by whichever comes first: a timer, a finished greenlet, or
-     * (for {@code dev.weft.sync}) whoever calls {@link #wake()}.
+     * A greenlet waiting to be woken once, by whichever comes first: its time limit, a finished
+     * greenlet, or (for {@code dev.weft.sync}) whoever calls {@link #wake()}; see {@code park},
+     * {@code wake} and the other methods it inherits.
      *
      * <p>Internal, not API: public only so that {@code dev.weft.sync} (and, for channels,
      * {@code dev.weft.net}) can wait on this thread's hub. A waiter belongs to the hub of the thread
-     * that created it and is used on that thread only. It is also a {@code Runnable} that wakes it,
-     * to be linked to a {@link Waitable}.
+     * that created it, is used on that thread only, and waits once (except the greenlet's own, from
+     * {@link #ownForCurrent}). It is also a {@code Runnable} that wakes it, to be linked to a
+     * {@link Waitable}.
      */
-    public static final class Waiter implements Runnable {
-        private final Hub hub;
-        final Greenlet greenlet;
-        /** The waiting operation, for messages. */
-        final String what;
-        /** What it waits for (an object or a collection of them), or null, for messages. */
-        final Object on;
-        boolean woken;
-        private boolean expired;
-        /** True while its greenlet waits in {@link #park}: a run-queue entry for it is stale otherwise. */
-        boolean parked;
-        /** True while a timer may end the wait. */
-        boolean timed;
-        Waiter previous;
-        Waiter next;
+    public static final class Waiter extends dev.weft.Waiter {
+        Waiter(Greenlet greenlet, String what, Object on) {
+            super(greenlet, what, on);
+        }
 
+        /** A waiter for {@code greenlet}, which waits on {@code hub}. */
         Waiter(Hub hub, Greenlet greenlet, String what, Object on) {
-            this.hub = hub;
-            this.greenlet = greenlet;
-            this.what = what;
-            this.on = on;
+            super(greenlet, what, on);
+            assert hub == hub() : "a waiter waits on its greenlet's hub";
         }
 
         /**
@@ -1269,68 +1290,23 @@ public final class Hub {
          * @throws IllegalStateException when called in the hub's own greenlet
          */
         public static Waiter forCurrent(String what, Object on) {
-            Hub hub = get();
-            return new Waiter(hub, hub.waiter(what), what, on);
+            return new Waiter(get().waiter(what), what, on);
         }
 
         /**
-         * Switches to the hub until {@link #wake()} is called or {@code timeout} has passed; the
-         * caller's {@code finally} must unlink this waiter from wherever it registered it.
+         * Like {@link #forCurrent(String, Object)}, for a wait with no time limit ({@code park(null)}):
+         * the current greenlet's own waiter, reused from one such wait to the next whenever nothing
+         * left from the last one can wake it, so that a greenlet waiting again and again allocates
+         * nothing. The caller unlinks it before its wait returns, as for any waiter, keeps no
+         * reference to it afterwards, and never parks it with a time limit.
          *
-         * @param timeout the longest time to wait, or null for no limit
-         * @return true when woken by {@link #wake()}, false when the time ran out
+         * @param what the waiting operation
+         * @param on what it waits for (an object, or a collection of them), or null
+         * @return a waiter that has not been woken
+         * @throws IllegalStateException when called in the hub's own greenlet
          */
-        @Suspendable
-        public boolean park(Duration timeout) {
-            if (timeout != null) {
-                return parkUntil(true, hub.deadlineAfter(saturatedNanos(timeout)));
-            }
-            // a wait with no limit, the usual one, waits here: one frame less to save and restore
-            timed = false;
-            parked = true;
-            hub.parked(this);
-            try {
-                (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
-            } finally {
-                parked = false;
-                hub.unparked(this);
-            }
-            return woken && !expired;
-        }
-
-        /** {@link #park}, with a {@link Hub#nanoTime} deadline when {@code timed}. */
-        @Suspendable
-        boolean parkUntil(boolean timed, long deadline) {
-            Timer timer = timed ? hub.schedule(deadline, this) : null;
-            this.timed = timed;
-            parked = true;
-            hub.parked(this);
-            try {
-                // plain code goes to the hub, which gives it back its interrupt status; a greenlet goes
-                // to the next ready greenlet when the hub has nothing else to do first
-                (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
-            } finally {
-                parked = false;
-                hub.unparked(this);
-                if (timer != null) {
-                    timer.cancel();
-                }
-            }
-            return woken && !expired;
-        }
-
-        /**
-         * Puts the greenlet back on the run queue unless it was woken already.
-         *
-         * @return true when this call woke it
-         */
-        public boolean wake() {
-            if (woken) {
-                return false;
-            }
-            woken = true;
-            hub.ready.add(this);
-            return true;
+        public static Waiter ownForCurrent(String what, Object on) {
+            return reusable(what, on);
         }
 
         /**
@@ -1360,6 +1336,7 @@ public final class Hub {
                 throw new IllegalArgumentException("operations " + ops + " are not valid for " + channel
                         + ", whose valid operations are " + channel.validOps());
             }
+            Hub hub = hub();
             Poller.Wait w = hub.poller().add(channel, ops, this);
             boolean ready;
             try {
@@ -1384,25 +1361,6 @@ public final class Hub {
             Poller io = get().poller;
             if (io != null) {
                 io.cancel(channel);
-            }
-        }
-
-        /** Same as {@link #wake()}, for lists of callbacks. */
-        @Override
-        public void run() {
-            wake();
-        }
-
-        /** The operation, what it waits for, and whether a timer may end it, for reports. */
-        String describe() {
-            return what + (on == null ? "" : " for " + Hub.describe(on)) + (timed ? " (with a timeout)" : "");
-        }
-
-        /** Called by its timer: wakes the greenlet, and {@link #park} then reports that the time ran out. */
-        void expire() {
-            if (!woken) {
-                expired = true;
-                wake();
             }
         }
     }
@@ -1456,36 +1414,6 @@ public final class Hub {
 
         Kill(SpawnedGreenlet<?> greenlet) {
             this.greenlet = greenlet;
-        }
-    }
-
-    /**
-     * A deadline on the heap and what happens then (a {@link Waiter} expires, anything else goes on the
-     * run queue); a cancelled timer stays there until it comes up and is dropped.
-     */
-    static final class Timer implements Comparable<Timer> {
-        final long deadline;
-        final long sequence;
-        final Object action;
-        boolean cancelled;
-
-        Timer(long deadline, long sequence, Object action) {
-            this.deadline = deadline;
-            this.sequence = sequence;
-            this.action = action;
-        }
-
-        void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public int compareTo(Timer o) {
-            long d = deadline - o.deadline;
-            if (d != 0) {
-                return d < 0 ? -1 : 1;
-            }
-            return Long.compare(sequence, o.sequence);
         }
     }
 }

@@ -22,8 +22,8 @@ final class HubDump {
 
     @Override
     public String toString() {
-        Map<Greenlet, Hub.Waiter> waiting = new IdentityHashMap<>();
-        for (Hub.Waiter w = hub.firstParked; w != null; w = w.next) {
+        Map<Greenlet, Waiter> waiting = new IdentityHashMap<>();
+        for (Waiter w = hub.firstParked; w != null; w = w.next) {
             waiting.put(w.greenlet, w);
         }
         List<Greenlet> all = new ArrayList<>();
@@ -31,14 +31,14 @@ final class HubDump {
         for (SpawnedGreenlet<?> g = hub.firstLive; g != null; g = g.nextLive) {
             all.add(g.greenlet);
         }
-        for (Hub.Waiter w = hub.firstParked; w != null; w = w.next) {
-            if (w.greenlet != hub.home.root && w.greenlet.spawned == null && !all.contains(w.greenlet)) {
+        for (Waiter w = hub.firstParked; w != null; w = w.next) {
+            if (w.greenlet != hub.home.root && w.greenlet.spawned() == null && !all.contains(w.greenlet)) {
                 all.add(w.greenlet); // a greenlet made by hand, waiting on the hub
             }
         }
         int timerCount = 0;
-        for (Hub.Timer t : hub.timers) {
-            timerCount += t.cancelled ? 0 : 1;
+        for (Timer t : hub.timers) {
+            timerCount += t.isCancelled() ? 0 : 1;
         }
         StringBuilder b = new StringBuilder();
         b.append("Hub of thread \"").append(hub.home.thread.getName()).append("\": ").append(all.size() - 1)
@@ -52,7 +52,7 @@ final class HubDump {
         return b.toString();
     }
 
-    private void describe(StringBuilder b, Greenlet g, Hub.Waiter w) {
+    private void describe(StringBuilder b, Greenlet g, Waiter w) {
         b.append('"').append(hub.nameOf(g)).append('"');
         if (g == hub.home.root) {
             b.append(" (plain code)");
@@ -67,7 +67,7 @@ final class HubDump {
         } else {
             if (w == null) {
                 b.append(" suspended");
-            } else if (w.woken) {
+            } else if (w.isWoken()) {
                 b.append(" ready, woken from ").append(w.describe());
             } else {
                 b.append(" waiting in ").append(w.describe());

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * A greenlet started by {@link Hub#spawn}: gevent's {@code Greenlet}, with its value or exception.
  *
  * <p>It runs on the hub of the thread that spawned it. An exception escaping its body is printed once,
- * with its stack, to {@code System.err}, kept as {@link #exception()}, and does not stop the hub.
+ * with its stack, to {@code System.err}, kept as {@link #exception()}, and does not stop the hub().
  *
  * <p>Callbacks linked with {@link #onComplete}, {@link #onSuccess} and {@link #onFailure} (gevent's
  * {@code link}, {@code link_value} and {@code link_exception}) run after it has finished, in the hub's
@@ -25,18 +25,9 @@ import java.util.function.Consumer;
  * @param <T> the type of the value
  */
 public final class SpawnedGreenlet<T> implements Waitable {
-    private final Hub hub;
     final Greenlet greenlet;
     /** The number in its name, which is built only when asked for (spawning stays cheap). */
     private final long number;
-    /**
-     * The body until it starts: a {@link SuspendableCallable}, or a {@link SuspendableRunnable} run
-     * as it is (no callable around it: one frame less at every switch); one field for both keeps a
-     * greenlet 8 bytes smaller.
-     */
-    private Object body;
-    /** True when {@link #body} is a runnable (a lambda may implement both interfaces). */
-    private final boolean runnable;
     /**
      * Raw links ({@link #rawLink}): joiners' waiters and {@code Hub.wait}'s, woken as it finishes; null
      * until the first (most greenlets are never joined one by one).
@@ -45,50 +36,45 @@ public final class SpawnedGreenlet<T> implements Waitable {
     /** Callbacks to run in the hub once it has finished; null until the first is linked. */
     private List<Link> links;
     private boolean ready;
-    private T value;
-    private Throwable exception;
+    /** True when {@link #outcome} is the exception that escaped the body. */
+    private boolean failed;
+    /** The body's value (null for a runnable) or, when {@link #failed}, its exception: one field for both. */
+    private Object outcome;
     /** Its neighbours in the hub's list of unfinished greenlets, for {@link Hub#dump()}. */
     SpawnedGreenlet<?> previousLive;
     SpawnedGreenlet<?> nextLive;
-    /** For {@link Hub#spawnLater}: the timer that starts it, cancelled when it is killed before then. */
-    Hub.Timer startTimer;
 
     SpawnedGreenlet(Hub hub, SuspendableCallable<T> call) {
         this(hub, call, null);
     }
 
-    /** A greenlet running {@code runBody} when it is not null, otherwise computing {@code call}. */
+    /**
+     * A greenlet running {@code runBody} when it is not null, otherwise computing {@code call}. A
+     * runnable is the task's own body, with nothing around it (no object more, no frame more at every
+     * switch); the trampoline finishes the greenlet when its task ends ({@link #ended}).
+     */
     SpawnedGreenlet(Hub hub, SuspendableCallable<T> call, SuspendableRunnable runBody) {
-        this.hub = hub;
-        this.runnable = runBody != null;
-        this.body = runBody != null ? runBody : call;
         this.number = ++hub.spawned;
         // a body that ends goes back to the hub, which runs the next ready greenlet
-        this.greenlet = new Greenlet(hub.home, hub.greenlet, this::run);
-        greenlet.spawned = this;
+        this.greenlet = new Greenlet(hub.home, hub.greenlet, runBody != null ? runBody : () -> outcome = call.call());
+        greenlet.role = this;
         hub.born(this);
     }
 
-    @Suspendable
-    private void run() {
-        Object b = body;
-        body = null;
-        try {
-            if (runnable) {
-                ((SuspendableRunnable) b).run();
-            } else {
-                @SuppressWarnings("unchecked")
-                SuspendableCallable<T> call = (SuspendableCallable<T>) b;
-                value = call.call();
-            }
-        } catch (GreenletExit killed) {
-            // killed: successful, with no value (gevent's value would be the GreenletExit)
-        } catch (Throwable e) {
-            exception = e;
-            e.printStackTrace();
-            System.err.println(this + " failed with " + e.getClass().getName());
-            if (hub.observer != null) {
-                hub.observer.failed(this, e);
+    /**
+     * Called by the trampoline when the task has ended: normally ({@code died} null), killed (a
+     * {@link GreenletExit}: successful, with no value, as gevent's would be the exit) or with an
+     * exception that its code did not catch, which is printed once and kept. A suspension lost in a
+     * method that is not woven ends it here too, failed with the error that says so.
+     */
+    void ended(Throwable died) {
+        if (died != null && !(died instanceof GreenletExit)) {
+            failed = true;
+            outcome = died;
+            died.printStackTrace();
+            System.err.println(this + " failed with " + died.getClass().getName());
+            if (hub().observer != null) {
+                hub().observer.failed(this, died);
             }
         }
         finish();
@@ -96,7 +82,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
 
     private void finish() {
         ready = true;
-        hub.died(this);
+        hub().died(this);
         List<Runnable> woken = waiters;
         if (woken != null) {
             waiters = null;
@@ -106,7 +92,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         }
         if (links != null && !links.isEmpty()) {
             List<Link> due = new ArrayList<>(links);
-            hub.callSoon(() -> {
+            hub().callSoon(() -> {
                 for (Link l : due) {
                     l.run();
                 }
@@ -120,7 +106,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
      * the finishing one, in the order they were linked, each once; a callback linked to a greenlet that
      * has finished already runs when the hub next runs. A callback must not wait (a wait in the hub's
      * greenlet throws {@code IllegalStateException}; spawn a greenlet for work that waits). An exception
-     * from a callback is printed once and stops neither the other callbacks nor the hub.
+     * from a callback is printed once and stops neither the other callbacks nor the hub().
      *
      * @param callback the callback, called with this greenlet
      * @return this greenlet, to link more
@@ -183,7 +169,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         // kept until it runs, so that unlink can still remove it
         links.add(l);
         if (ready) {
-            hub.callSoon(l);
+            hub().callSoon(l);
         }
         return this;
     }
@@ -213,13 +199,13 @@ public final class SpawnedGreenlet<T> implements Waitable {
             try {
                 if (kind == COMPLETE) {
                     ((Consumer<Object>) callback).accept(SpawnedGreenlet.this);
-                } else if (kind == SUCCESS && exception == null) {
-                    ((Consumer<Object>) callback).accept(value);
-                } else if (kind == FAILURE && exception != null) {
-                    if (hub.observer != null) {
-                        hub.observer.observed(SpawnedGreenlet.this); // a failure callback handles it
+                } else if (kind == SUCCESS && !failed) {
+                    ((Consumer<Object>) callback).accept(outcome);
+                } else if (kind == FAILURE && failed) {
+                    if (hub().observer != null) {
+                        hub().observer.observed(SpawnedGreenlet.this); // a failure callback handles it
                     }
-                    ((Consumer<Object>) callback).accept(exception);
+                    ((Consumer<Object>) callback).accept(outcome);
                 }
             } catch (Throwable e) {
                 e.printStackTrace();
@@ -238,15 +224,15 @@ public final class SpawnedGreenlet<T> implements Waitable {
      *
      * <p>Each call returns a new future. Cancelling it completes that future only: the greenlet runs on
      * (to stop it, kill it on its hub, for example from another thread
-     * {@code hub.submit(() -> Hub.spawn(greenlet::kill))}). Call this on the greenlet's own thread; the
+     * {@code hub().submit(() -> Hub.spawn(greenlet::kill))}). Call this on the greenlet's own thread; the
      * future may then go anywhere. A greenlet that failed counts as observed (as by {@link #exception()}).
      *
      * @return a future of this greenlet's value
      * @throws IllegalStateException when called on another thread than the greenlet's hub's
      */
     public CompletableFuture<T> toFuture() {
-        if (Trampoline.get() != hub.home) {
-            throw new IllegalStateException("toFuture of a greenlet of thread \"" + hub.home.thread.getName()
+        if (Trampoline.get() != hub().home) {
+            throw new IllegalStateException("toFuture of a greenlet of thread \"" + hub().home.thread.getName()
                     + "\" was called on thread \"" + Thread.currentThread().getName()
                     + "\"; call it on the greenlet's thread and hand the future over");
         }
@@ -264,7 +250,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         if (e != null) {
             future.completeExceptionally(e);
         } else {
-            future.complete(value);
+            future.complete(value());
         }
     }
 
@@ -296,7 +282,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
     /**
      * Calls {@code callback} once, in the greenlet itself just as it finishes (at once when it has
      * finished already); for {@link Hub#wait} and {@link Hub#iwait}. Prefer {@link #onComplete}, whose
-     * callbacks run in the hub.
+     * callbacks run in the hub().
      *
      * @param callback called once; must not wait or throw
      */
@@ -333,7 +319,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
 
     /** {@return true once the body has returned or been killed, false while it runs or when it threw} */
     public boolean isSuccessful() {
-        return ready && exception == null;
+        return ready && !failed;
     }
 
     /**
@@ -342,10 +328,24 @@ public final class SpawnedGreenlet<T> implements Waitable {
      * @return the exception, or null while running or when the body returned
      */
     public Throwable exception() {
-        if (exception != null && hub.observer != null) {
+        if (!failed) {
+            return null;
+        }
+        Hub hub = hub();
+        if (hub.observer != null) {
             hub.observer.observed(this);
         }
-        return exception;
+        return (Throwable) outcome;
+    }
+
+    /** The hub it runs on: its greenlet's. */
+    private Hub hub() {
+        return greenlet.home.hub;
+    }
+
+    @SuppressWarnings("unchecked")
+    private T value() {
+        return failed ? null : (T) outcome;
     }
 
     /** Waits until this greenlet has finished; the caller's hub runs meanwhile. */
@@ -368,7 +368,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         } catch (ArithmeticException tooLong) {
             nanos = Long.MAX_VALUE;
         }
-        return joinUntil("SpawnedGreenlet.join", true, hub.deadlineAfter(nanos));
+        return joinUntil("SpawnedGreenlet.join", true, hub().deadlineAfter(nanos));
     }
 
     /**
@@ -380,13 +380,10 @@ public final class SpawnedGreenlet<T> implements Waitable {
     @Suspendable
     public T get() {
         joinUntil("SpawnedGreenlet.get", false, 0);
-        if (exception != null) {
-            if (hub.observer != null) {
-                hub.observer.observed(this);
-            }
-            throw Greenlet.unchecked(exception);
+        if (failed) {
+            throw Greenlet.unchecked(exception());
         }
-        return value;
+        return value();
     }
 
     /**
@@ -413,16 +410,13 @@ public final class SpawnedGreenlet<T> implements Waitable {
             return false;
         }
         if (!greenlet.isStarted()) {
-            // ends it unrun, at once; its run-queue entry then switches to the hub, which does nothing
-            body = null;
-            if (startTimer != null) {
-                startTimer.cancel();
-            }
+            // ends it unrun, at once; its run-queue entry then switches to the hub, which does nothing (and
+            // a spawnLater timer, which would start it, is dropped: see Timer.Action)
             greenlet.kill();
             finish();
             return false;
         }
-        hub.kill(this);
+        hub().kill(this);
         return true;
     }
 
@@ -431,14 +425,14 @@ public final class SpawnedGreenlet<T> implements Waitable {
         if (ready) {
             return true;
         }
-        if (Trampoline.get() != hub.home) {
-            throw new IllegalStateException("cannot join a greenlet of thread \"" + hub.home.thread.getName()
+        if (Trampoline.get() != hub().home) {
+            throw new IllegalStateException("cannot join a greenlet of thread \"" + hub().home.thread.getName()
                     + "\" from thread \"" + Thread.currentThread().getName() + "\"; a hub serves only its own thread");
         }
         if (Greenlet.current() == greenlet) {
             throw new IllegalStateException("a greenlet cannot join itself: it would wait forever");
         }
-        Hub.Waiter w = new Hub.Waiter(hub, hub.waiter(what), what, this);
+        Hub.Waiter w = new Hub.Waiter(hub().waiter(what), what, this);
         rawLinks().add(w);
         try {
             w.parkUntil(timed, deadline);
@@ -452,7 +446,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
 
     @Override
     public String toString() {
-        String state = ready ? (exception == null ? "done" : "failed") : greenlet.isStarted() ? "started" : "scheduled";
+        String state = ready ? (failed ? "failed" : "done") : greenlet.isStarted() ? "started" : "scheduled";
         return name() + "[" + state + "]";
     }
 }

@@ -41,7 +41,7 @@ public final class Timeout extends RuntimeException implements AutoCloseable {
     private final transient Greenlet owner;
     /** The duration it was started with, as {@link #duration()} returns it. */
     private final Duration duration;
-    private transient Hub.Timer timer;
+    private transient Timer.Action timer;
     /** Set by {@link #cancel()}: the timeout will not be raised. */
     private boolean cancelled;
     /** Set when the time was up and the timeout was raised in its greenlet. */

@@ -147,6 +147,14 @@ final class Trampoline {
                 // greenlet's rule: an exception thrown into an unstarted greenlet kills it unrun
                 current = root;
                 g.kill();
+                if (g.spawned() != null) {
+                    // a spawned greenlet ends with that exception as its outcome, as if it had thrown it
+                    g.spawned().ended(t);
+                    v = null;
+                    t = null;
+                    g = next(g);
+                    continue;
+                }
                 v = exitValue(t);
                 t = v == null ? t : null;
                 g = g.parent;
@@ -166,24 +174,40 @@ final class Trampoline {
                     value = null;
                     toThrow = null;
                 }
+                if (g.spawned() != null) {
+                    // a spawned greenlet's exception is its outcome, kept on it; the hub goes on
+                    g.spawned().ended(died);
+                    if (g.task.lostSuspension() && hub != null) {
+                        hub.forgetDeadWaiters();
+                    }
+                    v = null;
+                    t = null;
+                    g = next(g);
+                    continue;
+                }
                 v = exitValue(died);
                 t = v == null ? died : null;
                 g = g.parent;
                 continue;
             }
-            current = root;
             if (g.isDead()) {
+                current = root;
                 v = g.takeResult();
                 t = null;
-                Greenlet p = g.parent;
-                if (hub != null && p == hub.greenlet) {
-                    // a greenlet of the hub has ended: on to the next ready one, unless the hub has work first
-                    p = hub.next();
-                    v = p == hub.greenlet ? v : null;
+                if (g.spawned() != null) {
+                    g.spawned().ended(null);
+                    if (g.task.lostSuspension() && hub != null) {
+                        hub.forgetDeadWaiters();
+                    }
                 }
+                Greenlet p = next(g);
+                // the result goes to the parent; a greenlet the hub's run queue hands control to gets null
+                v = p == g.parent ? v : null;
                 g = p;
                 continue;
             }
+            // it switched away: on to its target, which becomes current at the top of the loop (one
+            // reference store less per switch than passing through the root)
             g = target;
             v = value;
             t = toThrow;
@@ -191,6 +215,18 @@ final class Trampoline {
             value = null;
             toThrow = null;
         }
+    }
+
+    /**
+     * Where control goes when {@code g} has ended: its parent; for a greenlet of the hub, the next ready
+     * greenlet, unless the hub has work first.
+     */
+    private Greenlet next(Greenlet g) {
+        Greenlet p = g.parent;
+        if (hub != null && p == hub.greenlet) {
+            p = hub.next();
+        }
+        return p;
     }
 
     /**

@@ -289,4 +289,32 @@ class HubTest {
         assertTrue(err.contains("elsewhere.Untouched.sleeps"), err);
         Hub.sleep(1); // the hub still serves this thread
     }
+
+    @Test
+    void aGreenletThatLosesASuspensionIsMarkedFailedWithTheErrorThatSaysSo() throws Exception {
+        // elsewhere.Untouched is not woven, and the body calls it directly: the body, which has no
+        // suspension point of its own, returns while the sleep inside it is unwinding
+        List<String> events = new ArrayList<>();
+        List<Throwable> failures = new ArrayList<>();
+        List<SpawnedGreenlet<?>> spawned = new ArrayList<>();
+        String err = capturingErr(() -> {
+            SpawnedGreenlet<?> careless = Hub.spawn(() -> elsewhere.Untouched.sleeps(events));
+            spawned.add(careless);
+            careless.onFailure(failures::add);
+            careless.join();
+            Hub.sleep(0); // the failure callbacks run in the hub
+            assertTrue(careless.isReady());
+            assertFalse(careless.isSuccessful(), "a greenlet whose suspension was lost did not succeed");
+            Throwable e = careless.exception();
+            assertTrue(e instanceof IllegalStateException, String.valueOf(e));
+            assertTrue(e.getMessage().contains("suspension was lost"), e.getMessage());
+            assertEquals(List.of(e), failures);
+            assertSame(e, assertThrows(IllegalStateException.class, careless::get));
+        });
+        assertEquals(List.of("sleeps before", "sleeps after the sleep"), events);
+        String name = spawned.get(0).name();
+        assertEquals(1, count(err, name + "[started] failed with java.lang.IllegalStateException"), err);
+        Hub.sleep(1); // the hub still serves this thread, and no wait of the dead greenlet is left in it
+        assertFalse(Hub.dump().contains(name), Hub.dump());
+    }
 }

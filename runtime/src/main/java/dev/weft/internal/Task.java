@@ -5,8 +5,9 @@ import dev.weft.CoroutineExit;
 import dev.weft.SuspendableRunnable;
 
 /**
- * A suspendable body and its saved frames: the engine under {@code Coroutine} and {@code Generator}.
- * Not API.
+ * A suspendable body and its saved frames: the engine under {@code Coroutine}, {@code Generator} and
+ * {@code Greenlet}. Not API. A task is its own {@link Stack} (one object per coroutine, not two: a
+ * server keeps many thousands of greenlets suspended).
  *
  * <p>{@link #resume} runs the body on the calling thread until a primitive suspends it (the woven
  * frames then unwind by returning, saving themselves on the way) or until it ends. The next
@@ -14,17 +15,18 @@ import dev.weft.SuspendableRunnable;
  * record, restores itself and calls on, until the primitive that suspended hands over the sent value
  * (or throws the pending exception) and normal running continues where it stopped.
  */
-public final class Task {
+public final class Task extends Stack {
     private static final int NEW = 0;
     /** Started and not finished: suspended when the stack's mode is SUSPENDING, running otherwise. */
     private static final int ACTIVE = 1;
     private static final int DONE = 2;
+    /** Done because a suspension was lost: the body ended while its frames were unwinding. */
+    private static final int LOST = 3;
 
     /** The identity of {@code SuspendableRunnable.run()}, the frame the driver calls. */
     private static final int BODY_ID = Stack.idOf("run()V");
 
     private final SuspendableRunnable body;
-    private final Stack stack;
     private int state = NEW;
 
     /**
@@ -34,8 +36,8 @@ public final class Task {
      * @param owner the API object this task serves ({@code Coroutine}, {@code Generator}, ...)
      */
     public Task(SuspendableRunnable body, Object owner) {
+        super(owner);
         this.body = body;
-        this.stack = new Stack(owner);
     }
 
     /** {@return true before the first {@link #resume}} */
@@ -45,7 +47,15 @@ public final class Task {
 
     /** {@return true once the body has returned or thrown} */
     public boolean isDone() {
-        return state == DONE;
+        return state >= DONE;
+    }
+
+    /**
+     * {@return true when the body ended while a suspension was unwinding (a method between it and the
+     * suspension point is not woven): whatever it was waiting in, it never left}
+     */
+    public boolean lostSuspension() {
+        return state == LOST;
     }
 
     /**
@@ -54,7 +64,7 @@ public final class Task {
      * @return the frames; empty unless suspended
      */
     public java.util.List<String> suspendedAt() {
-        return state == ACTIVE ? stack.suspendedAt() : java.util.List.of();
+        return state == ACTIVE ? super.suspendedAt() : java.util.List.of();
     }
 
     /**
@@ -69,7 +79,23 @@ public final class Task {
      * @throws IllegalStateException when the task has finished or is running already
      */
     public Object resume(Object sent, Throwable toThrow) {
-        Stack s = stack;
+        return resume(sent, toThrow, true);
+    }
+
+    /**
+     * Like {@link #resume}, but an exception escaping the body comes out as the body threw it: a
+     * checked one is not wrapped in {@link CoroutineException} (for a spawned greenlet, which keeps it).
+     *
+     * @param sent the value the pending primitive returns in the body
+     * @param toThrow thrown at the pending suspension point instead, or null
+     * @return the value the body suspended with, or null when it ended
+     */
+    public Object resumeUnwrapped(Object sent, Throwable toThrow) {
+        return resume(sent, toThrow, false);
+    }
+
+    private Object resume(Object sent, Throwable toThrow, boolean wrap) {
+        Stack s = this;
         if (state != ACTIVE || s.mode != Stack.SUSPENDING) {
             start(toThrow);
         } else {
@@ -86,7 +112,7 @@ public final class Task {
             body.run();
         } catch (Throwable t) {
             carrier.stack = previous;
-            throw failed(t);
+            throw failed(t, wrap);
         }
         carrier.stack = previous;
         if (s.mode == Stack.SUSPENDING && s.topIs(BODY_ID)) {
@@ -99,14 +125,14 @@ public final class Task {
 
     /** Checks a first run is allowed and prepares it; anything else here is misuse. */
     private void start(Throwable toThrow) {
-        if (state == DONE) {
+        if (state >= DONE) {
             throw new IllegalStateException("coroutine already finished");
         }
         if (state == ACTIVE) {
             throw new IllegalStateException("coroutine already running: it cannot resume itself");
         }
         state = ACTIVE;
-        stack.mode = Stack.RUNNING;
+        mode = Stack.RUNNING;
         if (toThrow != null) {
             state = DONE;
             throw unchecked(toThrow);
@@ -114,10 +140,10 @@ public final class Task {
     }
 
     /** The body threw: the task is done, and a throw in the middle of an unwinding means a lost suspension. */
-    private RuntimeException failed(Throwable t) {
-        Stack s = stack;
-        state = DONE;
+    private RuntimeException failed(Throwable t, boolean wrap) {
+        Stack s = this;
         boolean lost = s.mode == Stack.SUSPENDING && !(t instanceof dev.weft.WeaveError);
+        state = s.mode == Stack.SUSPENDING ? LOST : DONE;
         s.reset();
         if (lost) {
             IllegalStateException e = Stack.lost("a suspension was lost: the coroutine body threw while "
@@ -126,14 +152,14 @@ public final class Task {
             e.initCause(t);
             return e;
         }
-        return unchecked(t);
+        return wrap ? unchecked(t) : Task.<RuntimeException>sneaky(t);
     }
 
     /** The body returned without a proper suspension: it finished, or something was not woven. */
     private Object ended() {
-        Stack s = stack;
+        Stack s = this;
         int mode = s.mode;
-        state = DONE;
+        state = mode == Stack.SUSPENDING ? LOST : DONE;
         s.reset();
         if (mode == Stack.SUSPENDING) {
             throw Stack.lost("a suspension was lost: the coroutine body returned while a suspension was "
@@ -154,11 +180,13 @@ public final class Task {
      * @throws IllegalStateException when the body catches the exit and suspends again
      */
     public void close() {
-        if (state == ACTIVE && stack.mode != Stack.SUSPENDING) {
+        if (state == ACTIVE && mode != Stack.SUSPENDING) {
             throw new IllegalStateException("coroutine is running: it cannot close itself");
         }
         if (state != ACTIVE) {
-            state = DONE;
+            if (state == NEW) {
+                state = DONE;
+            }
             return;
         }
         try {
@@ -166,9 +194,9 @@ public final class Task {
         } catch (CoroutineExit expected) {
             return;
         }
-        if (state != DONE) {
+        if (state < DONE) {
             state = DONE;
-            stack.reset();
+            reset();
             throw new IllegalStateException("coroutine ignored CoroutineExit: it suspended again after close()");
         }
     }

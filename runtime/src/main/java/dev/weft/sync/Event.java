@@ -1,5 +1,6 @@
 package dev.weft.sync;
 
+import dev.weft.Hub;
 import dev.weft.Suspendable;
 import dev.weft.Waitable;
 import java.time.Duration;
@@ -69,8 +70,15 @@ public final class Event implements Waitable {
     @Suspendable
     public void await() {
         if (!flag) {
-            // straight to the wait list: one frame less to save and restore at every wait
-            waiters.await("Event.await", null);
+            // the wait is written out here: one frame less to save and restore at every wait, and the
+            // greenlet's own waiter, reused, so that a wait allocates nothing
+            Hub.Waiter w = Hub.Waiter.ownForCurrent("Event.await", null);
+            waiters.add(w);
+            try {
+                w.park(null);
+            } finally {
+                waiters.remove(w);
+            }
         }
     }
 

@@ -127,7 +127,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
             items.add(item);
             return true;
         }
-        Slot<T> slot = new Slot<>(Hub.Waiter.forCurrent("Queue.put"), item);
+        Slot<T> slot = new Slot<>(waiter("Queue.put", timeout), item);
         putters.add(slot);
         try {
             slot.waiter.park(timeout);
@@ -161,7 +161,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
             p.waiter.wake();
             return p.item;
         }
-        Slot<T> slot = new Slot<>(Hub.Waiter.forCurrent("Queue.get"), null);
+        Slot<T> slot = new Slot<>(waiter("Queue.get", timeout), null);
         getters.add(slot);
         boolean returned = false;
         try {
@@ -220,7 +220,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
         if (unfinished == 0) {
             return true;
         }
-        Hub.Waiter w = Hub.Waiter.forCurrent("Queue.join");
+        Hub.Waiter w = waiter("Queue.join", timeout);
         joiners.add(w);
         try {
             w.park(timeout);
@@ -228,6 +228,11 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
             joiners.remove(w);
         }
         return unfinished == 0;
+    }
+
+    /** A waiter for the current greenlet: its own, reused, for a wait with no time limit (no allocation). */
+    private static Hub.Waiter waiter(String what, Duration timeout) {
+        return timeout == null ? Hub.Waiter.ownForCurrent(what, null) : Hub.Waiter.forCurrent(what);
     }
 
     private void handToGetter(T item) {

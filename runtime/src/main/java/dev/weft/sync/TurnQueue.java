@@ -27,7 +27,9 @@ final class TurnQueue {
      */
     @Suspendable
     boolean await(String what, Object on, Duration timeout, Runnable giveBack) {
-        Slot slot = new Slot(Hub.Waiter.forCurrent(what, on), Greenlet.current());
+        // a wait with no limit reuses the greenlet's own waiter: no allocation
+        Hub.Waiter w = timeout == null ? Hub.Waiter.ownForCurrent(what, on) : Hub.Waiter.forCurrent(what, on);
+        Slot slot = new Slot(w, Greenlet.current());
         slots.add(slot);
         boolean returned = false;
         try {

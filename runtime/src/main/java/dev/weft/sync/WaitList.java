@@ -23,13 +23,24 @@ final class WaitList {
      */
     @Suspendable
     boolean await(String what, Duration timeout) {
-        Hub.Waiter w = Hub.Waiter.forCurrent(what);
+        // a wait with no limit, the usual one, reuses the greenlet's own waiter: no allocation
+        Hub.Waiter w = timeout == null ? Hub.Waiter.ownForCurrent(what, null) : Hub.Waiter.forCurrent(what);
         waiters.add(w);
         try {
             return w.park(timeout);
         } finally {
             waiters.remove(w);
         }
+    }
+
+    /** Adds a waiter, before it parks: woken by the next {@link #wakeAll()}. */
+    void add(Hub.Waiter w) {
+        waiters.add(w);
+    }
+
+    /** Removes a waiter whose wait is over, in its {@code finally}. */
+    void remove(Hub.Waiter w) {
+        waiters.remove(w);
     }
 
     /** Wakes every waiter, in the order they started waiting. */

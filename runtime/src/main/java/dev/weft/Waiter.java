@@ -1,0 +1,186 @@
+package dev.weft;
+
+import java.time.Duration;
+
+/**
+ * A greenlet waiting to be woken once, by whichever comes first: its time limit, a finished greenlet,
+ * or (for {@code dev.weft.sync}) whoever calls {@link #wake()}. Code outside this package names it
+ * {@link Hub.Waiter}, the one kind of waiter there is, which adds the factories and the waits for
+ * channels.
+ *
+ * <p>A waiter belongs to the hub of the thread that created it and is used on that thread only. It
+ * waits once, except a greenlet's own waiter ({@link #reusable}), which serves its waits with no
+ * time limit one after the other. A wait with a time limit puts the waiter itself on the hub's timer
+ * heap (see {@link Timer}): nothing more is allocated for it, and the waiter cannot wait with a time
+ * limit again. It is also a {@code Runnable} that wakes it, to
+ * be linked to a {@link Waitable}.
+ */
+class Waiter extends Timer implements Runnable {
+    private static final byte WAITING = 0;
+    private static final byte WOKEN = 1;
+    private static final byte EXPIRED = 2;
+
+    final Greenlet greenlet;
+    /** The waiting operation, for messages. */
+    String what;
+    /** What it waits for (an object or a collection of them), or null, for messages. */
+    Object on;
+    /** How the wait ended: {@link #WAITING} until woken, {@link #WOKEN}, or {@link #EXPIRED} by its time limit. */
+    byte end;
+    /** True while its greenlet waits in {@link #park}: a run-queue entry for it is stale otherwise. */
+    boolean parked;
+    /** True while its time limit may end the wait: its entry on the timer heap is live. */
+    boolean timed;
+    /**
+     * True from {@link #wake()} until the hub takes its run-queue entry: a greenlet reuses it for its
+     * next wait only when no entry is left that could end that wait (see {@link #reusable}).
+     */
+    boolean queued;
+    /** Its neighbours in the hub's list of parked waiters, for the hub's reports. */
+    Waiter previous;
+    Waiter next;
+
+    Waiter(Greenlet greenlet, String what, Object on) {
+        this.greenlet = greenlet;
+        this.what = what;
+        this.on = on;
+    }
+
+    /**
+     * Returns the current greenlet's own waiter for a wait with no time limit (a wait list's, say),
+     * ready for a new wait: the one it used last time when nothing can wake that one any more,
+     * otherwise a new one, kept for next time. A greenlet that waits again and again (a consumer, a
+     * ping-pong) then allocates nothing per wait, and stores no new object into long-lived ones.
+     * The caller must unlink it from wherever it registered it before the wait returns, as for any
+     * waiter, and must not park it with a time limit.
+     *
+     * @param what the waiting operation
+     * @param on what it waits for, or null
+     * @return a waiter that has not been woken
+     * @throws IllegalStateException when called in the hub's own greenlet
+     */
+    static Hub.Waiter reusable(String what, Object on) {
+        Greenlet g = Hub.get().waiter(what);
+        Hub.Waiter w = g.waiter;
+        if (w == null || w.queued || w.parked || w.sequence != 0) {
+            w = new Hub.Waiter(g, what, on);
+            g.waiter = w;
+            return w;
+        }
+        // a reference stored into a long-lived object costs a collector barrier: none when unchanged
+        if (w.what != what) {
+            w.what = what;
+        }
+        if (w.on != on) {
+            w.on = on;
+        }
+        w.end = WAITING;
+        return w;
+    }
+
+    /** The hub it waits on: its greenlet's. */
+    final Hub hub() {
+        return greenlet.home.hub;
+    }
+
+    /**
+     * Switches to the hub until {@link #wake()} is called or {@code timeout} has passed; the
+     * caller's {@code finally} must unlink this waiter from wherever it registered it.
+     *
+     * @param timeout the longest time to wait, or null for no limit
+     * @return true when woken by {@link #wake()}, false when the time ran out
+     * @throws IllegalStateException when this waiter has waited with a time limit before
+     */
+    @Suspendable
+    public final boolean park(Duration timeout) {
+        if (timeout != null) {
+            return parkUntil(true, hub().deadlineAfter(Hub.saturatedNanos(timeout)));
+        }
+        // a wait with no limit, the usual one, waits here: one frame less to save and restore
+        parked = true;
+        Hub hub = hub();
+        hub.parked(this);
+        try {
+            (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
+        } finally {
+            parked = false;
+            // the hub is looked up again rather than kept: one reference less to save and restore
+            hub().unparked(this);
+        }
+        return end == WOKEN;
+    }
+
+    /** {@link #park}, with a {@link Hub#nanoTime} deadline when {@code timed}. */
+    @Suspendable
+    final boolean parkUntil(boolean timed, long deadline) {
+        Hub hub = hub();
+        if (timed) {
+            hub.schedule(this, deadline);
+            this.timed = true;
+        }
+        parked = true;
+        hub.parked(this);
+        try {
+            // plain code goes to the hub, which gives it back its interrupt status; a greenlet goes
+            // to the next ready greenlet when the hub has nothing else to do first
+            (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
+        } finally {
+            parked = false;
+            // its entry on the timer heap, if any, is dropped when it comes up
+            this.timed = false;
+            hub().unparked(this);
+        }
+        return end == WOKEN;
+    }
+
+    /**
+     * Puts the greenlet back on the run queue unless it was woken already.
+     *
+     * @return true when this call woke it
+     */
+    public final boolean wake() {
+        if (end != WAITING) {
+            return false;
+        }
+        end = WOKEN;
+        queued = true;
+        hub().ready.add(this);
+        return true;
+    }
+
+    /** {@return true once woken (or expired): its greenlet is queued to run, or runs} */
+    final boolean isWoken() {
+        return end != WAITING;
+    }
+
+    /** Ends the wait of a greenlet that died while waiting: nothing can wake it any more. */
+    final void forget() {
+        parked = false;
+        timed = false;
+        end = WOKEN;
+    }
+
+    /** Same as {@link #wake()}, for lists of callbacks. */
+    @Override
+    public final void run() {
+        wake();
+    }
+
+    /** The operation, what it waits for, and whether a timer may end it, for reports. */
+    final String describe() {
+        return what + (on == null ? "" : " for " + Hub.describe(on)) + (timed ? " (with a timeout)" : "");
+    }
+
+    /** Called when its deadline comes: wakes the greenlet, and {@link #park} then reports that the time ran out. */
+    final void expire() {
+        if (wake()) {
+            end = EXPIRED;
+        }
+    }
+
+    /** Its entry on the timer heap is dead once the wait is over. */
+    @Override
+    final boolean isCancelled() {
+        return !timed;
+    }
+}
