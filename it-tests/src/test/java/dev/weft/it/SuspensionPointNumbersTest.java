@@ -67,13 +67,21 @@ class SuspensionPointNumbersTest {
         assertTrue(e.getMessage().contains("which its code no longer has"), e.getMessage());
     }
 
+    /** The coroutine's saved frames: its task, which is its {@code Stack}. */
     private static Object stackOf(Coroutine<?, ?> c) throws ReflectiveOperationException {
-        return field(field(c, "task"), "stack");
+        return field(c, "task");
     }
 
     private static Object field(Object owner, String name) throws ReflectiveOperationException {
-        Field f = owner.getClass().getDeclaredField(name);
-        f.setAccessible(true);
-        return f.get(owner);
+        for (Class<?> k = owner.getClass(); k != null; k = k.getSuperclass()) {
+            try {
+                Field f = k.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(owner);
+            } catch (NoSuchFieldException notHere) {
+                // declared further up
+            }
+        }
+        throw new NoSuchFieldException(owner.getClass().getName() + "." + name);
     }
 }
