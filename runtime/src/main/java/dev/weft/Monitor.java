@@ -118,7 +118,9 @@ final class Monitor {
 
     private static void report(MonitorReports.Report r, boolean hubItself) {
         StringBuilder b = new StringBuilder("[weft] monitor: ");
-        b.append(hubItself ? "the hub's own greenlet (running a submitted callback)" : r.greenlet().toString())
+        // the hub's own greenlet runs submitted callbacks, links, expired timers and I/O readiness: the
+        // stack below says which of them held it
+        b.append(hubItself ? "the hub's own loop (callbacks, links, timers or I/O: see the stack)" : r.greenlet().toString())
                 .append(" has run ").append(r.millis()).append(" ms without switching, holding up every other")
                 .append(" greenlet of thread \"").append(r.thread().getName()).append("\":");
         for (StackTraceElement e : r.stack()) {
