@@ -3,7 +3,7 @@
 # Iterator, a Stream) in one JMH run on JDK 25, prints the ratios, and plots the round trip's cost
 # against stack depth for Weft and Loom.
 #
-#   bench/run.sh            full run (about 15 minutes on 2 cores)
+#   bench/run.sh            full run (about 14 minutes on 2 cores)
 #   bench/run.sh --quick    short run (under 3 minutes; wide error bars)
 #   bench/run.sh --quick 'RoundTrip'   only the benchmarks matching a JMH regex
 #   bench/run.sh Sleepers   1M greenlets sleeping beside 1M virtual threads (not in the default set:
@@ -33,7 +33,7 @@ out=$(mktemp -d)
 if [[ $quick == 1 ]]; then
     jmh=(-f 1 -wi 2 -w 1s -i 2 -r 1s)
 else
-    jmh=(-f 2 -wi 3 -w 2s -i 4 -r 2s)
+    jmh=(-f 2 -wi 2 -w 2s -i 4 -r 2s)
 fi
 
 echo "JDK: $("$JDK/bin/java" -version 2>&1 | head -1); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
