@@ -181,14 +181,14 @@ public sealed class Stack permits Task {
     }
 
     private void unwindSlow(int calleeId, String callee, int id, int state) {
-        String method = SiteNames.name(state);
+        // also the way of a frame that finds the records full: the name is looked up for errors only
         if (fp == 0) {
-            throw corrupt("no saved frame above " + method);
+            throw corrupt("no saved frame above " + SiteNames.name(state));
         }
         int top = idOf(records[fp - 1]);
         if (top != calleeId && top != ANY_CALLEE && calleeId != ANY_CALLEE
                 && !MethodReferences.isAlias(calleeId, top)) {
-            throw lost("a suspension was lost between " + method + " and its call to " + callee
+            throw lost("a suspension was lost between " + SiteNames.name(state) + " and its call to " + callee
                     + ": a method in between is not woven and went on running after the suspension. "
                     + fixForUnwoven());
         }
