@@ -126,6 +126,9 @@ awk -F, -v cpython="$cpython" '
             if ((k "/awaitCompleted") in score && (k "/joinCompleted") in score) {
                 printf "%-22s %12.1f %12.1f %9.2fx  (Hub.await / join, target at most 2)\n", "await, completed", score[k "/awaitCompleted"], score[k "/joinCompleted"], score[k "/awaitCompleted"] / score[k "/joinCompleted"];
             }
+            if ((k "/awaitCompletedInWovenCode") in score && (k "/joinCompletedInLoop") in score) {
+                printf "%-22s %12.1f %12.1f %9.2fx  (Hub.await / join in woven code, target at most 2)\n", "await, completed, woven", score[k "/awaitCompletedInWovenCode"], score[k "/joinCompletedInLoop"], score[k "/awaitCompletedInWovenCode"] / score[k "/joinCompletedInLoop"];
+            }
             if ((k "/awaitFromThread") in score && (k "/virtualThreadJoin") in score) {
                 printf "%-22s %12.1f %12.1f %9.1fx  (virtual thread join / Weft)\n", "await, other thread", score[k "/awaitFromThread"], score[k "/virtualThreadJoin"], score[k "/virtualThreadJoin"] / score[k "/awaitFromThread"];
             }

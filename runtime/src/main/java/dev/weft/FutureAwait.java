@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Futures;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
@@ -54,36 +54,10 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
         this.waiter = waiter;
     }
 
-    /** What {@link #valueIfDone} returns for a stage that has not completed. */
-    static final Object PENDING = new Object();
-
-    /**
-     * The fast path of {@link Hub#await}, not woven, so that it inlines into the caller: the value of
-     * a stage that has completed already (its exception thrown as {@code await} throws it), or
-     * {@link #PENDING} when it has not, or cannot tell without a callback. One read of the future's
-     * result, no allocation.
-     */
-    @SuppressWarnings("unchecked")
-    static Object valueIfDone(CompletionStage<?> stage) {
-        // a plain CompletableFuture (the usual stage) is read directly: no interface call. Only the exact
-        // class: a subclass may answer otherwise (the JDK's minimal stage refuses getNow, for one)
-        CompletableFuture<Object> f = stage != null && stage.getClass() == CompletableFuture.class
-                ? (CompletableFuture<Object>) stage
-                : (CompletableFuture<Object>) asFuture(Objects.requireNonNull(stage, "stage"));
-        if (f == null) {
-            return PENDING;
-        }
-        try {
-            return f.getNow(PENDING);
-        } catch (CompletionException e) {
-            throw rethrown(e);
-        }
-    }
-
-    /** The slow path of {@link Hub#await(CompletionStage)}, for a stage that {@link #ifDone} did not answer. */
+    /** The slow path of {@link Hub#await(CompletionStage)}, for a stage that {@link Futures#valueIfDone} did not answer. */
     @Suspendable
     static <T> T await(CompletionStage<T> stage) {
-        CompletableFuture<T> f = asFuture(stage);
+        CompletableFuture<T> f = Futures.asFuture(stage);
         if (f != null && f.isDone()) {
             return now(f);
         }
@@ -95,7 +69,7 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
     @Suspendable
     static <T> T await(CompletionStage<T> stage, Duration timeout) throws TimeoutException {
         Objects.requireNonNull(timeout, "timeout");
-        CompletableFuture<T> f = asFuture(Objects.requireNonNull(stage, "stage"));
+        CompletableFuture<T> f = Futures.asFuture(Objects.requireNonNull(stage, "stage"));
         if (f != null && f.isDone()) {
             return now(f);
         }
@@ -107,24 +81,12 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
         return a.result();
     }
 
-    /**
-     * The stage as a {@code CompletableFuture} (itself when it is one), to look at without a callback;
-     * null when the stage does not support that.
-     */
-    private static <T> CompletableFuture<T> asFuture(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture();
-        } catch (UnsupportedOperationException notSupported) {
-            return null;
-        }
-    }
-
     /** The value of a completed future, or its exception as {@link Hub#await} throws it. */
     static <T> T now(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (CompletionException e) {
-            throw rethrown(e);
+            throw Futures.rethrown(e);
         }
     }
 
@@ -196,7 +158,7 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
 
     private T result() {
         if (failure != null) {
-            throw rethrown(failure);
+            throw Futures.rethrown(failure);
         }
         return value;
     }
@@ -220,17 +182,5 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
             future.completeExceptionally(e);
         }
         return null;
-    }
-
-    /**
-     * The exception to throw for a failed stage: unwrapped from {@code CompletionException} and
-     * {@code ExecutionException}, a checked one wrapped in {@link CoroutineException}.
-     */
-    static RuntimeException rethrown(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return Greenlet.unchecked(t);
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Futures;
 import dev.weft.internal.HubHooks;
 import dev.weft.internal.Stack;
 import dev.weft.internal.VirtualClock;
@@ -483,9 +484,9 @@ public final class Hub {
      */
     @Suspendable
     public static <T> T await(CompletionStage<T> stage) {
-        Object now = FutureAwait.valueIfDone(stage);
+        Object now = Futures.valueIfDone(stage);
         @SuppressWarnings("unchecked")
-        T value = now != FutureAwait.PENDING ? (T) now : FutureAwait.await(stage);
+        T value = now != Futures.PENDING ? (T) now : FutureAwait.await(stage);
         return value;
     }
 

@@ -1,6 +1,7 @@
 package dev.weft.bench;
 
 import dev.weft.Hub;
+import dev.weft.Suspendable;
 import dev.weft.sync.Event;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +24,14 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  *   <li>{@link #awaitCompleted} against {@link #joinCompleted}: a future that has completed already,
- *       {@code Hub.await} (no switch, no callback) beside a plain {@code future.join()}.
+ *       {@code Hub.await} (no switch, no callback) beside a plain {@code future.join()}, each called
+ *       once from the benchmark's plain (not woven) code, which goes through {@code Hub.await}'s woven
+ *       entry.
+ *   <li>{@link #awaitCompletedInWovenCode} against {@link #joinCompletedInLoop}: the same, {@value #AWAITS}
+ *       times in a loop of a method the agent weaves, where a greenlet's code awaits: there the call
+ *       site reads a completed future itself (the agent's completed-future test before the call) and
+ *       enters {@code Hub.await} only for one that has not completed; beside the same loop of
+ *       {@code join()}.
  *   <li>{@link #awaitFromThread} against {@link #virtualThreadJoin}: a round trip to a platform thread
  *       that completes each future it is handed (a ping-pong): a greenlet that hands over a new future
  *       and awaits it (one wake-up of the hub through {@code submit}), beside a virtual thread that
@@ -35,6 +43,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class AwaitBench {
     static final int ROUNDS = 1_000;
+    static final int AWAITS = 100;
 
     /** A future completed before the benchmark, in a field so that the compiler cannot fold it. */
     @State(Scope.Thread)
@@ -57,6 +66,29 @@ public class AwaitBench {
     @Benchmark
     public Integer joinCompleted(Completed c) {
         return c.future.join();
+    }
+
+    /** Weft: {@value #AWAITS} {@code Hub.await}s of a completed future in woven code (as a greenlet's code awaits). */
+    @Benchmark
+    @OperationsPerInvocation(AWAITS)
+    @Suspendable
+    public long awaitCompletedInWovenCode(Completed c) {
+        long sum = 0;
+        for (int i = 0; i < AWAITS; i++) {
+            sum += Hub.await(c.future);
+        }
+        return sum;
+    }
+
+    /** The anchor: {@value #AWAITS} {@code join()}s of a completed future in the same loop. */
+    @Benchmark
+    @OperationsPerInvocation(AWAITS)
+    public long joinCompletedInLoop(Completed c) {
+        long sum = 0;
+        for (int i = 0; i < AWAITS; i++) {
+            sum += c.future.join();
+        }
+        return sum;
     }
 
     /** Weft: {@value #ROUNDS} round trips of a greenlet awaiting futures that a platform thread completes. */

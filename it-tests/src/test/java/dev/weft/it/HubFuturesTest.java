@@ -14,6 +14,7 @@ import dev.weft.GreenletExit;
 import dev.weft.Hub;
 import dev.weft.LoopExit;
 import dev.weft.SpawnedGreenlet;
+import dev.weft.Suspendable;
 import dev.weft.Timeout;
 import dev.weft.sync.AsyncResult;
 import dev.weft.sync.Event;
@@ -65,6 +66,71 @@ class HubFuturesTest {
             Hub.sleep(0);
             assertEquals(List.of("done", "other", "again"), log);
         });
+    }
+
+    /**
+     * Woven code answers a completed future at the call site (the agent inserts {@code Hub.await}'s
+     * completed-future test before the call): the same value or exception as {@code Hub.await} itself,
+     * called from plain code, for every kind of stage; and a pending one still suspends there and is
+     * resumed into the call.
+     */
+    @Test
+    void wovenCallSitesAnswerEveryStageAsHubAwaitDoes() throws Throwable {
+        onOwnThread(() -> {
+            List<CompletionStage<?>> stages = new ArrayList<>();
+            stages.add(CompletableFuture.completedFuture("value"));
+            stages.add(CompletableFuture.completedFuture(null));
+            stages.add(failed(new IllegalArgumentException("unchecked"), false));
+            stages.add(failed(new AssertionError("error"), false));
+            stages.add(failed(new IOException("checked"), false));
+            stages.add(failed(new CompletionException("no cause", null), false));
+            stages.add(failed(new ExecutionException(new CompletionException(new IllegalStateException("wrapped"))), false));
+            CompletableFuture<String> source = new CompletableFuture<>();
+            stages.add(source.thenApply(String::length));
+            source.completeExceptionally(new IllegalStateException("source"));
+            CompletableFuture<String> cancelled = new CompletableFuture<>();
+            cancelled.cancel(false);
+            stages.add(cancelled);
+            stages.add(CompletableFuture.completedFuture("minimal").minimalCompletionStage());
+            stages.add(opaque(CompletableFuture.completedFuture("opaque")));
+            stages.add(new CompletableFuture<String>() { }); // a subclass, completed below
+            ((CompletableFuture<String>) stages.get(stages.size() - 1)).complete("subclass");
+            for (CompletionStage<?> stage : stages) {
+                String plain = outcome(() -> Hub.await(stage));
+                SpawnedGreenlet<String> woven = Hub.spawn(() -> awaitedInWovenCode(stage));
+                assertEquals(plain, woven.get(), "the outcome of " + stage);
+            }
+            // a pending future through the same call site: the greenlet suspends and resumes into the call
+            CompletableFuture<String> pending = new CompletableFuture<>();
+            SpawnedGreenlet<String> waiter = Hub.spawn(() -> awaitedInWovenCode(pending));
+            Hub.sleep(0);
+            assertFalse(waiter.isReady(), "waiting for the future");
+            pending.complete("later");
+            assertEquals("value later", waiter.get());
+        });
+    }
+
+    /** A woven method awaiting {@code stage}: its outcome as {@link #outcome} writes it. */
+    @Suspendable
+    private static String awaitedInWovenCode(CompletionStage<?> stage) {
+        try {
+            return "value " + Hub.await(stage);
+        } catch (Throwable e) {
+            return describe(e);
+        }
+    }
+
+    private static String outcome(java.util.concurrent.Callable<Object> await) {
+        try {
+            return "value " + await.call();
+        } catch (Throwable e) {
+            return describe(e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e.getCause();
+        return e.getClass().getName() + ": " + e.getMessage() + (cause == null ? "" : " / " + cause);
     }
 
     @Test

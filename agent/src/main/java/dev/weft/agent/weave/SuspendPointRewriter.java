@@ -63,6 +63,7 @@ import org.objectweb.asm.tree.analysis.Frame;
 final class SuspendPointRewriter {
     private static final String STACK = MethodWeaver.STACK;
     private static final String REFLECTIVE_CALLS = "dev/weft/internal/ReflectiveCalls";
+    private static final String FUTURES = "dev/weft/internal/Futures";
 
     final MethodInsnNode call;
     private final boolean isStatic;
@@ -77,6 +78,8 @@ final class SuspendPointRewriter {
     /** Where the arguments are kept across the call: saved and passed again only for {@code Method.invoke}. */
     private int[] argVars = new int[0];
     private final boolean reflective;
+    /** For {@code Hub.await(CompletionStage)}: where its completed-future test jumps, past the call and its check. */
+    private final LabelNode awaited;
 
     SuspendPointRewriter(MethodInsnNode call) {
         this.call = call;
@@ -86,6 +89,18 @@ final class SuspendPointRewriter {
         this.calleeId = Code.idOf(call.name + call.desc);
         this.callee = call.owner.replace('/', '.') + "." + call.name + call.desc;
         this.reflective = isReflective(call);
+        this.awaited = isAwait(call) ? new LabelNode() : null;
+    }
+
+    /**
+     * True for {@code Hub.await(CompletionStage)}, whose completed-future test the call site makes
+     * itself: a future that has completed already is read in place ({@code Futures.valueIfDone}), and
+     * only one that has not is awaited through the call, the suspension point. Awaiting a completed
+     * future then costs what {@code join()} costs, not a woven entry and a check after the call.
+     */
+    static boolean isAwait(MethodInsnNode call) {
+        return call.getOpcode() == Opcodes.INVOKESTATIC && "dev/weft/Hub".equals(call.owner) && "await".equals(call.name)
+                && "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;".equals(call.desc);
     }
 
     /** True for {@code Method.invoke}, a suspension point whose callee is known only at run time. */
@@ -112,8 +127,28 @@ final class SuspendPointRewriter {
             }
             argVars = vars;
         }
+        if (awaited != null) {
+            // [.. stage] -> [.. value] and past the call when done; else [.. stage] and on to the call.
+            // The restore jumps to the call itself, so a resumed await never takes this test.
+            LabelNode pending = new LabelNode();
+            pre.add(new InsnNode(Opcodes.DUP));
+            pre.add(new MethodInsnNode(Opcodes.INVOKESTATIC, FUTURES, "valueIfDone",
+                    "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;"));
+            pre.add(new InsnNode(Opcodes.DUP));
+            pre.add(new FieldInsnNode(Opcodes.GETSTATIC, FUTURES, "PENDING", "Ljava/lang/Object;"));
+            pre.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, pending));
+            pre.add(new InsnNode(Opcodes.SWAP));
+            pre.add(new InsnNode(Opcodes.POP));
+            pre.add(new JumpInsnNode(Opcodes.GOTO, awaited));
+            pre.add(pending);
+            pre.add(new InsnNode(Opcodes.POP));
+        }
         pre.add(callLabel);
         code.insertBefore(call, pre);
+        if (awaited != null) {
+            // the check after the call goes in between (rewrite inserts it right after the call)
+            code.insert(call, awaited);
+        }
     }
 
     /**
