@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,6 +98,12 @@ public final class Hub {
     /** The spawned greenlets that have not finished, in spawn order: for {@link #dump()}. */
     SpawnedGreenlet<?> firstLive;
     private SpawnedGreenlet<?> lastLive;
+
+    /**
+     * How long the loop spins for a callback from another thread before it parks, when work is
+     * outstanding there ({@code -Dweft.hub.spinMicros}, 20 by default; 0 parks at once).
+     */
+    private final long spinNanos = spinNanos(System.getProperty("weft.hub.spinMicros", "20"));
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
@@ -1107,6 +1114,10 @@ public final class Hub {
         if (nanos == 0) {
             return;
         }
+        if (spinNanos > 0 && outstanding.get() > 0 && submitted.get() == null && (poller == null || !poller.hasWaits())
+                && spinForSubmit(nanos < 0 ? spinNanos : Math.min(nanos, spinNanos))) {
+            return;
+        }
         waiting.set(true);
         idle = true;
         if (submitted.get() == null) {
@@ -1126,6 +1137,44 @@ public final class Hub {
             // parking returns at once while the interrupt status is set: keep it for plain code instead
             interrupted = true;
         }
+    }
+
+    /**
+     * Parses {@code -Dweft.hub.spinMicros}.
+     *
+     * @throws IllegalArgumentException unless it is a number of at least 0
+     */
+    static long spinNanos(String setting) {
+        long micros;
+        try {
+            micros = Long.parseLong(setting.trim());
+        } catch (NumberFormatException e) {
+            micros = -1;
+        }
+        if (micros < 0) {
+            throw new IllegalArgumentException("weft.hub.spinMicros must be a number of microseconds, at least 0 "
+                    + "(0 parks the hub's thread at once), but was '" + setting + "'");
+        }
+        return TimeUnit.MICROSECONDS.toNanos(micros);
+    }
+
+    /**
+     * Spins up to {@code nanos} for a callback from another thread, before parking: returns true when
+     * one came. Only while work is outstanding on other threads (a {@link #await} of a future, a
+     * {@link #blocking} call, a {@link #keepAlive()}) and no channel waits: a completion that comes
+     * within the spin is taken without the hub's thread being parked and woken again, which costs tens
+     * of microseconds on some machines. A pool of platform threads spins the same way before its
+     * threads park (the carriers of virtual threads do).
+     */
+    private boolean spinForSubmit(long nanos) {
+        long end = System.nanoTime() + nanos;
+        do {
+            Thread.onSpinWait();
+            if (submitted.get() != null) {
+                return true;
+            }
+        } while (System.nanoTime() - end < 0);
+        return false;
     }
 
     /** Sets the interrupt status again if an interrupt came while the hub waited: it belongs to plain code. */
