@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -71,7 +70,7 @@ public final class Hub {
      * control straight to the next one.
      */
     private int passLeft;
-    final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    final TimerQueue timers = new TimerQueue();
     /** The sequence of the next timer scheduled; never 0, which marks a {@link Timer} not scheduled yet. */
     private int timerSequence = 1;
     /** Callbacks from {@link #submit}, newest first: a lock-free stack that the loop takes whole and reverses. */
@@ -836,9 +835,9 @@ public final class Hub {
     }
 
     /**
-     * Puts {@code timer} on the timer heap, to come up at {@code deadline} (a {@link #nanoTime} value).
+     * Puts {@code timer} on the timer queue, to come up at {@code deadline} (a {@link #nanoTime} value).
      *
-     * @throws IllegalStateException when it has been scheduled before: an entry goes on the heap once
+     * @throws IllegalStateException when it has been scheduled before: an entry is queued once
      */
     void schedule(Timer timer, long deadline) {
         if (timer.sequence != 0) {
@@ -1075,7 +1074,7 @@ public final class Hub {
     /**
      * Starts the loop's next pass without the loop, when the loop would do nothing else first: no
      * submitted callback, no timer due, no channel waits, and something ready. Cancelled timers at the
-     * top of the heap are dropped on the way, as the loop drops them.
+     * head of the queue are dropped on the way, as the loop drops them.
      */
     private boolean startPass() {
         if (ready.isEmpty() || submitted.get() != null || !greenlet.isStarted()) {

@@ -1,19 +1,19 @@
 package dev.weft;
 
 /**
- * An entry of a hub's timer heap: a deadline, a {@link Hub#nanoTime} value, and what happens then.
+ * An entry of a hub's timers ({@link TimerQueue}): a deadline, a {@link Hub#nanoTime} value, and what happens then.
  * A {@link Waiter} with a time limit is its own entry (its wait expires: no object more per timed
  * wait); an {@link Action} starts a greenlet ({@link Hub#spawnLater}) or raises a {@link Timeout}.
- * A cancelled entry stays on the heap until it comes up and is dropped.
+ * A cancelled entry stays queued until it comes up and is dropped.
  *
- * <p>An entry goes on the heap once at most ({@link Hub#schedule(Timer, long)}): its deadline, which
- * orders the heap, never changes while it is there.
+ * <p>An entry is queued once at most ({@link Hub#schedule(Timer, long)}): its deadline, which
+ * orders the queue, never changes while it is there.
  */
 abstract class Timer implements Comparable<Timer> {
     long deadline;
     /**
      * The order of entries with the same deadline, first scheduled first; 0 until scheduled. Compared
-     * by difference, so it may wrap around (entries on the heap at once are far fewer than 2^31 apart).
+     * by difference, so it may wrap around (entries queued at once are far fewer than 2^31 apart).
      */
     int sequence;
 

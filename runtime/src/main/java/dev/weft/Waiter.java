@@ -29,7 +29,7 @@ class Waiter extends Timer implements Runnable {
     byte end;
     /** True while its greenlet waits in {@link #park}: a run-queue entry for it is stale otherwise. */
     boolean parked;
-    /** True while its time limit may end the wait: its entry on the timer heap is live. */
+    /** True while its time limit may end the wait: its entry in the timer queue is live. */
     boolean timed;
     /**
      * True from {@link #wake()} until the hub takes its run-queue entry: a greenlet reuses it for its
@@ -126,7 +126,7 @@ class Waiter extends Timer implements Runnable {
             (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
         } finally {
             parked = false;
-            // its entry on the timer heap, if any, is dropped when it comes up
+            // its entry in the timer queue, if any, is dropped when it comes up
             this.timed = false;
             hub().unparked(this);
         }
@@ -178,7 +178,7 @@ class Waiter extends Timer implements Runnable {
         }
     }
 
-    /** Its entry on the timer heap is dead once the wait is over. */
+    /** Its entry in the timer queue is dead once the wait is over. */
     @Override
     final boolean isCancelled() {
         return !timed;
