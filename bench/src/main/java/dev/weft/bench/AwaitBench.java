@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@link #awaitCompleted} against {@link #joinCompleted}: a future that has completed already,
  *       {@code Hub.await} (no switch, no callback) beside a plain {@code future.join()}, each called
- *       once from the benchmark's plain (not woven) code, which goes through {@code Hub.await}'s woven
- *       entry.
+ *       once from a plain method (not made resumable; the agent still gives its call of
+ *       {@code Hub.await} the completed-future test and, after it, the check for a lost suspension).
  *   <li>{@link #awaitCompletedInWovenCode} against {@link #joinCompletedInLoop}: the same, {@value #AWAITS}
  *       times in a loop of a method the agent weaves, where a greenlet's code awaits: there the call
  *       site reads a completed future itself (the agent's completed-future test before the call) and

@@ -230,10 +230,17 @@ final class MethodWeaver {
     /**
      * Makes a method that cannot be resumed fail clearly instead: after each suspension point, a
      * suspension in progress throws {@code dev.weft.WeaveError} with the refusal's message. Plain calls
-     * (outside a coroutine, or that do not suspend) keep working.
+     * (outside a coroutine, or that do not suspend) keep working. A call of {@code Hub.await} tests for a
+     * completed future first, as in a resumable method.
      */
     static void refuse(MethodNode m, List<MethodInsnNode> points, String message) {
         for (MethodInsnNode call : points) {
+            if (SuspendPointRewriter.isAwait(call)) {
+                // a completed future needs neither the call nor the check (inserted in between below)
+                LabelNode done = new LabelNode();
+                m.instructions.insertBefore(call, SuspendPointRewriter.completedFutureTest(done));
+                m.instructions.insert(call, done);
+            }
             InsnList check = new InsnList();
             LabelNode ok = new LabelNode();
             check.add(new MethodInsnNode(Opcodes.INVOKESTATIC, STACK, "current", "()" + STACK_DESC));

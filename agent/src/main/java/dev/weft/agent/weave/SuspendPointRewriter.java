@@ -109,6 +109,28 @@ final class SuspendPointRewriter {
                 && "invoke".equals(call.name) && "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;".equals(call.desc);
     }
 
+    /**
+     * The test a call of {@code Hub.await(CompletionStage)} makes first: with the stage on the operand
+     * stack, a completed future's value replaces it and control goes to {@code done}, placed after the
+     * call (and after the check that follows it); a pending one leaves the stage for the call.
+     */
+    static InsnList completedFutureTest(LabelNode done) {
+        InsnList test = new InsnList();
+        LabelNode pending = new LabelNode();
+        test.add(new InsnNode(Opcodes.DUP));
+        test.add(new MethodInsnNode(Opcodes.INVOKESTATIC, FUTURES, "valueIfDone",
+                "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;"));
+        test.add(new InsnNode(Opcodes.DUP));
+        test.add(new FieldInsnNode(Opcodes.GETSTATIC, FUTURES, "PENDING", "Ljava/lang/Object;"));
+        test.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, pending));
+        test.add(new InsnNode(Opcodes.SWAP));  // [.. stage, value] -> [.. value]
+        test.add(new InsnNode(Opcodes.POP));
+        test.add(new JumpInsnNode(Opcodes.GOTO, done));
+        test.add(pending);
+        test.add(new InsnNode(Opcodes.POP)); // [.. stage, PENDING] -> [.. stage]
+        return test;
+    }
+
     /** Keeps the receiver in a local and marks the call, so that the restore can jump back to it. */
     void spill(InsnList code, LocalAllocator locals, Set<Integer> scratch) {
         InsnList pre = new InsnList();
@@ -128,20 +150,8 @@ final class SuspendPointRewriter {
             argVars = vars;
         }
         if (awaited != null) {
-            // [.. stage] -> [.. value] and past the call when done; else [.. stage] and on to the call.
-            // The restore jumps to the call itself, so a resumed await never takes this test.
-            LabelNode pending = new LabelNode();
-            pre.add(new InsnNode(Opcodes.DUP));
-            pre.add(new MethodInsnNode(Opcodes.INVOKESTATIC, FUTURES, "valueIfDone",
-                    "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;"));
-            pre.add(new InsnNode(Opcodes.DUP));
-            pre.add(new FieldInsnNode(Opcodes.GETSTATIC, FUTURES, "PENDING", "Ljava/lang/Object;"));
-            pre.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, pending));
-            pre.add(new InsnNode(Opcodes.SWAP));
-            pre.add(new InsnNode(Opcodes.POP));
-            pre.add(new JumpInsnNode(Opcodes.GOTO, awaited));
-            pre.add(pending);
-            pre.add(new InsnNode(Opcodes.POP));
+            // the restore jumps to the call itself, so a resumed await never takes this test
+            pre.add(completedFutureTest(awaited));
         }
         pre.add(callLabel);
         code.insertBefore(call, pre);

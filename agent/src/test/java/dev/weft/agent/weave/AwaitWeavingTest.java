@@ -24,8 +24,9 @@ import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
- * Calls to {@code Hub.await(CompletionStage)} in woven code test for a completed future themselves
- * ({@code Futures.valueIfDone}) and call {@code Hub.await} only for one that has not completed.
+ * Calls to {@code Hub.await(CompletionStage)} test for a completed future themselves
+ * ({@code Futures.valueIfDone}) and call {@code Hub.await} only for one that has not completed: in
+ * resumable methods, and in plain ones, which check for a lost suspension after the call.
  */
 class AwaitWeavingTest {
     private static final ClassLoader TEST_LOADER = AwaitWeavingTest.class.getClassLoader();
@@ -63,8 +64,10 @@ class AwaitWeavingTest {
         assertTrue(test >= 0 && test < pending && pending < call, "the test, then the call: " + awaits);
         assertTrue(awaits.contains("dev/weft/internal/Stack.unwind"), "still a suspension point: " + awaits);
         List<String> plain = callsOf(woven, "plain");
-        assertTrue(plain.contains("dev/weft/Hub.await") && !plain.contains("dev/weft/internal/Futures.valueIfDone"),
-                "a method that is not made resumable calls Hub.await as it is: " + plain);
+        int plainTest = plain.indexOf("dev/weft/internal/Futures.valueIfDone");
+        int plainCall = plain.indexOf("dev/weft/Hub.await");
+        assertTrue(plainTest >= 0 && plainTest < plainCall && plain.contains("dev/weft/internal/Stack.refuse"),
+                "a plain method tests too, then calls Hub.await with the check for a lost suspension after it: " + plain);
     }
 
     @Test
@@ -80,6 +83,11 @@ class AwaitWeavingTest {
         InvocationTargetException thrown = org.junit.jupiter.api.Assertions.assertThrows(InvocationTargetException.class,
                 () -> awaits.invoke(null, CompletableFuture.failedFuture(failure)));
         assertSame(failure, thrown.getCause(), "unwrapped, as Hub.await throws it");
+        Method plain = woven.getMethod("plain", CompletionStage.class);
+        assertEquals("plain", plain.invoke(null, CompletableFuture.completedFuture("plain")));
+        thrown = org.junit.jupiter.api.Assertions.assertThrows(InvocationTargetException.class,
+                () -> plain.invoke(null, CompletableFuture.failedFuture(failure)));
+        assertSame(failure, thrown.getCause());
         Method summed = woven.getMethod("summed", CompletionStage.class, int.class);
         assertEquals("sum " + (3 * 7 + 3), summed.invoke(null, CompletableFuture.completedFuture(7), 3));
     }
