@@ -100,9 +100,11 @@ public final class Hub {
 
     /**
      * How long the loop spins for a callback from another thread before it parks, when work is
-     * outstanding there ({@code -Dweft.hub.spinMicros}, 20 by default; 0 parks at once).
+     * outstanding there ({@code -Dweft.hub.spinMicros}, 20 by default; 0 parks at once, the default
+     * on a single processor, where the spin would only delay the thread that is to submit).
      */
-    private final long spinNanos = spinNanos(System.getProperty("weft.hub.spinMicros", "20"));
+    private final long spinNanos = spinNanos(System.getProperty("weft.hub.spinMicros",
+            Runtime.getRuntime().availableProcessors() > 1 ? "20" : "0"));
 
     private Hub() {
         greenlet = new Greenlet(this::loop);
