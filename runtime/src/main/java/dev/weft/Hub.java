@@ -70,7 +70,11 @@ public final class Hub {
      */
     private int passLeft;
     final PriorityQueue<Timer> timers = new PriorityQueue<>();
-    /** The sequence of the next timer scheduled; never 0, which marks a {@link Timer} not scheduled yet. */
+    /**
+     * The sequence of the next timer scheduled, and the stamp of the next wait with no time limit (see
+     * {@link #nextStamp}): one count for both, so that waits are ordered by it whichever they are. Never
+     * 0, which marks a {@link Timer} not scheduled yet.
+     */
     private int timerSequence = 1;
     /** Callbacks from {@link #submit}, newest first: a lock-free stack that the loop takes whole and reverses. */
     private final AtomicReference<Callback> submitted = new AtomicReference<>();
@@ -90,7 +94,11 @@ public final class Hub {
     private final VirtualClock clock = observer == null ? null : observer.clock();
     /** How many greenlets were spawned on this hub: the number in their names. */
     long spawned;
-    /** The waiters whose greenlets wait now, in the order they started waiting: for the hub's reports. */
+    /**
+     * The waiters whose greenlets wait now, in the order they started waiting, for the hub's reports,
+     * except the own waiters of plain code and of spawned greenlets, which it finds through them (see
+     * {@link #parkedWaiters}).
+     */
     dev.weft.Waiter firstParked;
     private dev.weft.Waiter lastParked;
     /** The spawned greenlets that have not finished, in spawn order: for {@link #dump()}. */
@@ -837,8 +845,7 @@ public final class Hub {
             throw new IllegalStateException("a waiter waits with a time limit once: use a new one for each wait");
         }
         timer.deadline = deadline;
-        timer.sequence = timerSequence;
-        timerSequence = timerSequence == -1 ? 1 : timerSequence + 1;
+        timer.sequence = nextStamp();
         timers.add(timer);
     }
 
@@ -984,7 +991,7 @@ public final class Hub {
                 died.printStackTrace();
                 System.err.println("[weft] a greenlet of the hub of thread \"" + home.thread.getName()
                         + "\" ended with " + died.getClass().getName() + "; the hub goes on");
-                forgetDeadWaiters();
+                forgetDeadWaiters(null);
             }
         }
     }
@@ -1004,15 +1011,25 @@ public final class Hub {
      * Drops the waits of greenlets that ended while parked: a greenlet whose suspension was lost ended
      * without leaving its wait, and its timer or a wake would otherwise switch to a dead greenlet.
      * Only after such an error; a greenlet that ends normally has left its waits.
+     *
+     * @param dead the spawned greenlet that has just ended so, or null
      */
-    void forgetDeadWaiters() {
-        for (dev.weft.Waiter w = firstParked; w != null; ) {
-            dev.weft.Waiter next = w.next;
-            if (w.greenlet.isDead()) {
-                w.forget();
-                unparked(w);
+    void forgetDeadWaiters(Greenlet dead) {
+        if (dead != null) {
+            // finished already, so no longer among the spawned greenlets that parkedWaiters() looks at
+            dev.weft.Waiter own = dead.waiter;
+            if (own != null && own.parked && own.isOwn()) {
+                own.forget();
             }
-            w = next;
+        }
+        for (dev.weft.Waiter w : parkedWaiters()) {
+            if (w.greenlet.isDead()) {
+                boolean listed = !w.isOwn();
+                w.forget();
+                if (listed) {
+                    unparked(w);
+                }
+            }
         }
     }
 
@@ -1162,10 +1179,44 @@ public final class Hub {
     /** One line per parked waiter, in the order they started waiting: who waits in what, for what. */
     List<String> waits() {
         List<String> lines = new ArrayList<>();
-        for (dev.weft.Waiter w = firstParked; w != null; w = w.next) {
+        for (dev.weft.Waiter w : parkedWaiters()) {
             lines.add(nameOf(w.greenlet) + " waits in " + w.describe());
         }
         return lines;
+    }
+
+    /**
+     * Every waiter whose greenlet waits now, in the order they started waiting: those of the list,
+     * and the own waiters of plain code and of the unfinished spawned greenlets, which a wait does not
+     * list (one store less per wait); ordered by their stamps. For reports and errors only.
+     */
+    List<dev.weft.Waiter> parkedWaiters() {
+        List<dev.weft.Waiter> all = new ArrayList<>();
+        for (dev.weft.Waiter w = firstParked; w != null; w = w.next) {
+            all.add(w);
+        }
+        addOwnParked(all, home.root);
+        for (SpawnedGreenlet<?> g = firstLive; g != null; g = g.nextLive) {
+            addOwnParked(all, g.greenlet);
+        }
+        // stamps come from one count that may wrap around: ordered by how long ago each was taken
+        int now = timerSequence;
+        all.sort((a, b) -> Long.compare(Integer.toUnsignedLong(now - b.stamp()), Integer.toUnsignedLong(now - a.stamp())));
+        return all;
+    }
+
+    private static void addOwnParked(List<dev.weft.Waiter> all, Greenlet g) {
+        dev.weft.Waiter w = g.waiter;
+        if (w != null && w.parked && w.isOwn()) {
+            all.add(w);
+        }
+    }
+
+    /** The stamp of a wait with no time limit that starts now: the order of waits, for reports. */
+    int nextStamp() {
+        int s = timerSequence;
+        timerSequence = s == -1 ? 1 : s + 1;
+        return s;
     }
 
     /** A greenlet's name in reports: a spawned greenlet's name, the thread's name for plain code. */

@@ -178,7 +178,7 @@ final class Trampoline {
                     // a spawned greenlet's exception is its outcome, kept on it; the hub goes on
                     g.spawned().ended(died);
                     if (g.task.lostSuspension() && hub != null) {
-                        hub.forgetDeadWaiters();
+                        hub.forgetDeadWaiters(g);
                     }
                     v = null;
                     t = null;
@@ -197,7 +197,7 @@ final class Trampoline {
                 if (g.spawned() != null) {
                     g.spawned().ended(null);
                     if (g.task.lostSuspension() && hub != null) {
-                        hub.forgetDeadWaiters();
+                        hub.forgetDeadWaiters(g);
                     }
                 }
                 Greenlet p = next(g);

@@ -70,13 +70,15 @@ public final class Event implements Waitable {
     @Suspendable
     public void await() {
         if (!flag) {
-            // the wait is written out here: one frame less to save and restore at every wait, and the
-            // greenlet's own waiter, reused, so that a wait allocates nothing
+            // the wait is written out here, down to the switch (no WaitList.await or Waiter.park frame
+            // to save and restore at every wait), with the greenlet's own waiter, reused, so that a
+            // wait allocates nothing
             Hub.Waiter w = Hub.Waiter.ownForCurrent("Event.await", null);
             waiters.add(w);
             try {
-                w.park(null);
+                w.beginPark().switchTo();
             } finally {
+                w.endPark();
                 waiters.remove(w);
             }
         }
