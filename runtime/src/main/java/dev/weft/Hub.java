@@ -22,7 +22,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -77,7 +76,18 @@ public final class Hub {
      */
     private int timerSequence = 1;
     /** Callbacks from {@link #submit}, newest first: a lock-free stack that the loop takes whole and reverses. */
-    private final AtomicReference<Callback> submitted = new AtomicReference<>();
+    private volatile Callback submitted;
+    private static final java.lang.invoke.VarHandle SUBMITTED;
+
+    static {
+        try {
+            // a field of the hub's own rather than an AtomicReference: one object less to read at every
+            // hand-off that starts a pass (see startPass)
+            SUBMITTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Hub.class, "submitted", Callback.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** Work on other threads that will end with a submit: open {@link KeepAlive}s and {@link #blocking} calls. */
     final AtomicInteger outstanding = new AtomicInteger();
     /** True while the loop is about to wait or waiting; the first submit then wakes it. */
@@ -86,6 +96,8 @@ public final class Hub {
     private boolean interrupted;
     /** The selector and the greenlets waiting for channels; created when the first greenlet waits for one. */
     private volatile Poller poller;
+    /** True once the hub's greenlet runs its loop: a greenlet may then start a pass itself (see {@link #startPass}). */
+    private boolean looping;
     /** True while the loop waits for work: the monitor then knows nothing is running. */
     volatile boolean idle;
     /** Set by the JUnit extension on the threads it starts: told of spawns and failures; null elsewhere. */
@@ -173,9 +185,9 @@ public final class Hub {
         }
         Callback head;
         do {
-            head = submitted.get();
+            head = submitted;
             c.next = head;
-        } while (!submitted.compareAndSet(head, c));
+        } while (!SUBMITTED.compareAndSet(this, head, c));
         wake();
     }
 
@@ -924,6 +936,7 @@ public final class Hub {
     /** The hub greenlet's body: never returns. */
     @Suspendable
     private void loop() {
+        looping = true;
         while (true) {
             try {
                 runSubmitted();
@@ -943,7 +956,7 @@ public final class Hub {
                         if (io != null && io.hasWaits()) {
                             io.select(0);
                         }
-                        if (ready.isEmpty() && submitted.get() == null) {
+                        if (ready.isEmpty() && submitted == null) {
                             clock.advanceTo(next.deadline);
                         }
                     } else {
@@ -1087,19 +1100,21 @@ public final class Hub {
      * top of the heap are dropped on the way, as the loop drops them.
      */
     private boolean startPass() {
-        if (ready.isEmpty() || submitted.get() != null || !greenlet.isStarted()) {
+        if (ready.isEmpty() || submitted != null || !looping) {
             return false;
         }
         Poller io = poller;
         if (io != null && io.hasWaits()) {
             return false;
         }
-        Timer t;
-        while ((t = timers.peek()) != null && t.isCancelled()) {
-            timers.poll();
-        }
-        if (t != null && t.deadline - nanoTime() <= 0) {
-            return false;
+        if (!timers.isEmpty()) {
+            Timer t;
+            while ((t = timers.peek()) != null && t.isCancelled()) {
+                timers.poll();
+            }
+            if (t != null && t.deadline - nanoTime() <= 0) {
+                return false;
+            }
         }
         passLeft = ready.size();
         return true;
@@ -1111,7 +1126,7 @@ public final class Hub {
      */
     private boolean expectsWork() {
         Poller io = poller;
-        return submitted.get() != null || outstanding.get() > 0 || (io != null && io.hasWaits());
+        return submitted != null || outstanding.get() > 0 || (io != null && io.hasWaits());
     }
 
     /**
@@ -1125,7 +1140,7 @@ public final class Hub {
         }
         waiting.set(true);
         idle = true;
-        if (submitted.get() == null) {
+        if (submitted == null) {
             Poller io = poller;
             if (io != null) {
                 io.select(nanos);
@@ -1154,10 +1169,10 @@ public final class Hub {
 
     /** Runs the callbacks submitted since the last pass, oldest first; one that throws is printed and the rest run. */
     private void runSubmitted() {
-        if (submitted.get() == null) {
+        if (submitted == null) {
             return;
         }
-        Callback c = submitted.getAndSet(null);
+        Callback c = (Callback) SUBMITTED.getAndSet(this, (Callback) null);
         Callback fifo = null;
         while (c != null) {
             Callback next = c.next;
