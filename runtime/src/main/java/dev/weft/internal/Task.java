@@ -116,7 +116,11 @@ public final class Task extends Stack {
         if (state != ACTIVE || s.mode != Stack.SUSPENDING) {
             start(toThrow);
         } else {
-            s.transfer = sent;
+            if (sent != null) {
+                // null between resumes (the primitive clears it as it ends the restore): a switch, which
+                // sends null, stores nothing
+                s.transfer = sent;
+            }
             if (toThrow != null) {
                 s.pendingThrow = toThrow;
             }
