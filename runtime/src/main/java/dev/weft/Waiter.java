@@ -128,10 +128,9 @@ class Waiter extends Timer implements Runnable {
     public final Greenlet beginPark() {
         Hub hub = hub();
         parked = true;
-        if (isOwn()) {
+        deadline = hub.nextStamp();
+        if (!isOwn()) {
             // a greenlet's own waiter is found through its greenlet (see Hub.parkedWaiters): no list to link
-            deadline = hub.nextStamp();
-        } else {
             hub.parked(this);
         }
         // plain code goes to the hub, which gives it back its interrupt status; a greenlet goes
