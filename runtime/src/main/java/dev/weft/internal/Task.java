@@ -92,7 +92,7 @@ public final class Task extends Stack {
      *
      * @param sent the value the pending primitive returns in the body (ignored on the first run)
      * @param toThrow thrown at the pending suspension point instead, or null
-     * @return the value the body suspended with, or when it ended null (a callable body's value)
+     * @return the value the body suspended with; once it has ended, a callable body's value (null for a runnable)
      * @throws IllegalStateException when the task has finished or is running already
      */
     public Object resume(Object sent, Throwable toThrow) {
@@ -105,7 +105,7 @@ public final class Task extends Stack {
      *
      * @param sent the value the pending primitive returns in the body
      * @param toThrow thrown at the pending suspension point instead, or null
-     * @return the value the body suspended with, or when it ended null (a callable body's value)
+     * @return the value the body suspended with; once it has ended, a callable body's value (null for a runnable)
      */
     public Object resumeUnwrapped(Object sent, Throwable toThrow) {
         return resume(sent, toThrow, false);
