@@ -80,6 +80,13 @@ public final class Greenlet {
         this.task = new Task(run, this);
     }
 
+    /** Like the one above, for a body computing a value: the task's own, which its last resume returns. */
+    Greenlet(Trampoline home, Greenlet parent, SuspendableCallable<?> call) {
+        this.home = home;
+        this.parent = parent;
+        this.task = new Task(call, this);
+    }
+
     /** The root greenlet of the thread of {@code home}. */
     Greenlet(Trampoline home) {
         this.home = home;
@@ -245,7 +252,11 @@ public final class Greenlet {
         }
         if (r instanceof SpawnedGreenlet) {
             // a spawned greenlet keeps the exception its body threw, checked or not
-            task.resumeUnwrapped(value, toThrow);
+            Object out = task.resumeUnwrapped(value, toThrow);
+            if (out != null && task.isDone()) {
+                // the value of a callable body, which is the task's own
+                ((SpawnedGreenlet<?>) r).outcome = out;
+            }
         } else {
             task.resume(value, toThrow);
         }

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -71,10 +70,25 @@ public final class Hub {
      */
     private int passLeft;
     final TimerQueue timers = new TimerQueue();
-    /** The sequence of the next timer scheduled; never 0, which marks a {@link Timer} not scheduled yet. */
+    /**
+     * The sequence of the next timer scheduled, and the stamp of the next wait with no time limit (see
+     * {@link #nextStamp}): one count for both, so that waits are ordered by it whichever they are. Never
+     * 0, which marks a {@link Timer} not scheduled yet.
+     */
     private int timerSequence = 1;
     /** Callbacks from {@link #submit}, newest first: a lock-free stack that the loop takes whole and reverses. */
-    private final AtomicReference<Callback> submitted = new AtomicReference<>();
+    private volatile Callback submitted;
+    private static final java.lang.invoke.VarHandle SUBMITTED;
+
+    static {
+        try {
+            // a field of the hub's own rather than an AtomicReference: one object less to read at every
+            // hand-off that starts a pass (see startPass)
+            SUBMITTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Hub.class, "submitted", Callback.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** Work on other threads that will end with a submit: open {@link KeepAlive}s and {@link #blocking} calls. */
     final AtomicInteger outstanding = new AtomicInteger();
     /** True while the loop is about to wait or waiting; the first submit then wakes it. */
@@ -83,6 +97,8 @@ public final class Hub {
     private boolean interrupted;
     /** The selector and the greenlets waiting for channels; created when the first greenlet waits for one. */
     private volatile Poller poller;
+    /** True once the hub's greenlet runs its loop: a greenlet may then start a pass itself (see {@link #startPass}). */
+    private boolean looping;
     /** True while the loop waits for work: the monitor then knows nothing is running. */
     volatile boolean idle;
     /** Set by the JUnit extension on the threads it starts: told of spawns and failures; null elsewhere. */
@@ -91,7 +107,11 @@ public final class Hub {
     private final VirtualClock clock = observer == null ? null : observer.clock();
     /** How many greenlets were spawned on this hub: the number in their names. */
     long spawned;
-    /** The waiters whose greenlets wait now, in the order they started waiting: for the hub's reports. */
+    /**
+     * The waiters whose greenlets wait now, in the order they started waiting, for the hub's reports,
+     * except the own waiters of plain code and of spawned greenlets, which it finds through them (see
+     * {@link #parkedWaiters}).
+     */
     dev.weft.Waiter firstParked;
     private dev.weft.Waiter lastParked;
     /** The spawned greenlets that have not finished, in spawn order: for {@link #dump()}. */
@@ -174,9 +194,9 @@ public final class Hub {
         }
         Callback head;
         do {
-            head = submitted.get();
+            head = submitted;
             c.next = head;
-        } while (!submitted.compareAndSet(head, c));
+        } while (!SUBMITTED.compareAndSet(this, head, c));
         wake();
     }
 
@@ -846,8 +866,7 @@ public final class Hub {
             throw new IllegalStateException("a waiter waits with a time limit once: use a new one for each wait");
         }
         timer.deadline = deadline;
-        timer.sequence = timerSequence;
-        timerSequence = timerSequence == -1 ? 1 : timerSequence + 1;
+        timer.sequence = nextStamp();
         timers.add(timer);
     }
 
@@ -926,6 +945,7 @@ public final class Hub {
     /** The hub greenlet's body: never returns. */
     @Suspendable
     private void loop() {
+        looping = true;
         while (true) {
             try {
                 runSubmitted();
@@ -945,7 +965,7 @@ public final class Hub {
                         if (io != null && io.hasWaits()) {
                             io.select(0);
                         }
-                        if (ready.isEmpty() && submitted.get() == null) {
+                        if (ready.isEmpty() && submitted == null) {
                             clock.advanceTo(next.deadline);
                         }
                     } else {
@@ -993,7 +1013,7 @@ public final class Hub {
                 died.printStackTrace();
                 System.err.println("[weft] a greenlet of the hub of thread \"" + home.thread.getName()
                         + "\" ended with " + died.getClass().getName() + "; the hub goes on");
-                forgetDeadWaiters();
+                forgetDeadWaiters(null);
             }
         }
     }
@@ -1013,15 +1033,25 @@ public final class Hub {
      * Drops the waits of greenlets that ended while parked: a greenlet whose suspension was lost ended
      * without leaving its wait, and its timer or a wake would otherwise switch to a dead greenlet.
      * Only after such an error; a greenlet that ends normally has left its waits.
+     *
+     * @param dead the spawned greenlet that has just ended so, or null
      */
-    void forgetDeadWaiters() {
-        for (dev.weft.Waiter w = firstParked; w != null; ) {
-            dev.weft.Waiter next = w.next;
-            if (w.greenlet.isDead()) {
-                w.forget();
-                unparked(w);
+    void forgetDeadWaiters(Greenlet dead) {
+        if (dead != null) {
+            // finished already, so no longer among the spawned greenlets that parkedWaiters() looks at
+            dev.weft.Waiter own = dead.waiter;
+            if (own != null && own.parked && own.isOwn()) {
+                own.forget();
             }
-            w = next;
+        }
+        for (dev.weft.Waiter w : parkedWaiters()) {
+            if (w.greenlet.isDead()) {
+                boolean listed = !w.isOwn();
+                w.forget();
+                if (listed) {
+                    unparked(w);
+                }
+            }
         }
     }
 
@@ -1079,19 +1109,21 @@ public final class Hub {
      * head of the queue are dropped on the way, as the loop drops them.
      */
     private boolean startPass() {
-        if (ready.isEmpty() || submitted.get() != null || !greenlet.isStarted()) {
+        if (ready.isEmpty() || submitted != null || !looping) {
             return false;
         }
         Poller io = poller;
         if (io != null && io.hasWaits()) {
             return false;
         }
-        Timer t;
-        while ((t = timers.peek()) != null && t.isCancelled()) {
-            timers.poll();
-        }
-        if (t != null && t.deadline - nanoTime() <= 0) {
-            return false;
+        if (!timers.isEmpty()) {
+            Timer t;
+            while ((t = timers.peek()) != null && t.isCancelled()) {
+                timers.poll();
+            }
+            if (t != null && t.deadline - nanoTime() <= 0) {
+                return false;
+            }
         }
         passLeft = ready.size();
         return true;
@@ -1103,7 +1135,7 @@ public final class Hub {
      */
     private boolean expectsWork() {
         Poller io = poller;
-        return submitted.get() != null || outstanding.get() > 0 || (io != null && io.hasWaits());
+        return submitted != null || outstanding.get() > 0 || (io != null && io.hasWaits());
     }
 
     /**
@@ -1115,13 +1147,13 @@ public final class Hub {
         if (nanos == 0) {
             return;
         }
-        if (spinNanos > 0 && outstanding.get() > 0 && submitted.get() == null && (poller == null || !poller.hasWaits())
+        if (spinNanos > 0 && outstanding.get() > 0 && submitted == null && (poller == null || !poller.hasWaits())
                 && spinForSubmit(nanos < 0 ? spinNanos : Math.min(nanos, spinNanos))) {
             return;
         }
         waiting.set(true);
         idle = true;
-        if (submitted.get() == null) {
+        if (submitted == null) {
             Poller io = poller;
             if (io != null) {
                 io.select(nanos);
@@ -1171,7 +1203,7 @@ public final class Hub {
         long end = System.nanoTime() + nanos;
         do {
             Thread.onSpinWait();
-            if (submitted.get() != null) {
+            if (submitted != null) {
                 return true;
             }
         } while (System.nanoTime() - end < 0);
@@ -1188,10 +1220,10 @@ public final class Hub {
 
     /** Runs the callbacks submitted since the last pass, oldest first; one that throws is printed and the rest run. */
     private void runSubmitted() {
-        if (submitted.get() == null) {
+        if (submitted == null) {
             return;
         }
-        Callback c = submitted.getAndSet(null);
+        Callback c = (Callback) SUBMITTED.getAndSet(this, (Callback) null);
         Callback fifo = null;
         while (c != null) {
             Callback next = c.next;
@@ -1213,10 +1245,44 @@ public final class Hub {
     /** One line per parked waiter, in the order they started waiting: who waits in what, for what. */
     List<String> waits() {
         List<String> lines = new ArrayList<>();
-        for (dev.weft.Waiter w = firstParked; w != null; w = w.next) {
+        for (dev.weft.Waiter w : parkedWaiters()) {
             lines.add(nameOf(w.greenlet) + " waits in " + w.describe());
         }
         return lines;
+    }
+
+    /**
+     * Every waiter whose greenlet waits now, in the order they started waiting: those of the list,
+     * and the own waiters of plain code and of the unfinished spawned greenlets, which a wait does not
+     * list (one store less per wait); ordered by their stamps. For reports and errors only.
+     */
+    List<dev.weft.Waiter> parkedWaiters() {
+        List<dev.weft.Waiter> all = new ArrayList<>();
+        for (dev.weft.Waiter w = firstParked; w != null; w = w.next) {
+            all.add(w);
+        }
+        addOwnParked(all, home.root);
+        for (SpawnedGreenlet<?> g = firstLive; g != null; g = g.nextLive) {
+            addOwnParked(all, g.greenlet);
+        }
+        // stamps come from one count that may wrap around: ordered by how long ago each was taken
+        int now = timerSequence;
+        all.sort((a, b) -> Long.compare(Integer.toUnsignedLong(now - b.stamp()), Integer.toUnsignedLong(now - a.stamp())));
+        return all;
+    }
+
+    private static void addOwnParked(List<dev.weft.Waiter> all, Greenlet g) {
+        dev.weft.Waiter w = g.waiter;
+        if (w != null && w.parked && w.isOwn()) {
+            all.add(w);
+        }
+    }
+
+    /** The stamp of a wait with no time limit that starts now: the order of waits, for reports. */
+    int nextStamp() {
+        int s = timerSequence;
+        timerSequence = s == -1 ? 1 : s + 1;
+        return s;
     }
 
     /** A greenlet's name in reports: a spawned greenlet's name, the thread's name for plain code. */

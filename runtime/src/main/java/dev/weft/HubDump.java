@@ -23,7 +23,8 @@ final class HubDump {
     @Override
     public String toString() {
         Map<Greenlet, Waiter> waiting = new IdentityHashMap<>();
-        for (Waiter w = hub.firstParked; w != null; w = w.next) {
+        List<Waiter> parked = hub.parkedWaiters();
+        for (Waiter w : parked) {
             waiting.put(w.greenlet, w);
         }
         List<Greenlet> all = new ArrayList<>();
@@ -31,7 +32,7 @@ final class HubDump {
         for (SpawnedGreenlet<?> g = hub.firstLive; g != null; g = g.nextLive) {
             all.add(g.greenlet);
         }
-        for (Waiter w = hub.firstParked; w != null; w = w.next) {
+        for (Waiter w : parked) {
             if (w.greenlet != hub.home.root && w.greenlet.spawned() == null && !all.contains(w.greenlet)) {
                 all.add(w.greenlet); // a greenlet made by hand, waiting on the hub
             }

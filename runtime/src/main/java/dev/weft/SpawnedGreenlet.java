@@ -38,8 +38,11 @@ public final class SpawnedGreenlet<T> implements Waitable {
     private boolean ready;
     /** True when {@link #outcome} is the exception that escaped the body. */
     private boolean failed;
-    /** The body's value (null for a runnable) or, when {@link #failed}, its exception: one field for both. */
-    private Object outcome;
+    /**
+     * The body's value (null for a runnable; set by {@code Greenlet.resume} as a callable body returns)
+     * or, when {@link #failed}, its exception: one field for both.
+     */
+    Object outcome;
     /** Its neighbours in the hub's list of unfinished greenlets, for {@link Hub#dump()}. */
     SpawnedGreenlet<?> previousLive;
     SpawnedGreenlet<?> nextLive;
@@ -49,14 +52,16 @@ public final class SpawnedGreenlet<T> implements Waitable {
     }
 
     /**
-     * A greenlet running {@code runBody} when it is not null, otherwise computing {@code call}. A
-     * runnable is the task's own body, with nothing around it (no object more, no frame more at every
-     * switch); the trampoline finishes the greenlet when its task ends ({@link #ended}).
+     * A greenlet running {@code runBody} when it is not null, otherwise computing {@code call}. Either
+     * is the task's own body, with nothing around it (no object more, no frame more at every switch;
+     * a callable's value is kept as its task ends); the trampoline finishes the greenlet when its task
+     * ends ({@link #ended}).
      */
     SpawnedGreenlet(Hub hub, SuspendableCallable<T> call, SuspendableRunnable runBody) {
         this.number = ++hub.spawned;
         // a body that ends goes back to the hub, which runs the next ready greenlet
-        this.greenlet = new Greenlet(hub.home, hub.greenlet, runBody != null ? runBody : () -> outcome = call.call());
+        this.greenlet = runBody != null ? new Greenlet(hub.home, hub.greenlet, runBody)
+                : new Greenlet(hub.home, hub.greenlet, call);
         greenlet.role = this;
         hub.born(this);
     }

@@ -117,8 +117,13 @@ final class Trampoline {
     /** Called by a greenlet about to suspend: what the loop is to do next. */
     void request(Greenlet to, Object v, Throwable t) {
         target = to;
-        value = v;
-        toThrow = t;
+        // value and exception are null between requests (the loop clears them): stored only when not null
+        if (v != null) {
+            value = v;
+        }
+        if (t != null) {
+            toThrow = t;
+        }
     }
 
     /**
@@ -178,7 +183,7 @@ final class Trampoline {
                     // a spawned greenlet's exception is its outcome, kept on it; the hub goes on
                     g.spawned().ended(died);
                     if (g.task.lostSuspension() && hub != null) {
-                        hub.forgetDeadWaiters();
+                        hub.forgetDeadWaiters(g);
                     }
                     v = null;
                     t = null;
@@ -197,7 +202,7 @@ final class Trampoline {
                 if (g.spawned() != null) {
                     g.spawned().ended(null);
                     if (g.task.lostSuspension() && hub != null) {
-                        hub.forgetDeadWaiters();
+                        hub.forgetDeadWaiters(g);
                     }
                 }
                 Greenlet p = next(g);
@@ -212,8 +217,12 @@ final class Trampoline {
             v = value;
             t = toThrow;
             target = null;
-            value = null;
-            toThrow = null;
+            if (v != null) {
+                value = null;
+            }
+            if (t != null) {
+                toThrow = null;
+            }
         }
     }
 

@@ -36,7 +36,10 @@ class Waiter extends Timer implements Runnable {
      * next wait only when no entry is left that could end that wait (see {@link #reusable}).
      */
     boolean queued;
-    /** Its neighbours in the hub's list of parked waiters, for the hub's reports. */
+    /**
+     * Its neighbours in the hub's list of parked waiters, for the hub's reports; a greenlet's own
+     * waiter ({@link #isOwn}) is not listed.
+     */
     Waiter previous;
     Waiter next;
 
@@ -97,17 +100,78 @@ class Waiter extends Timer implements Runnable {
             return parkUntil(true, hub().deadlineAfter(Hub.saturatedNanos(timeout)));
         }
         // a wait with no limit, the usual one, waits here: one frame less to save and restore
-        parked = true;
-        Hub hub = hub();
-        hub.parked(this);
         try {
-            (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
+            beginPark().switchTo();
         } finally {
-            parked = false;
-            // the hub is looked up again rather than kept: one reference less to save and restore
-            hub().unparked(this);
+            endPark();
         }
         return end == WOKEN;
+    }
+
+    /**
+     * The first half of {@code park(null)}, for a caller that writes its wait with no time limit out
+     * itself and so saves one frame at every wait: marks this waiter's greenlet as waiting and returns
+     * the greenlet to switch to. The caller must switch to it at once ({@code beginPark().switchTo()})
+     * inside a {@code try} whose {@code finally} calls {@link #endPark()}:
+     *
+     * <pre>{@code
+     * try {
+     *     w.beginPark().switchTo();
+     * } finally {
+     *     w.endPark();
+     *     list.remove(w);
+     * }
+     * }</pre>
+     *
+     * @return the greenlet to switch to: the next ready one, or the hub's own
+     */
+    public final Greenlet beginPark() {
+        Hub hub = hub();
+        parked = true;
+        deadline = hub.nextStamp();
+        if (!isOwn()) {
+            // a greenlet's own waiter is found through its greenlet (see Hub.parkedWaiters): no list to link
+            hub.parked(this);
+        }
+        // plain code goes to the hub, which gives it back its interrupt status; a greenlet goes
+        // to the next ready greenlet when the hub has nothing else to do first
+        return greenlet == hub.home.root ? hub.greenlet : hub.next();
+    }
+
+    /**
+     * The second half of {@code park(null)} (see {@link #beginPark()}), in the caller's {@code finally}:
+     * the greenlet no longer waits. Does nothing when it was not parked.
+     *
+     * @return true when the wait ended by {@link #wake()}
+     */
+    public final boolean endPark() {
+        if (parked) {
+            parked = false;
+            if (!isOwn()) {
+                hub().unparked(this);
+            }
+        }
+        return end == WOKEN;
+    }
+
+    /**
+     * True for the own waiter ({@link #reusable}) of plain code or of a spawned greenlet: the hub
+     * finds such a waiter through the greenlet when it reports, so it is kept off the hub's list of
+     * parked waiters, and a wait stores nothing into the hub. Never changes while it waits. (One parked
+     * with a time limit against the rules is on the timer heap and listed as any other.)
+     */
+    final boolean isOwn() {
+        Greenlet g = greenlet;
+        return g.waiter == this && sequence == 0 && (g.task == null || g.role instanceof SpawnedGreenlet);
+    }
+
+    /**
+     * When it started waiting, for reports: compared with the other waiters' by {@link Hub#parkedWaiters};
+     * the hub's count at {@link #beginPark} (kept in the deadline, which a wait with no limit does not
+     * use), or for a wait with a time limit its timer sequence, taken from the same count.
+     */
+    final int stamp() {
+        return sequence != 0 ? sequence : (int) deadline;
     }
 
     /** {@link #park}, with a {@link Hub#nanoTime} deadline when {@code timed}. */
@@ -117,8 +181,11 @@ class Waiter extends Timer implements Runnable {
         if (timed) {
             hub.schedule(this, deadline);
             this.timed = true;
+        } else {
+            this.deadline = hub.nextStamp();
         }
         parked = true;
+        // never its greenlet's own waiter (that one waits with no limit, in park(null)): always listed
         hub.parked(this);
         try {
             // plain code goes to the hub, which gives it back its interrupt status; a greenlet goes

@@ -23,8 +23,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * hand-off (the anchor of {@link GreenletPingPong}) and through two {@code SynchronousQueue}s.
  *
  * <p>One operation is one hand-off: control passing from one of the two to the other through the
- * hub (for greenlets: the waiter made ready, a switch to the hub and a switch to the waiter). Each
- * invocation makes {@value #HANDOFFS} of them, started and awaited once from the benchmark thread.
+ * hub (for greenlets: the waiter made ready on the hub's run queue, and one switch from the greenlet
+ * that waits straight to it, as the hub would take it; see {@code Hub.next()}). Each invocation makes
+ * {@value #HANDOFFS} of them, started and awaited once from the benchmark thread. The greenlets'
+ * bodies never return, so {@code Hub.spawn} takes them as callables (the body is the greenlet's own
+ * either way).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -230,7 +230,10 @@ public sealed class Stack permits Task {
         if (owner == null || mode != RUNNING) {
             return false;
         }
-        transfer = value;
+        if (value != null) {
+            // null while running (cleared as the last restore ended): a greenlet's switch stores nothing
+            transfer = value;
+        }
         if (primitive != what) {
             // a primitive that suspends as it did last time (the usual case) costs a read, not a store
             primitive = what;

@@ -2,6 +2,7 @@ package dev.weft.internal;
 
 import dev.weft.CoroutineException;
 import dev.weft.CoroutineExit;
+import dev.weft.SuspendableCallable;
 import dev.weft.SuspendableRunnable;
 
 /**
@@ -25,8 +26,11 @@ public final class Task extends Stack {
 
     /** The identity of {@code SuspendableRunnable.run()}, the frame the driver calls. */
     private static final int BODY_ID = Stack.idOf("run()V");
+    /** The identity of {@code SuspendableCallable.call()}, the frame the driver calls for a callable body. */
+    private static final int CALL_ID = Stack.idOf("call()Ljava/lang/Object;");
 
-    private final SuspendableRunnable body;
+    /** A {@link SuspendableRunnable}, or a {@link SuspendableCallable} whose value the last resume returns. */
+    private final Object body;
     private int state = NEW;
 
     /**
@@ -36,6 +40,19 @@ public final class Task extends Stack {
      * @param owner the API object this task serves ({@code Coroutine}, {@code Generator}, ...)
      */
     public Task(SuspendableRunnable body, Object owner) {
+        super(owner);
+        this.body = body;
+    }
+
+    /**
+     * Creates a task that has not started, whose body computes a value: the {@link #resume} in which
+     * the body returns returns that value (a spawned greenlet's, with no adapter frame around the body
+     * to save and restore at every switch).
+     *
+     * @param body the body to run
+     * @param owner the API object this task serves
+     */
+    public Task(SuspendableCallable<?> body, Object owner) {
         super(owner);
         this.body = body;
     }
@@ -75,7 +92,7 @@ public final class Task extends Stack {
      *
      * @param sent the value the pending primitive returns in the body (ignored on the first run)
      * @param toThrow thrown at the pending suspension point instead, or null
-     * @return the value the body suspended with, or null when it ended
+     * @return the value the body suspended with; once it has ended, a callable body's value (null for a runnable)
      * @throws IllegalStateException when the task has finished or is running already
      */
     public Object resume(Object sent, Throwable toThrow) {
@@ -88,7 +105,7 @@ public final class Task extends Stack {
      *
      * @param sent the value the pending primitive returns in the body
      * @param toThrow thrown at the pending suspension point instead, or null
-     * @return the value the body suspended with, or null when it ended
+     * @return the value the body suspended with; once it has ended, a callable body's value (null for a runnable)
      */
     public Object resumeUnwrapped(Object sent, Throwable toThrow) {
         return resume(sent, toThrow, false);
@@ -99,7 +116,11 @@ public final class Task extends Stack {
         if (state != ACTIVE || s.mode != Stack.SUSPENDING) {
             start(toThrow);
         } else {
-            s.transfer = sent;
+            if (sent != null) {
+                // null between resumes (the primitive clears it as it ends the restore): a switch, which
+                // sends null, stores nothing
+                s.transfer = sent;
+            }
             if (toThrow != null) {
                 s.pendingThrow = toThrow;
             }
@@ -108,19 +129,26 @@ public final class Task extends Stack {
         Carrier carrier = Carrier.current();
         Stack previous = carrier.stack;
         carrier.stack = s;
+        Object b = body;
+        Object value = null;
         try {
-            body.run();
+            if (b instanceof SuspendableRunnable) {
+                ((SuspendableRunnable) b).run();
+            } else {
+                value = ((SuspendableCallable<?>) b).call();
+            }
         } catch (Throwable t) {
             carrier.stack = previous;
             throw failed(t, wrap);
         }
         carrier.stack = previous;
-        if (s.mode == Stack.SUSPENDING && s.topIs(BODY_ID)) {
+        if (s.mode == Stack.SUSPENDING && s.topIs(b instanceof SuspendableRunnable ? BODY_ID : CALL_ID)) {
             Object out = s.transfer;
             s.transfer = null;
             return out;
         }
-        return ended();
+        ended();
+        return value;
     }
 
     /** Checks a first run is allowed and prepares it; anything else here is misuse. */

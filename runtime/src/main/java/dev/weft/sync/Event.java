@@ -12,9 +12,9 @@ import java.util.Objects;
  * <p>Python's {@code wait} is {@link #await()} here ({@code wait} is {@code Object.wait}). As a
  * {@link Waitable} for {@code Hub.wait} and {@code Hub.iwait} it is ready while set.
  */
-public final class Event implements Waitable {
+public final class Event extends WaitList implements Waitable {
+    // its waiters are the wait list it extends (package-private, not API): one object per event, not two
     private boolean flag;
-    private final WaitList waiters = new WaitList();
 
     /** Creates an event whose flag is clear: greenlets that {@link #await()} it wait until it is set. */
     public Event() {
@@ -23,7 +23,7 @@ public final class Event implements Waitable {
     /** Sets the flag and wakes every waiting greenlet, in the order they started waiting. */
     public void set() {
         flag = true;
-        waiters.wakeAll();
+        wakeAll();
     }
 
     /** Clears the flag: later calls to {@link #await()} wait again. */
@@ -52,7 +52,7 @@ public final class Event implements Waitable {
         if (flag) {
             callback.run();
         } else {
-            waiters.link(callback);
+            link(callback);
         }
     }
 
@@ -63,21 +63,23 @@ public final class Event implements Waitable {
      */
     @Override
     public void rawUnlink(Runnable callback) {
-        waiters.unlink(callback);
+        unlink(callback);
     }
 
     /** Waits until the flag is set; returns at once when it is set already. */
     @Suspendable
     public void await() {
         if (!flag) {
-            // the wait is written out here: one frame less to save and restore at every wait, and the
-            // greenlet's own waiter, reused, so that a wait allocates nothing
+            // the wait is written out here, down to the switch (no WaitList.await or Waiter.park frame
+            // to save and restore at every wait), with the greenlet's own waiter, reused, so that a
+            // wait allocates nothing
             Hub.Waiter w = Hub.Waiter.ownForCurrent("Event.await", null);
-            waiters.add(w);
+            add(w);
             try {
-                w.park(null);
+                w.beginPark().switchTo();
             } finally {
-                waiters.remove(w);
+                w.endPark();
+                remove(w);
             }
         }
     }
@@ -98,11 +100,11 @@ public final class Event implements Waitable {
         if (flag) {
             return true;
         }
-        return waiters.await("Event.await", timeout);
+        return await("Event.await", timeout);
     }
 
     @Override
     public String toString() {
-        return "Event[" + (flag ? "set" : "clear") + ", " + waiters.size() + " waiting]";
+        return "Event[" + (flag ? "set" : "clear") + ", " + size() + " waiting]";
     }
 }

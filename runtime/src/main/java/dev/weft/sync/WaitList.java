@@ -10,9 +10,17 @@ import java.util.Objects;
 /**
  * Greenlets waiting for one thing to happen (an event set, a result ready), all woken when it does,
  * and the raw links of {@code Hub.wait}, called then too.
+ *
+ * <p>The oldest entry has a field of its own and the rest a list, made when a second entry comes: a
+ * list waited on by one greenlet at a time (an event passed back and forth, the usual case) adds,
+ * wakes and removes with a store or two and no list at all. {@link Event} extends it rather than
+ * holding one: one object less per event, and one less to reach at every wait and wake.
  */
-final class WaitList {
-    private final List<Runnable> waiters = new ArrayList<>();
+class WaitList {
+    /** The oldest entry, or null; when null, {@link #more} (if any) holds every entry. */
+    private Runnable first;
+    /** The entries after {@link #first}, oldest first; null until needed. */
+    private List<Runnable> more;
 
     /**
      * Waits until {@link #wakeAll()} or until {@code timeout} passes; the waiter is gone either way.
@@ -25,55 +33,79 @@ final class WaitList {
     boolean await(String what, Duration timeout) {
         // a wait with no limit, the usual one, reuses the greenlet's own waiter: no allocation
         Hub.Waiter w = timeout == null ? Hub.Waiter.ownForCurrent(what, null) : Hub.Waiter.forCurrent(what);
-        waiters.add(w);
+        add(w);
         try {
             return w.park(timeout);
         } finally {
-            waiters.remove(w);
+            remove(w);
         }
     }
 
     /** Adds a waiter, before it parks: woken by the next {@link #wakeAll()}. */
     void add(Hub.Waiter w) {
-        waiters.add(w);
+        append(w);
     }
 
     /** Removes a waiter whose wait is over, in its {@code finally}. */
     void remove(Hub.Waiter w) {
-        waiters.remove(w);
+        delete(w);
     }
 
     /** Wakes every waiter, in the order they started waiting. */
     void wakeAll() {
-        int n = waiters.size();
-        if (n == 0) {
-            return;
-        }
-        if (n == 1) {
+        Runnable f = first;
+        List<Runnable> m = more;
+        if (m == null || m.isEmpty()) {
             // the usual case, one waiter: no copy
-            Runnable w = waiters.get(0);
-            waiters.clear();
-            w.run();
+            if (f != null) {
+                first = null;
+                f.run();
+            }
             return;
         }
-        List<Runnable> woken = new ArrayList<>(waiters);
-        waiters.clear();
-        for (Runnable w : woken) {
+        // those added while these run (a raw link's callback may wait again) wait for the next one
+        first = null;
+        more = null;
+        if (f != null) {
+            f.run();
+        }
+        for (Runnable w : m) {
             w.run();
         }
     }
 
     /** Adds a raw link: called once by the next {@link #wakeAll()}. */
     void link(Runnable callback) {
-        waiters.add(Objects.requireNonNull(callback, "callback"));
+        append(Objects.requireNonNull(callback, "callback"));
     }
 
     /** Removes a raw link that has not been called. */
     void unlink(Runnable callback) {
-        waiters.remove(callback);
+        delete(callback);
     }
 
     int size() {
-        return waiters.size();
+        return (first == null ? 0 : 1) + (more == null ? 0 : more.size());
+    }
+
+    private void append(Runnable r) {
+        List<Runnable> m = more;
+        if (first == null && (m == null || m.isEmpty())) {
+            first = r;
+            return;
+        }
+        if (m == null) {
+            m = new ArrayList<>();
+            more = m;
+        }
+        m.add(r);
+    }
+
+    private void delete(Runnable r) {
+        if (first == r) {
+            first = null;
+        } else if (more != null) {
+            more.remove(r);
+        }
     }
 }
