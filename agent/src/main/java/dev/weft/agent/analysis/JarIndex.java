@@ -46,7 +46,7 @@ import java.util.zip.ZipFile;
 public final class JarIndex {
     private static final int MAGIC = 0x57464958; // "WFIX"
     /** Bumped whenever the file's layout or what a fact means changes: older files are then ignored. */
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     private static final int FACTS = 1;
     private static final int HAS_INDY = 2;
@@ -150,8 +150,8 @@ public final class JarIndex {
         long size = attributes.size();
         long modified = attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS);
         String fileName = jar.getFileName().toString();
-        Path file = dir.resolve(fileName.replaceAll("[^A-Za-z0-9._-]", "_") + "-"
-                + Integer.toHexString(jar.toString().hashCode()) + ".idx");
+        Path file = dir.resolve(safe(fileName).concat("-").concat(Integer.toHexString(jar.toString().hashCode()))
+                .concat(".idx"));
         Table entries = null;
         try {
             entries = read(Files.readAllBytes(file), jar.toString(), size, modified);
@@ -163,6 +163,18 @@ public final class JarIndex {
         JarIndex index = new JarIndex(jar, file, size, modified, entries);
         OPENED.add(index);
         return index;
+    }
+
+    /** A file name with every character but letters, digits, '.', '_' and '-' replaced by '_' (no regex: start-up). */
+    private static String safe(String name) {
+        char[] chars = name.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            char c = chars[i];
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+                chars[i] = '_';
+            }
+        }
+        return new String(chars);
     }
 
     /** {@return true when the index came from a valid file: it lists every class file of the jar} */
@@ -279,7 +291,8 @@ public final class JarIndex {
      */
     static final class Table {
         private final byte[] b;
-        private final int[] stringAt;
+        /** Where the strings' offsets are: an int each, the offset of the string's modified UTF-8 (length first). */
+        private final int stringsAt;
         private final String[] strings;
         private final int slotsAt;
         private final int mask;
@@ -289,14 +302,11 @@ public final class JarIndex {
         Table(byte[] b, int p) throws IOException {
             this.b = b;
             int count = readInt(b, p);
-            p += 4;
-            if (count < 0 || count > b.length) {
-                throw new IOException("damaged (string count)");
-            }
-            stringAt = new int[count];
-            for (int i = 0; i < count; i++) {
-                stringAt[i] = p;
-                p += 2 + u2(b, p);
+            int bytes = readInt(b, p + 4);
+            stringsAt = p + 8;
+            p = stringsAt + 4 * count + bytes;
+            if (count < 0 || bytes < 0 || p < 0 || p + 4 > b.length) {
+                throw new IOException("damaged (string table)");
             }
             strings = new String[count];
             int slots = readInt(b, p);
@@ -312,7 +322,7 @@ public final class JarIndex {
         String string(int index) {
             String s = strings[index];
             if (s == null) {
-                int p = stringAt[index];
+                int p = readInt(b, stringsAt + 4 * index);
                 int len = u2(b, p);
                 boolean ascii = true;
                 for (int i = p + 2; i < p + 2 + len; i++) {
@@ -520,10 +530,21 @@ public final class JarIndex {
         head.writeUTF(jar.toString());
         head.writeLong(size);
         head.writeLong(modified);
-        head.writeInt(strings.size());
-        for (String s : strings) {
-            head.writeUTF(s);
+        ByteArrayOutputStream stringBytes = new ByteArrayOutputStream(32 * strings.size());
+        DataOutputStream utf = new DataOutputStream(stringBytes);
+        int[] at = new int[strings.size()];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = utf.size();
+            utf.writeUTF(strings.get(i));
         }
+        utf.flush();
+        head.writeInt(at.length);
+        head.writeInt(stringBytes.size());
+        int stringsStart = head.size() + 4 * at.length;
+        for (int offset : at) {
+            head.writeInt(stringsStart + offset);
+        }
+        stringBytes.writeTo(head);
         head.writeInt(slots);
         int entriesAt = head.size() + 8 * slots;
         for (int i = 0; i < slots; i++) {
