@@ -40,7 +40,7 @@ import java.util.zip.ZipFile;
  * facts are those a header gives, and the selector and the hierarchy decide on them as on a header.
  *
  * <p>Indexes are written when the JVM exits (a shutdown hook), for jars where this run learnt facts
- * the index did not have: on the first run, and after a jar changed. A file is written whole under a
+ * the index did not have or that had no valid index: on the first run, and after a jar changed. A file is written whole under a
  * temporary name, then moved over the old one, so JVMs sharing a directory never read half of one.
  */
 public final class JarIndex {
@@ -412,7 +412,8 @@ public final class JarIndex {
     /** Writes every index that learnt something this run; at exit. */
     static void writeAll() {
         for (JarIndex index : OPENED) {
-            if (!index.learnt.isEmpty()) {
+            // a jar with no valid index gets one even when nothing was learnt: it lists the jar's classes
+            if (!index.learnt.isEmpty() || index.entries == null) {
                 index.write();
             }
         }
@@ -451,7 +452,10 @@ public final class JarIndex {
         }
     }
 
-    /** The file's bytes, or null when the jar has changed during this run (its facts may be of either version). */
+    /**
+     * The file's bytes, or null when the jar has changed during this run (its facts may be of either
+     * version) or cannot be read as a jar.
+     */
     byte[] bytes() throws IOException {
         BasicFileAttributes now = Files.readAttributes(jar, BasicFileAttributes.class);
         if (now.size() != size || now.lastModifiedTime().to(TimeUnit.MICROSECONDS) != modified) {
@@ -459,7 +463,13 @@ public final class JarIndex {
         }
         List<String> names = new ArrayList<>();
         List<JarEntry> listed = new ArrayList<>();
-        try (JarFile jarFile = new JarFile(jar.toFile(), false, ZipFile.OPEN_READ, JarFile.runtimeVersion())) {
+        JarFile opened;
+        try {
+            opened = new JarFile(jar.toFile(), false, ZipFile.OPEN_READ, JarFile.runtimeVersion());
+        } catch (IOException e) {
+            return null; // not a jar that can be read: nothing to index
+        }
+        try (JarFile jarFile = opened) {
             for (Iterator<JarEntry> it = jarFile.versionedStream().iterator(); it.hasNext();) {
                 JarEntry e = it.next();
                 String entryName = e.getName();
