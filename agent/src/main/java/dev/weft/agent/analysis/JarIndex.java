@@ -56,6 +56,8 @@ public final class JarIndex {
 
     /** The cache directory, null while caching is off. */
     private static volatile Path directory;
+    /** Set once writing an index has failed: the failure is logged once. */
+    private static volatile boolean writeFailed;
     /** Every index opened while caching is on, written at exit when it learnt something. */
     private static final List<JarIndex> OPENED = new CopyOnWriteArrayList<>();
 
@@ -121,6 +123,7 @@ public final class JarIndex {
     /** Turns caching off again and forgets the indexes opened (for tests: a JVM turns it on once). */
     static synchronized void disable() {
         directory = null;
+        writeFailed = false;
         OPENED.clear();
     }
 
@@ -440,7 +443,10 @@ public final class JarIndex {
             }
             tmp = null;
         } catch (IOException | RuntimeException e) {
-            log("could not write " + file + ": " + e);
+            if (!writeFailed) {
+                writeFailed = true; // one line, not one per jar: the directory is the likely cause
+                log("could not write " + file + " (and perhaps others): " + e);
+            }
         } finally {
             if (tmp != null) {
                 try {

@@ -184,6 +184,25 @@ class JarIndexTest {
     }
 
     @Test
+    void aCacheDirectoryThatCannotBeWrittenIsLoggedOnceAndChangesNothing() throws IOException {
+        Path lib = jar("lib.jar", library());
+        Path app = jar("app.jar", application());
+        Map<String, String> reading = run(lib, app);
+        Path notADirectory = dir.resolve("file");
+        Files.write(notADirectory, new byte[] {1});
+        JarIndex.enable(notADirectory.resolve("cache"));
+        Origin.forgetAll();
+        List<String> log = new ArrayList<>();
+        assertEquals(reading, logged(log, () -> {
+            Map<String, String> out = run(lib, app);
+            JarIndex.writeAll();
+            return out;
+        }));
+        assertEquals(1, log.size(), String.valueOf(log));
+        assertTrue(log.get(0).contains("could not write"), log.get(0));
+    }
+
+    @Test
     void aClassWhoseBytesAreNotTheIndexedOnesIsParsed() throws IOException {
         // Two versions of a jar with the same size and modification time: only acme/Xa's superclass differs,
         // between two names of the same length, so every entry keeps its size.
