@@ -58,6 +58,8 @@ public final class JarIndex {
     private static volatile Path directory;
     /** Set once writing an index has failed: the failure is logged once. */
     private static volatile boolean writeFailed;
+    /** Set once reading an index file (not its content: the file) has failed: the failure is logged once. */
+    private static volatile boolean readFailed;
     /** Every index opened while caching is on, written at exit when it learnt something. */
     private static final List<JarIndex> OPENED = new CopyOnWriteArrayList<>();
 
@@ -124,6 +126,7 @@ public final class JarIndex {
     static synchronized void disable() {
         directory = null;
         writeFailed = false;
+        readFailed = false;
         OPENED.clear();
     }
 
@@ -156,12 +159,23 @@ public final class JarIndex {
         Path file = dir.resolve(safe(fileName).concat("-").concat(Integer.toHexString(jar.toString().hashCode()))
                 .concat(".idx"));
         Table entries = null;
+        byte[] content = null;
         try {
-            entries = read(Files.readAllBytes(file), jar.toString(), size, modified);
+            content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             // the first run over this jar
         } catch (IOException | RuntimeException e) {
-            log("ignored " + file + ": " + e.getMessage());
+            if (!readFailed) {
+                readFailed = true; // one line, not one per jar: the directory is the likely cause
+                log("could not read " + file + " (and perhaps others): " + e);
+            }
+        }
+        if (content != null) {
+            try {
+                entries = read(content, jar.toString(), size, modified);
+            } catch (IOException | RuntimeException e) {
+                log("ignored " + file + ": " + e.getMessage());
+            }
         }
         JarIndex index = new JarIndex(jar, file, size, modified, entries);
         OPENED.add(index);
