@@ -18,8 +18,8 @@ public final class ClassFacts {
     static final byte YES = 2;
     private static final String[] NONE = new String[0];
 
-    /** The internal name of the class. */
-    public final String name;
+    /** The internal name of the class; decoded from the header when first asked (most rejected classes never are). */
+    private volatile String name;
     /** The internal name of the superclass, null for {@code java/lang/Object} (and module-info). */
     public final String superName;
     /** The internal names of the direct superinterfaces, in the class file's order. */
@@ -60,7 +60,7 @@ public final class ClassFacts {
      */
     public static ClassFacts of(ClassHeader header) {
         String[] interfaces = header.interfaces();
-        return new ClassFacts(header.name(), header.superName(), interfaces.length == 0 ? NONE : interfaces,
+        return new ClassFacts(null, header.superName(), interfaces.length == 0 ? NONE : interfaces,
                 header.access, header.mentionsWeft, header.hasIndy, null, UNKNOWN, header);
     }
 
@@ -75,7 +75,7 @@ public final class ClassFacts {
         String[] types = indyTypes;
         if (types == null) {
             if (header == null) {
-                throw new IllegalStateException("the invokedynamic types of " + name + " are not known");
+                throw new IllegalStateException("the invokedynamic types of " + name() + " are not known");
             }
             List<String> all = header.indyReturnTypes();
             List<String> distinct = new java.util.ArrayList<>(all.size());
@@ -88,6 +88,21 @@ public final class ClassFacts {
             indyTypes = types;
         }
         return types;
+    }
+
+    /**
+     * Returns the internal name of the class.
+     *
+     * @return the name, such as {@code java/util/ArrayList}
+     * @throws IllegalArgumentException when the header's entry for it is malformed
+     */
+    public String name() {
+        String n = name;
+        if (n == null) {
+            n = header.name();
+            name = n;
+        }
+        return n;
     }
 
     /** {@return the header these facts were read from, null when they come from an index} */
@@ -110,7 +125,7 @@ public final class ClassFacts {
         byte known = ignores;
         if (known == UNKNOWN) {
             if (header == null) {
-                throw new IllegalStateException("whether " + name + " ignores its supertypes is not known");
+                throw new IllegalStateException("whether " + name() + " ignores its supertypes is not known");
             }
             known = header.ignoresSupertypes() ? YES : NO;
             ignores = known;

@@ -146,8 +146,11 @@ public final class ClassHierarchy {
      * @param facts the facts of the class being loaded
      */
     public void remember(ClassFacts facts) {
-        if (!facts.mentionsWeft && (facts.access & Opcodes.ACC_FINAL) == 0 && !infos.containsKey(facts.name)) {
-            infos.putIfAbsent(facts.name, ClassInfo.of(facts));
+        if (!facts.mentionsWeft && (facts.access & Opcodes.ACC_FINAL) == 0) {
+            String name = facts.name();
+            if (!infos.containsKey(name)) {
+                infos.putIfAbsent(name, ClassInfo.of(facts));
+            }
         }
     }
 

@@ -75,7 +75,7 @@ public final class ClassInfo {
 
     /** The info of a class that names no Weft type, from its facts: nothing annotated, bridges not read. */
     static ClassInfo of(ClassFacts facts) {
-        return new ClassInfo(facts.name, facts.superName, facts.interfaces.length == 0 ? List.of() : List.of(facts.interfaces),
+        return new ClassInfo(facts.name(), facts.superName, facts.interfaces.length == 0 ? List.of() : List.of(facts.interfaces),
                 (facts.access & Opcodes.ACC_INTERFACE) != 0, Set.of(), null, null);
     }
 

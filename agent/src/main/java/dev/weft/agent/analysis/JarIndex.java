@@ -34,14 +34,16 @@ import java.util.zip.ZipFile;
  * central directory gives them), and the facts of those an earlier run needed. A class being loaded is
  * answered from the index only when its bytes have the recorded CRC-32 and length, so bytes changed
  * on their way (another agent, a loader that defines something else) are parsed as before. A
- * supertype is answered when the jar is unchanged; a name the index does not list is not in the jar.
- * A file that is not a whole index of this format (a checksum covers it) or whose jar has changed is
+ * supertype is answered when the jar is unchanged (a jar rewritten with the same size and
+ * modification time is caught only for the classes being loaded, by their CRC-32); a name the index
+ * does not list is not in the jar. A file that is not a whole index of this format (a checksum covers it) or whose jar has changed is
  * ignored with one line in the log and written again when the JVM exits. Nothing else changes: the
  * facts are those a header gives, and the selector and the hierarchy decide on them as on a header.
  *
  * <p>Indexes are written when the JVM exits (a shutdown hook), for jars where this run learnt facts
- * the index did not have or that had no valid index: on the first run, and after a jar changed. A file is written whole under a
- * temporary name, then moved over the old one, so JVMs sharing a directory never read half of one.
+ * the index did not have or that had no valid index: on the first run, and after a jar changed. A
+ * file is written whole under a temporary name, then moved over the old one, so JVMs sharing a
+ * directory never read half of one.
  */
 public final class JarIndex {
     private static final int MAGIC = 0x57464958; // "WFIX"
@@ -532,6 +534,14 @@ public final class JarIndex {
                     facts = old.facts;
                 }
             }
+            String own = null;
+            if (facts != null && !facts.mentionsWeft) {
+                try {
+                    own = facts.name();
+                } catch (IllegalArgumentException e) {
+                    facts = null; // a malformed class file: nothing kept, it is parsed (and refused) again
+                }
+            }
             out.writeInt(index(name, pool, strings));
             out.writeInt(crc);
             out.writeInt(length);
@@ -544,7 +554,7 @@ public final class JarIndex {
             int flags = FACTS | (facts.hasIndy ? HAS_INDY : 0) | (indyTypes != null ? INDY_KNOWN : 0)
                     | (ignores != ClassFacts.UNKNOWN ? IGNORES_KNOWN : 0) | (ignores == ClassFacts.YES ? IGNORES : 0);
             out.writeByte(flags);
-            out.writeInt(index(facts.name, pool, strings));
+            out.writeInt(index(own, pool, strings));
             out.writeShort(facts.access);
             out.writeInt(facts.superName == null ? -1 : index(facts.superName, pool, strings));
             writeNames(out, facts.interfaces, pool, strings);

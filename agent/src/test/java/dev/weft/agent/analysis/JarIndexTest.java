@@ -273,7 +273,7 @@ class JarIndexTest {
                 ClassFacts want = p.getValue();
                 ClassFacts got = reread.factsOf(p.getKey(), classes.get(p.getKey()));
                 assertNotNull(got, p.getKey());
-                assertEquals(want.name, got.name);
+                assertEquals(want.name(), got.name());
                 assertEquals(want.superName, got.superName);
                 assertArrayEquals(want.interfaces, got.interfaces, p.getKey());
                 assertEquals(want.access, got.access);
