@@ -15,6 +15,13 @@
 #   JVM_NICE=-15              run the JVMs under test at this niceness (a shared machine; needs root)
 #   SKIP_BUILD=1              use the jars already built
 #   RAW=1                     also print every run's loading-thread CPU time, in run order
+#   COLD="DIR ..."            empty these directories before every run: with an agent given as
+#                             a.jar=cache=DIR, every run of it is a first run (the agent's cold cache);
+#                             a cache directory not listed here is filled by its first run and reused
+#
+# The agent's cache (agent option cache=DIR): AGENTS="a.jar a.jar=cache=/tmp/warm a.jar=cache=/tmp/cold"
+# COLD=/tmp/cold measures the agent without a cache, with a warm one and with a cold one (the script
+# runs each warm cache directory's agent once before the measured rounds).
 #
 # The jars are ones the build already has: ASM, JUnit, JMH and its dependencies from ~/.m2, and
 # Maven's own libraries from /usr/share/maven/lib (those that exist are used), plus weft-runtime, as in
@@ -88,7 +95,8 @@ run() {
 # The label of a configuration: "without", "floor", or the agent jar's file name (with its options).
 label() {
     local spec=$1
-    if [[ -z $spec ]]; then echo without; elif [[ $spec == "$NOOP" ]]; then echo floor; else basename "$spec"; fi
+    local jar=${spec%%=*}
+    if [[ -z $spec ]]; then echo without; elif [[ $spec == "$NOOP" ]]; then echo floor; else echo "$(basename "$jar")${spec#"$jar"}"; fi
 }
 
 configs=("" "${AGENTS[@]}")
@@ -98,9 +106,22 @@ for jdk in "${JDKS[@]}"; do
     feature=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -nE 's/.*java.specification.version = //p')
     out=$(mktemp -d)
     run "$jdk/bin/java" >/dev/null # warm the file cache
+    for spec in "${AGENTS[@]}"; do
+        # fill each cache directory not emptied before every run (its first run writes it)
+        if [[ $spec == *cache=* ]]; then
+            dir=${spec##*cache=}
+            dir=${dir%%,*}
+            if [[ " ${COLD:-} " != *" $dir "* ]]; then
+                run "$jdk/bin/java" "-javaagent:$spec" >/dev/null
+            fi
+        fi
+    done
     for ((i = 0; i < runs; i++)); do
         for ((c = 0; c < ${#configs[@]}; c++)); do
             spec=${configs[c]}
+            for dir in ${COLD:-}; do
+                rm -rf "${dir:?}"
+            done
             if [[ -z $spec ]]; then
                 run "$jdk/bin/java" >>"$out/$c"
             else

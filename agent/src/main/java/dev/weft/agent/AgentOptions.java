@@ -8,7 +8,8 @@ import java.util.List;
  * The agent's options, from {@code -javaagent:weft-agent.jar=opt1,opt2}: {@code verify},
  * {@code verbose} (each also as {@code =true} or {@code =false}), {@code include=pkg.a;pkg.b},
  * {@code exclude=pkg.c}, {@code dump=DIR}, {@code sleep=cooperative} (the default) or
- * {@code sleep=thread}. Empty entries between commas are ignored.
+ * {@code sleep=thread}, {@code cache=DIR} (keep what start-up reads of each jar's classes there, for
+ * the next run: {@link dev.weft.agent.analysis.JarIndex}). Empty entries between commas are ignored.
  */
 final class AgentOptions {
     final boolean verify;
@@ -16,16 +17,19 @@ final class AgentOptions {
     final List<String> include;
     final List<String> exclude;
     final Path dump;
+    /** The directory of the jars' indexes kept between runs; null: none kept. */
+    final Path cache;
     /** Whether {@code Thread.sleep} in woven methods becomes a cooperative sleep in a hub's greenlet. */
     final boolean cooperativeSleep;
 
     private AgentOptions(boolean verify, boolean verbose, List<String> include, List<String> exclude, Path dump,
-            boolean cooperativeSleep) {
+            Path cache, boolean cooperativeSleep) {
         this.verify = verify;
         this.verbose = verbose;
         this.include = include;
         this.exclude = exclude;
         this.dump = dump;
+        this.cache = cache;
         this.cooperativeSleep = cooperativeSleep;
     }
 
@@ -40,6 +44,7 @@ final class AgentOptions {
         List<String> include = new ArrayList<>();
         List<String> exclude = new ArrayList<>();
         Path dump = null;
+        Path cache = null;
         boolean cooperativeSleep = true;
         if (args != null && !args.isBlank()) {
             for (String opt : args.split(",")) {
@@ -69,6 +74,12 @@ final class AgentOptions {
                         }
                         dump = Path.of(value);
                         break;
+                    case "cache":
+                        if (value == null || value.isEmpty()) {
+                            throw new IllegalArgumentException("Weft agent option cache needs a directory: cache=DIR");
+                        }
+                        cache = Path.of(value).toAbsolutePath();
+                        break;
                     case "sleep":
                         if ("cooperative".equals(value)) {
                             cooperativeSleep = true;
@@ -82,12 +93,13 @@ final class AgentOptions {
                         break;
                     default:
                         throw new IllegalArgumentException("unknown Weft agent option '" + opt
-                                + "'; expected verify, verbose, include=pkg.a;pkg.b, exclude=pkg.c, dump=DIR or "
-                                + "sleep=cooperative|thread");
+                                + "'; expected verify, verbose, include=pkg.a;pkg.b, exclude=pkg.c, dump=DIR, "
+                                + "cache=DIR or sleep=cooperative|thread");
                 }
             }
         }
-        return new AgentOptions(verify, verbose, List.copyOf(include), List.copyOf(exclude), dump, cooperativeSleep);
+        return new AgentOptions(verify, verbose, List.copyOf(include), List.copyOf(exclude), dump, cache,
+                cooperativeSleep);
     }
 
     /** A flag is on when named alone or as {@code name=true}, off as {@code name=false}. */

@@ -40,6 +40,9 @@ public final class WeftAgent {
         if (options.verify) {
             System.setProperty("weft.verify", "true");
         }
+        if (options.cache != null) {
+            dev.weft.agent.analysis.JarIndex.enable(options.cache);
+        }
         // Tells the runtime, which cannot see this class, that woven code can be expected.
         System.setProperty("weft.agent", "installed");
         inst.addTransformer(new WeftTransformer(options), true);

@@ -41,7 +41,7 @@ final class WeftTransformer implements ClassFileTransformer {
                 }
             }
             ClassHierarchy hierarchy = ClassHierarchy.of(loader);
-            if (!ClassSelector.isCandidate(bytes, hierarchy, Origin.of(domain))) {
+            if (!ClassSelector.isCandidate(className, bytes, hierarchy, Origin.of(domain))) {
                 return null;
             }
             ClassWeaver.Result result = ClassWeaver.weave(bytes, hierarchy, options.cooperativeSleep);

@@ -68,6 +68,17 @@ class AgentOptionsTest {
     }
 
     @Test
+    void cacheNamesADirectoryMadeAbsolute() {
+        assertEquals(Path.of("/tmp/weft-cache"), AgentOptions.parse("cache=/tmp/weft-cache").cache);
+        assertEquals(Path.of("rel").toAbsolutePath(), AgentOptions.parse("cache=rel").cache);
+        assertNull(AgentOptions.parse("verbose").cache, "no cache unless asked for");
+        for (String args : new String[] {"cache", "cache="}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse(args));
+            assertTrue(e.getMessage().contains("cache=DIR"), e.getMessage());
+        }
+    }
+
+    @Test
     void includeAndExcludeTakePackagesSeparatedBySemicolons() {
         AgentOptions o = AgentOptions.parse("include=com.acme; org.example ,exclude=com.acme.generated");
         assertEquals(List.of("com/acme/", "org/example/"), o.include);

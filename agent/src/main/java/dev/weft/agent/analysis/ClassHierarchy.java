@@ -141,6 +141,20 @@ public final class ClassHierarchy {
     }
 
     /**
+     * As {@link #remember(ClassHeader)}, from a class's facts.
+     *
+     * @param facts the facts of the class being loaded
+     */
+    public void remember(ClassFacts facts) {
+        if (!facts.mentionsWeft && (facts.access & Opcodes.ACC_FINAL) == 0) {
+            String name = facts.name();
+            if (!infos.containsKey(name)) {
+                infos.putIfAbsent(name, ClassInfo.of(facts));
+            }
+        }
+    }
+
+    /**
      * Returns what the hierarchy knows of a class, reading its bytes through the loader when it is not
      * known yet.
      *
@@ -172,35 +186,36 @@ public final class ClassHierarchy {
 
     private ClassInfo read(String name, Origin near) {
         try {
-            ClassHeader header = header(name, near);
-            return header == null ? MISSING : ClassInfo.read(header);
+            ClassFacts facts = facts(name, near);
+            return facts == null ? MISSING : ClassInfo.read(facts);
         } catch (RuntimeException e) {
             return MISSING;
         }
     }
 
     /**
-     * The header of a class, read as {@link #bytes} finds its file but only as far as
-     * {@link ClassHeader#read} needs, or null when the file cannot be found.
+     * The facts of a class, found as {@link #bytes} finds its file: from a jar's index
+     * ({@link Origin#readFacts}) or from the file's header, read only as far as {@link ClassHeader#read}
+     * needs; null when the file cannot be found.
      *
      * @throws IllegalArgumentException when the file found is not a class file
      */
-    private ClassHeader header(String name, Origin near) {
+    private ClassFacts facts(String name, Origin near) {
         if (near != null) {
-            ClassHeader header = near.readHeader(name);
-            if (header != null) {
-                return header;
+            ClassFacts facts = near.readFacts(name);
+            if (facts != null) {
+                return facts;
             }
             for (Origin o : otherOrigins(near)) {
-                if (o != near && (header = o.readHeader(name)) != null) {
-                    return header;
+                if (o != near && (facts = o.readFacts(name)) != null) {
+                    return facts;
                 }
             }
         }
         String resource = name.concat(".class"); // not +: its invokedynamic bootstrap costs at start-up
         ClassLoader l = loader.get();
         try (InputStream in = l != null ? l.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
-            return in == null ? null : ClassHeader.read(in, -1);
+            return in == null ? null : ClassFacts.of(ClassHeader.read(in, -1));
         } catch (IOException e) {
             return null;
         }

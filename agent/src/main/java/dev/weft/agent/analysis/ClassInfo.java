@@ -65,6 +65,20 @@ public final class ClassInfo {
         return header.mentionsWeft ? readMethods(header.bytes()) : of(header);
     }
 
+    /**
+     * Reads what the hierarchy needs of a class from its facts: as {@link #read(ClassHeader)}; facts that
+     * say the class names a Weft type always come with the whole file.
+     */
+    static ClassInfo read(ClassFacts facts) {
+        return facts.mentionsWeft ? readMethods(facts.header.bytes()) : of(facts);
+    }
+
+    /** The info of a class that names no Weft type, from its facts: nothing annotated, bridges not read. */
+    static ClassInfo of(ClassFacts facts) {
+        return new ClassInfo(facts.name(), facts.superName, facts.interfaces.length == 0 ? List.of() : List.of(facts.interfaces),
+                (facts.access & Opcodes.ACC_INTERFACE) != 0, Set.of(), null, null);
+    }
+
     /** The info of a class that names no Weft type, from its header: nothing annotated, bridges not read. */
     static ClassInfo of(ClassHeader header) {
         return of(header, header.name(), header.superName(), header.interfaces());

@@ -1,5 +1,6 @@
 package dev.weft.agent.select;
 
+import dev.weft.agent.analysis.ClassFacts;
 import dev.weft.agent.analysis.ClassHeader;
 import dev.weft.agent.analysis.ClassHierarchy;
 import dev.weft.agent.analysis.Origin;
@@ -23,6 +24,10 @@ import java.util.Set;
  *
  * <p>A rejected class's header is handed to the hierarchy, so that its subclasses, when they load,
  * find its supertypes there instead of reading its bytes again through the loader.
+ *
+ * <p>With the agent option {@code cache=DIR}, what the header gave is kept per jar between runs
+ * ({@link dev.weft.agent.analysis.JarIndex}): a class whose bytes are those recorded is decided from the
+ * record, without parsing, by the same rules.
  */
 public final class ClassSelector {
     private ClassSelector() {
@@ -53,12 +58,37 @@ public final class ClassSelector {
      * @throws IllegalArgumentException when the bytes are not a class file
      */
     public static boolean isCandidate(byte[] b, ClassHierarchy hierarchy, Origin origin) {
-        ClassHeader header = ClassHeader.parse(b);
-        if (header.mentionsWeft) {
-            return true;
+        return isCandidate(null, b, hierarchy, origin);
+    }
+
+    /**
+     * As {@link #isCandidate(byte[], ClassHierarchy, Origin)}, answering from the facts an earlier run
+     * kept in the origin's index ({@code cache=DIR}) when the class file is the one they were kept for,
+     * and else recording them there for the next run. The answer is the same either way.
+     *
+     * @param className the class's internal name as the JVM gives it, or null (then no index is asked)
+     * @param b the class file
+     * @param hierarchy the hierarchy of the class's loader
+     * @param origin the jar or directory the class comes from; null to read supertypes through the
+     *     loader only
+     * @return true when the class must be parsed and handed to the weaver; false when it has nothing to weave
+     * @throws IllegalArgumentException when the bytes are not a class file
+     */
+    public static boolean isCandidate(String className, byte[] b, ClassHierarchy hierarchy, Origin origin) {
+        ClassFacts facts = className == null || origin == null ? null : origin.cachedFacts(className, b);
+        ClassHeader header = null;
+        if (facts == null) {
+            header = ClassHeader.parse(b);
+            if (header.mentionsWeft) {
+                return true;
+            }
+            facts = ClassFacts.of(header);
+            if (origin != null && className != null) {
+                origin.learn(className, facts, b);
+            }
         }
-        String superName = header.superName();
-        String[] interfaces = header.interfaces();
+        String superName = facts.superName;
+        String[] interfaces = facts.interfaces;
         // First what the hierarchy knows already (one map lookup each); the others are read only when
         // the class's weaving could depend on them.
         boolean unknown = false;
@@ -70,23 +100,39 @@ public final class ClassSelector {
                 return true;
             }
         }
-        if (unknown && !header.ignoresSupertypes()) {
-            for (int i = -1; i < interfaces.length; i++) {
-                String type = i < 0 ? superName : interfaces[i];
-                if (isSuspendableType(type, hierarchy, origin)) {
-                    return true;
+        if (unknown) {
+            if (header == null && !facts.knowsIgnoresSupertypes()) {
+                facts = reparse(className, facts, b, origin);
+                header = facts.header();
+            }
+            if (!facts.ignoresSupertypes()) {
+                for (int i = -1; i < interfaces.length; i++) {
+                    String type = i < 0 ? superName : interfaces[i];
+                    if (isSuspendableType(type, hierarchy, origin)) {
+                        return true;
+                    }
                 }
             }
         }
-        if (header.hasIndy) {
-            for (String fi : header.indyReturnTypes()) {
+        if (facts.hasIndy) {
+            if (header == null && !facts.knowsIndyTypes()) {
+                facts = reparse(className, facts, b, origin);
+            }
+            for (String fi : facts.indyReturnTypes()) {
                 if (isSuspendableType(fi, hierarchy, origin)) {
                     return true;
                 }
             }
         }
-        hierarchy.remember(header, superName, interfaces);
+        hierarchy.remember(facts);
         return false;
+    }
+
+    /** The facts from the index, completed from the class file's header and recorded again. */
+    private static ClassFacts reparse(String className, ClassFacts cached, byte[] b, Origin origin) {
+        ClassFacts facts = cached.with(ClassHeader.parse(b));
+        origin.learn(className, facts, b);
+        return facts;
     }
 
     private static boolean isSuspendableType(String name, ClassHierarchy hierarchy, Origin origin) {
