@@ -11,7 +11,7 @@
 # servers take turns load by load, the first server changing from round to round, so that a slow
 # spell of the (shared, noisy) machine does not fall on one server only.
 #
-# Settings (environment): ROUNDS (3), HUBS (./demo resp's --hubs; default: one per core),
+# Settings (environment): ROUNDS (3), HUBS (./demo resp's --hubs; default: the example's, 3/4 of the cores),
 # JDK (JDK 21+ for the Loom anchor and the Weft server; default temurin-25), ANCHORS (where
 # LoomResp.java is; default ../shared/anchors), PORT_WEFT/PORT_LOOM/PORT_REDIS (7101..7103).
 # BASE=dir adds a fourth server, `./demo resp` of another checkout of Weft (an older commit, say;
@@ -85,11 +85,11 @@ trap stop_servers EXIT
 
 # Builds before timing anything, so that ./demo starts at once.
 echo "building (mvn package) and compiling the Loom anchor"
-mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package >"$work/build.log" 2>&1 \
+nice -n 10 mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package >"$work/build.log" 2>&1 \
     || { cat "$work/build.log"; exit 1; }
 touch examples/target/.demo-built
 if [[ -n "$BASE" ]]; then
-    (cd "$BASE" && mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package) >"$work/build-base.log" 2>&1 \
+    (cd "$BASE" && nice -n 10 mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package) >"$work/build-base.log" 2>&1 \
         || { cat "$work/build-base.log"; exit 1; }
     touch "$BASE/examples/target/.demo-built"
 fi
