@@ -3,7 +3,7 @@
 # the Loom anchor (../shared/anchors/LoomResp.java: a virtual thread per connection, blocking sockets)
 # and redis-server. Prints requests per second (the median of the rounds) and Weft's ratios.
 #
-#   bench/resp.sh            3 rounds of every load (about 4 minutes on 2 cores)
+#   bench/resp.sh            3 rounds of every load (about 7 minutes on 2 cores, 10 with BASE)
 #   bench/resp.sh --quick    1 round, a third of the requests
 #
 # The loads: `redis-benchmark -c 50 -n 300000 -P 16 -t set,get -q` (issue 7's figure), the same
