@@ -3,7 +3,7 @@
 # the Loom anchor (../shared/anchors/LoomResp.java: a virtual thread per connection, blocking sockets)
 # and redis-server. Prints requests per second (the median of the rounds) and Weft's ratios.
 #
-#   bench/resp.sh            3 rounds of every load (about 4 minutes on 2 cores)
+#   bench/resp.sh            3 rounds of every load (about 7 minutes on 2 cores, 10 with BASE)
 #   bench/resp.sh --quick    1 round, a third of the requests
 #
 # The loads: `redis-benchmark -c 50 -n 300000 -P 16 -t set,get -q` (issue 7's figure), the same
@@ -11,7 +11,11 @@
 # servers take turns load by load, the first server changing from round to round, so that a slow
 # spell of the (shared, noisy) machine does not fall on one server only.
 #
-# Settings (environment): ROUNDS (3), HUBS (./demo resp's --hubs; default: one per core),
+# Each test (SET, GET) is a run of its own, and each run also records the CPU time per request of the
+# server (every process of its session, from /proc) and of redis-benchmark (bash's `time`): on a
+# shared machine those move much less than the throughput does.
+#
+# Settings (environment): ROUNDS (3), HUBS (./demo resp's --hubs; default: the example's, 3/4 of the cores),
 # JDK (JDK 21+ for the Loom anchor and the Weft server; default temurin-25), ANCHORS (where
 # LoomResp.java is; default ../shared/anchors), PORT_WEFT/PORT_LOOM/PORT_REDIS (7101..7103).
 # BASE=dir adds a fourth server, `./demo resp` of another checkout of Weft (an older commit, say;
@@ -85,11 +89,11 @@ trap stop_servers EXIT
 
 # Builds before timing anything, so that ./demo starts at once.
 echo "building (mvn package) and compiling the Loom anchor"
-mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package >"$work/build.log" 2>&1 \
+nice -n 10 mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package >"$work/build.log" 2>&1 \
     || { cat "$work/build.log"; exit 1; }
 touch examples/target/.demo-built
 if [[ -n "$BASE" ]]; then
-    (cd "$BASE" && mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package) >"$work/build-base.log" 2>&1 \
+    (cd "$BASE" && nice -n 10 mvn -B -q -Dstyle.color=never -DskipTests -pl runtime,agent,examples -am package) >"$work/build-base.log" 2>&1 \
         || { cat "$work/build-base.log"; exit 1; }
     touch "$BASE/examples/target/.demo-built"
 fi
@@ -136,44 +140,90 @@ echo "JDK: $("$JDK/bin/java" -version 2>&1 | head -1); $(redis-server --version 
 echo "weft: $(head -1 "$work/weft.log")"
 [[ -z "$BASE" ]] || echo "base ($BASE): $(head -1 "$work/base.log")"
 
-# Warm-up: the JIT compiles the servers' hot paths before the first timed load.
+# Warm-up: the JIT compiles the servers' hot paths before the first timed load, the pipelined
+# ones and those of a request at a time (a read that finds nothing, a wait per request).
 for server in "${SERVERS[@]}"; do
     redis-benchmark -p "$(port_of "$server")" -c 50 -n 200000 -P 16 -t set,get -q >/dev/null 2>&1
+    redis-benchmark -p "$(port_of "$server")" -c 50 -n 50000 -t set,get -q >/dev/null 2>&1
 done
 
-# One line per result: load|server|test|requests per second.
+# The CPU time (user + system, in clock ticks) of every process of a server's session: ./demo's
+# java is a child of its shell, and setsid made each server the leader of a session of its own.
+tick=$(getconf CLK_TCK)
+cpu_of() {
+    # after the command name (in parentheses): state is field 1, session 4, utime 12, stime 13
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v sid="$1" '{ sub(/^.*\) /, ""); if ($4 == sid) t += $12 + $13 } END { print t + 0 }'
+}
+pid_of() {
+    local i
+    for i in "${!SERVERS[@]}"; do
+        if [[ ${SERVERS[$i]} == "$1" ]]; then
+            echo "${pids_by_server[$i]}"
+        fi
+    done
+}
+# pids[] was filled in start order (weft, loom, [base,] redis); map them to SERVERS' order
+pids_by_server=()
+for i in "${!SERVERS[@]}"; do
+    case ${SERVERS[$i]} in
+        weft) pids_by_server[$i]=${pids[0]} ;;
+        loom) pids_by_server[$i]=${pids[1]} ;;
+        base) pids_by_server[$i]=${pids[2]} ;;
+        redis) pids_by_server[$i]=${pids[${#pids[@]} - 1]} ;;
+    esac
+done
+
+# One line per result: load|server|test|requests per second|server CPU µs per request|client CPU µs
+# per request. Each test is its own redis-benchmark run, so that the CPU times are the test's.
 results=$work/results
 : >"$results"
+TIMEFORMAT='%3U %3S'
 for round in $(seq "$ROUNDS"); do
     for load in "${LOADS[@]}"; do
         name=${load%%|*}
         read -r -a args <<<"${load#*|}"
+        requests=${args[$((${#args[@]} - 1))]}
+        for i in "${!args[@]}"; do [[ ${args[$i]} == -n ]] && requests=${args[$((i + 1))]}; done
         for ((i = 0; i < ${#SERVERS[@]}; i++)); do
             server=${SERVERS[$(((i + round - 1) % ${#SERVERS[@]}))]}
-            redis-benchmark -p "$(port_of "$server")" "${args[@]}" -t set,get -q 2>"$work/bench.err" \
-                | tr '\r' '\n' | grep -E '^ *(SET|GET): [0-9.]+ requests per second' \
-                | sed -E "s/^ *(SET|GET): ([0-9.]+) requests per second.*/$name|$server|\1|\2/" \
-                | tee -a "$results" | awk -F'|' -v r="$round" '{ printf "round %s  %-12s %-6s %s %12.0f req/s\n", r, $1, $2, $3, $4 }'
-            if grep -v 'Could not fetch server CONFIG' "$work/bench.err" | grep -q .; then
-                echo "redis-benchmark against $server complained:" >&2
-                cat "$work/bench.err" >&2
-            fi
+            sid=$(pid_of "$server")
+            for test in set get; do
+                before=$(cpu_of "$sid")
+                { time redis-benchmark -p "$(port_of "$server")" "${args[@]}" -t "$test" -q \
+                    >"$work/bench.out" 2>"$work/bench.err"; } 2>"$work/bench.time"
+                after=$(cpu_of "$sid")
+                read -r cu cs <"$work/bench.time"
+                tr '\r' '\n' <"$work/bench.out" | grep -E '^ *(SET|GET): [0-9.]+ requests per second' \
+                    | sed -E "s/^ *(SET|GET): ([0-9.]+) requests per second.*/\1|\2/" \
+                    | awk -F'|' -v name="$name" -v server="$server" -v s=$((after - before)) -v t="$tick" \
+                        -v n="$requests" -v cu="$cu" -v cs="$cs" \
+                        '{ printf "%s|%s|%s|%s|%.2f|%.2f\n", name, server, $1, $2, s / t * 1e6 / n, (cu + cs) * 1e6 / n }' \
+                    | tee -a "$results" | awk -F'|' -v r="$round" \
+                        '{ printf "round %s  %-12s %-6s %s %12.0f req/s   CPU per request: server %6.2f us, client %6.2f us\n", r, $1, $2, $3, $4, $5, $6 }'
+                if grep -v 'Could not fetch server CONFIG' "$work/bench.err" | grep -q .; then
+                    echo "redis-benchmark against $server complained:" >&2
+                    cat "$work/bench.err" >&2
+                fi
+            done
         done
     done
 done
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-# The median of the rounds for each load, server and test; then Weft's ratios (POSIX awk).
+# The median of the rounds for each load, server and test; then Weft's ratios; then the CPU time per
+# request of each server and of the client against it (POSIX awk).
 awk -F'|' '
     {
         key = $1 "|" $3 "|" $2
         v[key, ++n[key]] = $4
+        sc[key, n[key]] = $5
+        cc[key, n[key]] = $6
         if (!(($1 "|" $3) in seen)) { seen[$1 "|" $3] = 1; order[++loads] = $1 "|" $3 }
     }
-    function median(key,    m, i, j, t, a) {
+    function median(arr, key,    m, i, j, t, a) {
         m = n[key]
         if (m == 0) return 0
-        for (i = 1; i <= m; i++) a[i] = v[key, i]
+        for (i = 1; i <= m; i++) a[i] = arr[key, i]
         for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
         return m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
     }
@@ -183,10 +233,25 @@ awk -F'|' '
         printf "\n"
         for (o = 1; o <= loads; o++) {
             k = order[o]
-            w = median(k "|weft"); l = median(k "|loom"); r = median(k "|redis")
+            w = median(v, k "|weft"); l = median(v, k "|loom"); r = median(v, k "|redis")
             split(k, p, "|")
             printf "%-18s %12.0f %12.0f %12.0f %9.2fx %10.2fx", p[1] " " p[2], w, l, r, l ? w / l : 0, r ? w / r : 0
-            if (base) { b = median(k "|base"); printf " %12.0f %9.2fx", b, b ? w / b : 0 }
+            if (base) { b = median(v, k "|base"); printf " %12.0f %9.2fx", b, b ? w / b : 0 }
+            printf "\n"
+        }
+        printf "\nCPU time per request in us, server + client (redis-benchmark), medians\n"
+        printf "%-18s %16s %16s %16s", "load, test", "weft", "loom", "redis"
+        if (base) printf " %16s", "base"
+        printf "\n"
+        for (o = 1; o <= loads; o++) {
+            k = order[o]
+            split(k, p, "|")
+            printf "%-18s", p[1] " " p[2]
+            ns = base ? 4 : 3
+            split("weft loom redis base", names, " ")
+            for (i = 1; i <= ns; i++) {
+                printf " %7.2f + %6.2f", median(sc, k "|" names[i]), median(cc, k "|" names[i])
+            }
             printf "\n"
         }
     }' base="${BASE:+1}" "$results"

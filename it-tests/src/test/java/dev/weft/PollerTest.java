@@ -206,6 +206,53 @@ class PollerTest {
     }
 
     @Test
+    void aChannelClosedWhileOthersWaitIsDeregisteredByTheHubsNextSelect() throws Throwable {
+        onHub(() -> {
+            Poller poller = Hub.current().poller();
+            Pipe pipe = Pipe.open();
+            Pipe other = Pipe.open();
+            try {
+                pipe.source().configureBlocking(false);
+                other.source().configureBlocking(false);
+                pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+                assertTrue(Hub.Waiter.forCurrent("read").parkUntilReady(pipe.source(), READ, null));
+                SelectionKey key = pipe.source().keyFor(poller.selector);
+                // another greenlet waits: the close leaves the deregistration to the hub's next select
+                SpawnedGreenlet<Boolean> idle = Hub.spawn(() ->
+                        Hub.Waiter.forCurrent("idle").parkUntilReady(other.source(), READ, null));
+                Hub.sleep(0);
+                Hub.Waiter.cancelChannelWaits(pipe.source());
+                pipe.source().close();
+                assertFalse(key.isValid());
+                long before = poller.selects;
+                Hub.sleep(0);
+                assertTrue(poller.selects > before, "the hub did not select while a greenlet waited");
+                assertFalse(poller.selector.keys().contains(key), "a select left the closed channel registered");
+
+                // closed while the only other wait has a timeout: deregistered by the time it has ended
+                Hub.Waiter.cancelChannelWaits(other.source());
+                idle.join();
+                pipe.sink().configureBlocking(false);
+                assertTrue(Hub.Waiter.forCurrent("write").parkUntilReady(pipe.sink(), SelectionKey.OP_WRITE, null));
+                SelectionKey sinkKey = pipe.sink().keyFor(poller.selector);
+                SpawnedGreenlet<Boolean> timed = Hub.spawn(() ->
+                        Hub.Waiter.forCurrent("timed").parkUntilReady(other.source(), READ, Duration.ofMillis(20)));
+                Hub.sleep(0);
+                Hub.Waiter.cancelChannelWaits(pipe.sink());
+                pipe.sink().close();
+                assertFalse(timed.get(), "the wait ended otherwise than by its timeout");
+                assertFalse(poller.hasWaits());
+                assertFalse(poller.selector.keys().contains(sinkKey), "the closed channel is still registered "
+                        + "after the last wait ended");
+            } finally {
+                close(pipe);
+                close(other);
+            }
+            return null;
+        });
+    }
+
+    @Test
     void aConnectWaitTakesItsInterestAlongOnceConnectedSoTheHubDoesNotSpinAfterwards() throws Throwable {
         onHub(() -> {
             Poller poller = Hub.current().poller();

@@ -45,6 +45,11 @@ final class Poller {
     private int unrun;
     /** True when the last {@code select(0)} was skipped: never two in a row. */
     private boolean skipped;
+    /**
+     * True when a key was cancelled while greenlets waited, and no select has deregistered it yet
+     * (see {@link #cancel}).
+     */
+    private boolean cancelledSinceSelect;
     /** The selects done by {@link #select}, for tests: a hub that spins shows here. */
     long selects;
 
@@ -116,13 +121,22 @@ final class Poller {
             c.interest &= ~SelectionKey.OP_CONNECT;
             c.key.interestOps(c.interest);
         }
+        if (waits == 0 && cancelledSinceSelect) {
+            // the last wait has ended (by a timeout, say): the hub may not select again
+            deregisterCancelled();
+        }
     }
 
     /**
      * Wakes every greenlet waiting for {@code channel}, whose wait then ends with
-     * {@code AsynchronousCloseException}, and deregisters the channel from the selector: a registered
-     * channel's file descriptor is closed only once it is deregistered, which would otherwise wait
-     * for the hub's next select.
+     * {@code AsynchronousCloseException}, and cancels the channel's key. A registered channel's file
+     * descriptor is closed only once it is deregistered, at the selector's next select: when no
+     * greenlet waits for a channel any more, the hub may never select again, so the deregistration is
+     * done here at once (with a {@code selectNow}, which deregisters every key cancelled so far). While
+     * greenlets still wait, the hub's next select does it: it comes within a pass of the loop, and a
+     * {@code selectNow} per close would report every other ready channel once more, so that a
+     * thousand connections ending together (a client closing them all) would cost each close a look
+     * at the hundreds not yet served, a thousand times.
      */
     void cancel(SelectableChannel channel) {
         SelectionKey key = channel.keyFor(selector);
@@ -138,6 +152,16 @@ final class Poller {
             w = next;
         }
         key.cancel();
+        if (waits > 0) {
+            cancelledSinceSelect = true;
+            return;
+        }
+        deregisterCancelled();
+    }
+
+    /** Deregisters the cancelled keys now (a select does it), closing their channels' descriptors. */
+    private void deregisterCancelled() {
+        cancelledSinceSelect = false;
         try {
             // deregisters cancelled keys, and wakes the greenlets whose channels it finds ready
             selector.selectNow(onReady);
@@ -172,6 +196,7 @@ final class Poller {
         }
         skipped = false;
         selects++;
+        cancelledSinceSelect = false;
         try {
             if (nanos == 0) {
                 selector.selectNow(onReady);

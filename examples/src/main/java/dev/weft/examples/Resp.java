@@ -11,12 +11,28 @@ import java.net.InetSocketAddress;
  *
  * <p>It speaks {@code PING}, {@code ECHO}, {@code SET}, {@code GET}, {@code DEL}, {@code EXISTS},
  * {@code INCR}, {@code CONFIG GET} and {@code COMMAND} (see {@link dev.weft.examples.resp}), inline
- * and multi-bulk, pipelined. Each connection is a greenlet on one of N hubs (default: one per core);
- * the keys live in one map shared by the hubs. It listens on 127.0.0.1 unless told otherwise, and
- * runs until killed.
+ * and multi-bulk, pipelined. Each connection is a greenlet on one of N hubs (default:
+ * {@link #defaultHubs}, three quarters of the cores); the keys live in one map shared by the hubs. It
+ * listens on 127.0.0.1 unless told otherwise, and runs until killed.
  */
 public final class Resp {
     private Resp() {
+    }
+
+    /**
+     * The number of hubs used when {@code --hubs} is not given: three quarters of {@code cores}, at
+     * least one (1 on 1 or 2 cores, 3 on 4, 6 on 8), as Redis's configuration file advises for its
+     * I/O threads. The cores left over are for the clients and the kernel's network stack, which do
+     * at least as much work per request as the server: on 2 cores with {@code redis-benchmark} on the
+     * same machine, a second hub gets no core of its own, and each hub, with half the connections,
+     * goes idle and is woken again twice as often, which costs both the server and the client
+     * system time per request ({@code docs/performance.md}, RESP section).
+     *
+     * @param cores the number of available processors
+     * @return the number of hubs, at least 1
+     */
+    static int defaultHubs(int cores) {
+        return Math.max(1, cores * 3 / 4);
     }
 
     /** The command line, checked. */
@@ -24,7 +40,7 @@ public final class Resp {
         static Options parse(String[] args) {
             String host = "127.0.0.1";
             Integer port = null;
-            int hubs = Runtime.getRuntime().availableProcessors();
+            int hubs = defaultHubs(Runtime.getRuntime().availableProcessors());
             RespLimits limits = RespLimits.DEFAULT;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];

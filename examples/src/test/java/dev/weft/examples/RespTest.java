@@ -14,8 +14,18 @@ class RespTest {
         assertEquals(new Resp.Options("0.0.0.0", 7001, 3, RespLimits.DEFAULT.withMaxBulkBytes(1024)), o);
         Resp.Options defaults = Resp.Options.parse(new String[] {"0"});
         assertEquals("127.0.0.1", defaults.host());
-        assertEquals(Runtime.getRuntime().availableProcessors(), defaults.hubs());
+        assertEquals(Resp.defaultHubs(Runtime.getRuntime().availableProcessors()), defaults.hubs());
         assertEquals(RespLimits.DEFAULT, defaults.limits());
+    }
+
+    @Test
+    void leavesAQuarterOfTheCoresToTheClientsByDefault() {
+        assertEquals(1, Resp.defaultHubs(1));
+        assertEquals(1, Resp.defaultHubs(2));
+        assertEquals(2, Resp.defaultHubs(3));
+        assertEquals(3, Resp.defaultHubs(4));
+        assertEquals(6, Resp.defaultHubs(8));
+        assertEquals(48, Resp.defaultHubs(64));
     }
 
     private static String refused(String... args) {
