@@ -192,6 +192,11 @@ public final class Hub {
             throw new IllegalStateException("cannot submit to the hub of thread \"" + home.thread.getName()
                     + "\": the thread has ended, so the callback would never run");
         }
+        push(c);
+    }
+
+    /** Pushes a callback onto the submitted ones and wakes the loop; from any thread. */
+    private void push(Callback c) {
         Callback head;
         do {
             head = submitted;
@@ -199,6 +204,19 @@ public final class Hub {
         } while (!SUBMITTED.compareAndSet(this, head, c));
         wake();
     }
+
+    /**
+     * Makes the loop look again, from any thread, by submitting a callback that does nothing (never
+     * refused, even after the thread ended). A {@link #wake()} alone is enough only for what the loop
+     * reads again after it says it waits (the submitted callbacks): a keep-alive closed between the
+     * loop's last look at the outstanding work and its wait would be lost, and the hub would wait for
+     * ever instead of raising {@link LoopExit}.
+     */
+    void nudge() {
+        push(new Callback(NOTHING));
+    }
+
+    private static final Runnable NOTHING = () -> { };
 
     /**
      * Tells the hub that another thread will {@link #submit} work to it: until the returned keep-alive
@@ -1510,7 +1528,7 @@ public final class Hub {
         public void close() {
             if (open.compareAndSet(true, false)) {
                 hub.outstanding.decrementAndGet();
-                hub.wake();
+                hub.nudge();
             }
         }
     }

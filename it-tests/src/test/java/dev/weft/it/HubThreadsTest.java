@@ -193,6 +193,35 @@ class HubThreadsTest {
         });
     }
 
+    /**
+     * A keep-alive closed at any moment, while the hub looks at its work, spins or parks: every time
+     * the wait ends with the usual error, never a wait for ever (a close between the hub's last look
+     * and its park once went unseen).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aKeepAliveClosedAtAnyMomentAlwaysEndsTheWait() throws Throwable {
+        onOwnThread(() -> {
+            Hub hub = Hub.current();
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 0; i < 2_000; i++) {
+                Hub.KeepAlive promise = hub.keepAlive();
+                int spins = random.nextInt(20_000);
+                Thread other = new Thread(() -> {
+                    for (int k = 0; k < spins; k++) {
+                        Thread.onSpinWait();
+                    }
+                    promise.close();
+                });
+                other.start();
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> new AsyncResult<>().get(),
+                        "round " + i);
+                assertTrue(e.getMessage().contains("nothing ready to run and no timers"), e.getMessage());
+                other.join();
+            }
+        });
+    }
+
     @Test
     void anInterruptWhileTheHubWaitsGoesBackToPlainCode() throws Throwable {
         onOwnThread(() -> {
