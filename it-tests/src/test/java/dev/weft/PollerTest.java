@@ -70,9 +70,7 @@ class PollerTest {
                 pipe.source().configureBlocking(false);
                 other.source().configureBlocking(false);
                 // a second waiter keeps the hub looking at its selector at the start of every pass
-                SpawnedGreenlet<Boolean> idle = Hub.spawn(() ->
-                        Hub.Waiter.forCurrent("idle").parkUntilReady(other.source(), READ, null));
-                Hub.sleep(0);
+                SpawnedGreenlet<Boolean> idle = waitingOn(other);
                 ByteBuffer buf = ByteBuffer.allocate(8);
                 for (int turn = 0; turn < 3; turn++) {
                     pipe.sink().write(ByteBuffer.wrap(new byte[] {(byte) turn}));
@@ -218,9 +216,7 @@ class PollerTest {
                 assertTrue(Hub.Waiter.forCurrent("read").parkUntilReady(pipe.source(), READ, null));
                 SelectionKey key = pipe.source().keyFor(poller.selector);
                 // another greenlet waits: the close leaves the deregistration to the hub's next select
-                SpawnedGreenlet<Boolean> idle = Hub.spawn(() ->
-                        Hub.Waiter.forCurrent("idle").parkUntilReady(other.source(), READ, null));
-                Hub.sleep(0);
+                SpawnedGreenlet<Boolean> idle = waitingOn(other);
                 Hub.Waiter.cancelChannelWaits(pipe.source());
                 pipe.source().close();
                 assertFalse(key.isValid());
@@ -342,6 +338,15 @@ class PollerTest {
         } catch (ExecutionException e) {
             throw e.getCause();
         }
+    }
+
+    /** A greenlet that waits for {@code pipe} to be readable, started (so waiting) when this returns. */
+    @Suspendable
+    private static SpawnedGreenlet<Boolean> waitingOn(Pipe pipe) {
+        SpawnedGreenlet<Boolean> idle = Hub.spawn(() ->
+                Hub.Waiter.forCurrent("idle").parkUntilReady(pipe.source(), READ, null));
+        Hub.sleep(0);
+        return idle;
     }
 
     private static void close(Pipe pipe) throws IOException {
