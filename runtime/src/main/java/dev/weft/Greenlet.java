@@ -41,6 +41,12 @@ public final class Greenlet {
      * {@link SpawnedGreenlet} it runs, or the {@link Apply} of a greenlet made from a function, or null.
      */
     Object role;
+    /**
+     * The greenlet's sleep in {@code Hub.sleep}, or 0: the sequence of its timer entry in the low half,
+     * and {@code Hub.SLEEP_TIMED} and {@code Hub.SLEEP_WOKEN} above. A sleeping greenlet is its own entry
+     * in the timer queue and on the run queue; this tells a live entry from a stale one.
+     */
+    long sleep;
 
     /**
      * Creates a greenlet that has not started; its parent is the current greenlet.

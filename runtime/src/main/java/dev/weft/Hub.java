@@ -3,6 +3,7 @@ package dev.weft;
 import dev.weft.internal.Futures;
 import dev.weft.internal.HubHooks;
 import dev.weft.internal.Stack;
+import dev.weft.internal.Task;
 import dev.weft.internal.VirtualClock;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
@@ -378,18 +379,16 @@ public final class Hub {
      */
     @Suspendable
     public static void sleep(long millis) {
+        // a suspension primitive itself, not woven (it calls nothing that suspends): see sleepNanos
+        Stack s = Stack.current();
+        if (s.mode == Stack.RESUMING) {
+            endSleep(s, SLEEP_ID);
+            return;
+        }
         if (millis < 0) {
             throw new IllegalArgumentException("sleep time must be at least 0 ms, but was " + millis + " ms");
         }
-        // the wait is written out here rather than through sleepNanos: one frame less to save and restore
-        long nanos = millis > Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE : millis * 1_000_000L;
-        Hub hub = get();
-        Waiter w = new Waiter(hub.waiter("Hub.sleep"), "Hub.sleep", null);
-        if (nanos == 0) {
-            // behind every greenlet ready now: each runs once before this one continues
-            w.wake();
-        }
-        w.parkUntil(nanos != 0, nanos == 0 ? 0 : hub.deadlineAfter(nanos));
+        sleepNanos(s, millis > Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE : millis * 1_000_000L, SLEEP_ID);
     }
 
     /**
@@ -401,10 +400,15 @@ public final class Hub {
      */
     @Suspendable
     public static void sleep(Duration duration) {
+        Stack s = Stack.current();
+        if (s.mode == Stack.RESUMING) {
+            endSleep(s, SLEEP_DURATION_ID);
+            return;
+        }
         if (duration.isNegative()) {
             throw new IllegalArgumentException("sleep time must not be negative, but was " + duration);
         }
-        sleepNanos(saturatedNanos(duration));
+        sleepNanos(s, saturatedNanos(duration), SLEEP_DURATION_ID);
     }
 
     /**
@@ -800,17 +804,119 @@ public final class Hub {
         }
     }
 
-    @Suspendable
-    private static void sleepNanos(long nanos) {
+    /** The identities of the two sleeps, which their callers' saved frames expect above them. */
+    private static final int SLEEP_ID = Stack.idOf("sleep(J)V");
+    private static final int SLEEP_DURATION_ID = Stack.idOf("sleep(Ljava/time/Duration;)V");
+
+    /**
+     * Bits of {@link Greenlet#sleep} above the sequence of its timer: the sleep has a timer (not a
+     * {@code sleep(0)}), and the sleep is over and the greenlet on the run queue.
+     */
+    static final long SLEEP_TIMED = 1L << 32;
+    static final long SLEEP_WOKEN = 1L << 33;
+
+    /**
+     * The sleep of both {@code sleep} methods, which are suspension primitives of their own, as
+     * {@code Greenlet.switchTo} is: the woven caller's frames sit directly above the sleep's record, and a
+     * sleeping greenlet keeps no waiter: it is its own entry in the timer queue and, once woken, on the run
+     * queue, where {@link Greenlet#sleep} tells a live entry from a stale one (see {@link #isCancelled} and
+     * {@link #isStale}). Plain code, and a greenlet that cannot suspend here (a coroutine's body running in
+     * it, which {@code switchTo} refuses), sleep through a waiter, as every other wait does.
+     */
+    private static void sleepNanos(Stack s, long nanos, int id) {
         Hub hub = get();
-        Waiter w = new Waiter(hub.waiter("Hub.sleep"), "Hub.sleep", null);
+        Greenlet me = hub.waiter("Hub.sleep");
+        if (me == hub.home.root || s.owner() != me) {
+            sleepWithWaiter(hub, nanos);
+            return;
+        }
+        int sequence = hub.nextStamp();
         if (nanos == 0) {
             // behind every greenlet ready now: each runs once before this one continues
+            me.sleep = (sequence & 0xFFFFFFFFL) | SLEEP_WOKEN;
+            hub.ready.add(me);
+        } else {
+            me.sleep = (sequence & 0xFFFFFFFFL) | SLEEP_TIMED;
+            hub.timers.add(me, hub.deadlineAfter(nanos), sequence);
+        }
+        hub.home.request(hub.next(), null, null);
+        Task.suspend(null, id, "Hub.sleep", s);
+    }
+
+    /** Ends a sleep's restore: the greenlet is no longer asleep, whatever woke it (a kill, a timeout). */
+    private static void endSleep(Stack s, int id) {
+        if (s.owner() instanceof Greenlet) {
+            Greenlet g = (Greenlet) s.owner();
+            if ((g.sleep & SLEEP_WOKEN) != 0) {
+                // woken, and then resumed by a timeout or a kill raised before its turn: its entry goes
+                g.home.hub.unqueue(g);
+            }
+            g.sleep = 0;
+        }
+        Task.suspend(null, id, "Hub.sleep", s);
+    }
+
+    /**
+     * The sleep of plain code (and of code that cannot suspend here): not woven, and need not be, since
+     * it never suspends: plain code's switch runs the hub until the switch back.
+     */
+    private static void sleepWithWaiter(Hub hub, long nanos) {
+        Waiter w = new Waiter(hub.waiter("Hub.sleep"), "Hub.sleep", null);
+        if (nanos == 0) {
             w.wake();
             w.parkUntil(false, 0);
             return;
         }
         w.parkUntil(true, hub.deadlineAfter(nanos));
+    }
+
+    /**
+     * True when a timer entry is to be dropped instead of fired: a cancelled {@link Timer}, or a greenlet
+     * no longer in the sleep that queued it (woken otherwise, by a kill or a timeout, since).
+     */
+    static boolean isCancelled(Object entry, int sequence) {
+        if (entry instanceof Greenlet) {
+            long sleep = ((Greenlet) entry).sleep;
+            return (sleep & (SLEEP_TIMED | SLEEP_WOKEN)) != SLEEP_TIMED || (int) sleep != sequence;
+        }
+        return ((Timer) entry).isCancelled();
+    }
+
+    /**
+     * True when a greenlet on the run queue is to be dropped instead of switched to: one that has started
+     * is there only when woken from {@code sleep}, and only until that sleep ends; an entry left from an
+     * earlier sleep, ended otherwise, is stale.
+     */
+    static boolean isStale(Greenlet g) {
+        return g.task != null && !g.task.isNew() && (g.sleep & SLEEP_WOKEN) == 0;
+    }
+
+    /**
+     * Takes {@code g}, a greenlet on the run queue, off it to switch to it now: a greenlet woken from
+     * {@code sleep} loses its mark, so that its sleep, as it ends, knows the entry has been taken.
+     */
+    private static Greenlet taken(Greenlet g) {
+        if (g.sleep != 0) {
+            g.sleep &= ~SLEEP_WOKEN;
+        }
+        return g;
+    }
+
+    /**
+     * Removes the run-queue entry of {@code g}, woken from its sleep and then resumed otherwise (a
+     * timeout or a kill raised before its turn came). Rare, so a scan of the queue.
+     */
+    void unqueue(Greenlet g) {
+        int i = 0;
+        for (java.util.Iterator<Object> it = ready.iterator(); it.hasNext(); i++) {
+            if (it.next() == g) {
+                it.remove();
+                if (i < passLeft) {
+                    passLeft--;
+                }
+                return;
+            }
+        }
     }
 
     /**
@@ -885,7 +991,7 @@ public final class Hub {
         }
         timer.deadline = deadline;
         timer.sequence = nextStamp();
-        timers.add(timer);
+        timers.add(timer, deadline, timer.sequence);
     }
 
     /** Puts {@code g} on the run queue. */
@@ -970,11 +1076,11 @@ public final class Hub {
                 fireDueTimers();
                 int n = ready.size();
                 if (n == 0) {
-                    Timer next = timers.peek();
-                    if (next == null && !expectsWork()) {
+                    boolean noTimer = timers.isEmpty();
+                    if (noTimer && !expectsWork()) {
                         restoreInterrupt();
                         home.root.throwInto(new LoopExit(home.thread.getName(), waits()));
-                    } else if (next != null && clock != null && outstanding.get() == 0) {
+                    } else if (!noTimer && clock != null && outstanding.get() == 0) {
                         // virtual time: take what channels and other threads have ready now, without waiting;
                         // if that is nothing, nothing can happen before the next timer, so skip to it. Work
                         // outstanding on other threads (Hub.blocking) is waited for below, in real time: the
@@ -984,10 +1090,10 @@ public final class Hub {
                             io.select(0);
                         }
                         if (ready.isEmpty() && submitted == null) {
-                            clock.advanceTo(next.deadline);
+                            clock.advanceTo(timers.peekDeadline());
                         }
                     } else {
-                        awaitWork(next == null ? -1 : Math.max(0, next.deadline - nanoTime()));
+                        awaitWork(noTimer ? -1 : Math.max(0, timers.peekDeadline() - nanoTime()));
                     }
                     continue;
                 }
@@ -1013,10 +1119,13 @@ public final class Hub {
                             w.greenlet.switchTo();
                         }
                     } else if (next instanceof Greenlet) {
+                        if (isStale((Greenlet) next)) {
+                            continue;
+                        }
                         if (next == home.root) {
                             restoreInterrupt();
                         }
-                        ((Greenlet) next).switchTo();
+                        taken((Greenlet) next).switchTo();
                     } else if (next instanceof Kill) {
                         ((Kill) next).greenlet.exit();
                     } else {
@@ -1042,6 +1151,10 @@ public final class Hub {
      */
     void requeue(Greenlet g) {
         if (g != greenlet && g != home.root && !g.isDead()) {
+            if (g.sleep != 0) {
+                // taken from its sleep's entry (see taken): the entry is live again
+                g.sleep |= SLEEP_WOKEN;
+            }
             ready.addFirst(g);
             passLeft++;
         }
@@ -1056,6 +1169,8 @@ public final class Hub {
      */
     void forgetDeadWaiters(Greenlet dead) {
         if (dead != null) {
+            // its sleep's entries, if any, are stale from now on
+            dead.sleep = 0;
             // finished already, so no longer among the spawned greenlets that parkedWaiters() looks at
             dev.weft.Waiter own = dead.waiter;
             if (own != null && own.parked && own.isOwn()) {
@@ -1098,6 +1213,11 @@ public final class Hub {
                 g = w.greenlet;
             } else if (e instanceof Greenlet) {
                 g = (Greenlet) e;
+                if (isStale(g)) {
+                    ready.poll();
+                    passLeft--;
+                    continue;
+                }
             } else {
                 return greenlet;
             }
@@ -1111,6 +1231,8 @@ public final class Hub {
             passLeft--;
             if (e instanceof Waiter) {
                 ((Waiter) e).queued = false;
+            } else {
+                taken((Greenlet) e);
             }
             if (g == greenlet) {
                 // a greenlet killed before it started: the loop's switch to it would do nothing
@@ -1134,14 +1256,15 @@ public final class Hub {
         if (io != null && io.hasWaits()) {
             return false;
         }
-        if (!timers.isEmpty()) {
-            Timer t;
-            while ((t = timers.peek()) != null && t.isCancelled()) {
+        while (!timers.isEmpty()) {
+            if (isCancelled(timers.peek(), timers.peekSequence())) {
                 timers.poll();
+                continue;
             }
-            if (t != null && t.deadline - nanoTime() <= 0) {
+            if (timers.peekDeadline() - nanoTime() <= 0) {
                 return false;
             }
+            break;
         }
         passLeft = ready.size();
         return true;
@@ -1349,20 +1472,32 @@ public final class Hub {
     @Suspendable
     private void fireDueTimers() {
         long now = nanoTime();
-        Timer t;
-        while ((t = timers.peek()) != null && (t.isCancelled() || t.deadline - now <= 0)) {
+        while (!timers.isEmpty()) {
+            Object e = timers.peek();
+            boolean cancelled = isCancelled(e, timers.peekSequence());
+            if (!cancelled && timers.peekDeadline() - now > 0) {
+                break;
+            }
             timers.poll();
-            if (!t.isCancelled()) {
-                if (t instanceof dev.weft.Waiter) {
-                    ((dev.weft.Waiter) t).expire();
-                    continue;
-                }
-                Object action = ((Timer.Action) t).action;
-                if (action instanceof Timeout) {
-                    ((Timeout) action).raise();
-                } else {
-                    ready.add(action);
-                }
+            if (cancelled) {
+                continue;
+            }
+            if (e instanceof Greenlet) {
+                // its sleep is over: on the run queue, where the mark says the entry is live
+                Greenlet g = (Greenlet) e;
+                g.sleep |= SLEEP_WOKEN;
+                ready.add(g);
+                continue;
+            }
+            if (e instanceof dev.weft.Waiter) {
+                ((dev.weft.Waiter) e).expire();
+                continue;
+            }
+            Object action = ((Timer.Action) e).action;
+            if (action instanceof Timeout) {
+                ((Timeout) action).raise();
+            } else {
+                ready.add(action);
             }
         }
     }

@@ -37,10 +37,9 @@ final class HubDump {
                 all.add(w.greenlet); // a greenlet made by hand, waiting on the hub
             }
         }
-        int timerCount = 0;
-        for (Timer t : hub.timers) {
-            timerCount += t.isCancelled() ? 0 : 1;
-        }
+        int[] timers = {0};
+        hub.timers.forEach((entry, sequence) -> timers[0] += Hub.isCancelled(entry, sequence) ? 0 : 1);
+        int timerCount = timers[0];
         StringBuilder b = new StringBuilder();
         b.append("Hub of thread \"").append(hub.home.thread.getName()).append("\": ").append(all.size() - 1)
                 .append(all.size() == 2 ? " greenlet" : " greenlets").append(" and plain code, ")
@@ -66,7 +65,11 @@ final class HubDump {
             b.append(" not started");
             frames = List.of();
         } else {
-            if (w == null) {
+            if (w == null && g.sleep != 0) {
+                // a greenlet in Hub.sleep keeps no waiter: its sleep says where it is
+                String sleep = "Hub.sleep" + ((g.sleep & Hub.SLEEP_TIMED) != 0 ? " (with a timeout)" : "");
+                b.append((g.sleep & Hub.SLEEP_WOKEN) != 0 ? " ready, woken from " : " waiting in ").append(sleep);
+            } else if (w == null) {
                 b.append(" suspended");
             } else if (w.isWoken()) {
                 b.append(" ready, woken from ").append(w.describe());

@@ -30,18 +30,25 @@ class TimerQueueTest {
                     // mostly in the order they come due (a sleep of one length), some earlier, some equal
                     long deadline = what < 3 ? now + 1000 : what < 5 ? now + random.nextInt(1000) : now + 1000 - random.nextInt(3);
                     Timer t = timer(deadline);
-                    queue.add(t);
+                    queue.add(t, t.deadline, t.sequence);
                     expected.add(t);
                     now += random.nextInt(3);
                 } else if (what < 9) {
                     assertSame(expected.poll(), queue.poll());
                 } else {
                     assertSame(expected.peek(), queue.peek());
+                    if (!expected.isEmpty()) {
+                        assertEquals(expected.peek().deadline, queue.peekDeadline());
+                        assertEquals(expected.peek().sequence, queue.peekSequence());
+                    }
                 }
                 assertEquals(expected.size(), queue.size());
             }
             Set<Timer> all = Collections.newSetFromMap(new IdentityHashMap<>());
-            queue.forEach(all::add);
+            queue.forEach((entry, seq) -> {
+                all.add((Timer) entry);
+                assertEquals(((Timer) entry).sequence, seq, "each entry with its own sequence");
+            });
             assertEquals(expected.size(), all.size(), "iteration visits every timer once");
             assertTrue(all.containsAll(expected));
             while (!expected.isEmpty()) {
@@ -60,10 +67,10 @@ class TimerQueueTest {
             Timer[] timers = new Timer[1_000_000];
             for (int i = 0; i < timers.length; i++) {
                 timers[i] = timer(i / 3); // three per deadline: their sequence orders them
-                queue.add(timers[i]);
+                queue.add(timers[i], timers[i].deadline, timers[i].sequence);
             }
             Timer early = timer(-1);
-            queue.add(early);
+            queue.add(early, early.deadline, early.sequence);
             assertSame(early, queue.poll());
             for (Timer t : timers) {
                 assertSame(t, queue.poll());

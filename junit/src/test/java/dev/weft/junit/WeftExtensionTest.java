@@ -90,7 +90,7 @@ class WeftExtensionTest {
     @Test
     void verificationIsOnUnderTheExtension() {
         Throwable failure = failureOf(Fixtures.class, "suspendsThroughAnUnannotatedMethod");
-        assertEquals("Weft verify: Greenlet.switchTo() would suspend through dev.weft.junit.WeftExtensionTest$Fixtures"
+        assertEquals("Weft verify: Hub.sleep would suspend through dev.weft.junit.WeftExtensionTest$Fixtures"
                 + ".notAnnotated()V (WeftExtensionTest.java:L), which is not suspendable, so it would go on "
                 + "running instead of suspending. Fix: annotate dev.weft.junit.WeftExtensionTest$Fixtures"
                 + ".notAnnotated with @Suspendable", withoutLines(failure.getMessage()));

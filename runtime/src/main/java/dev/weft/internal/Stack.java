@@ -38,7 +38,7 @@ public sealed class Stack permits Task {
      * a greenlet of the hub usually suspends a few frames deep and a server keeps thousands of them
      * suspended: a sleeping greenlet's frames fit in arrays of 4.
      */
-    private static final int FIRST_CAPACITY = 4;
+    private static final int FIRST_CAPACITY = 2;
 
     /** The stack of threads that are not running a coroutine: never suspends, never resumes. */
     static final Stack NONE = new Stack(null);
