@@ -21,11 +21,15 @@ import java.util.Objects;
  * gr[0].switchTo(); // prints 12, 56, 34, 78
  * }</pre>
  *
+ * <p>The greenlets the hub spawns are greenlets too: {@link SpawnedGreenlet} (gevent's {@code Greenlet},
+ * a subclass of greenlet's) is the one subclass, and inside its body {@link #current()} is the spawned
+ * greenlet itself.
+ *
  * <p>A switch from inside a {@link Coroutine} or {@link Generator} body that runs in a greenlet
  * throws {@code IllegalStateException}: the switch would have to suspend through the plain code that
  * drives the coroutine. Iterating a generator, or driving a coroutine, inside a greenlet works.
  */
-public final class Greenlet {
+public sealed class Greenlet permits SpawnedGreenlet {
     /** The thread's greenlets this one belongs to. */
     final Trampoline home;
     /** The body's task; null for a root greenlet. */
@@ -36,10 +40,7 @@ public final class Greenlet {
      * {@code Hub.Waiter.ownForCurrent}); null until the first.
      */
     Hub.Waiter waiter;
-    /**
-     * What this greenlet serves besides its body, in one field (a server keeps many greenlets): the
-     * {@link SpawnedGreenlet} it runs, or the {@link Apply} of a greenlet made from a function, or null.
-     */
+    /** The {@link Apply} of a greenlet made from a function, or null. */
     Object role;
     /**
      * The greenlet's sleep in {@code Hub.sleep}, or 0: the sequence of its timer entry in the low half,
@@ -79,18 +80,13 @@ public final class Greenlet {
     /**
      * A greenlet of {@code home}'s thread with the given parent, for the hub's spawned greenlets: no
      * thread-local lookup and no parent checks (the hub's greenlet is a valid parent by construction).
+     * Its body is {@code run} when that is not null, else {@code call}, whose value its last resume
+     * returns; either is the task's own.
      */
-    Greenlet(Trampoline home, Greenlet parent, SuspendableRunnable run) {
+    Greenlet(Trampoline home, Greenlet parent, SuspendableRunnable run, SuspendableCallable<?> call) {
         this.home = home;
         this.parent = parent;
-        this.task = new Task(run, this);
-    }
-
-    /** Like the one above, for a body computing a value: the task's own, which its last resume returns. */
-    Greenlet(Trampoline home, Greenlet parent, SuspendableCallable<?> call) {
-        this.home = home;
-        this.parent = parent;
-        this.task = new Task(call, this);
+        this.task = run != null ? new Task(run, this) : new Task(call, this);
     }
 
     /** The root greenlet of the thread of {@code home}. */
@@ -99,9 +95,9 @@ public final class Greenlet {
         this.task = null;
     }
 
-    /** {@return the spawned greenlet this one runs, or null} */
+    /** {@return this greenlet as a spawned one, or null} */
     SpawnedGreenlet<?> spawned() {
-        return role instanceof SpawnedGreenlet ? (SpawnedGreenlet<?>) role : null;
+        return this instanceof SpawnedGreenlet ? (SpawnedGreenlet<?>) this : null;
     }
 
     /**
@@ -256,12 +252,12 @@ public final class Greenlet {
         if (r instanceof Apply && task.isNew()) {
             ((Apply) r).argument = value;
         }
-        if (r instanceof SpawnedGreenlet) {
+        if (this instanceof SpawnedGreenlet) {
             // a spawned greenlet keeps the exception its body threw, checked or not
             Object out = task.resumeUnwrapped(value, toThrow);
             if (out != null && task.isDone()) {
                 // the value of a callable body, which is the task's own
-                ((SpawnedGreenlet<?>) r).outcome = out;
+                ((SpawnedGreenlet<?>) this).outcome = out;
             }
         } else {
             task.resume(value, toThrow);
@@ -269,7 +265,7 @@ public final class Greenlet {
     }
 
     /** Called by the trampoline: kills an unstarted greenlet without running it. */
-    void kill() {
+    final void killUnstarted() {
         if (role instanceof Apply) {
             ((Apply) role).function = null;
         }

@@ -295,7 +295,7 @@ public final class Hub {
 
     /** Puts a new greenlet on the run queue and tells the observer. */
     private <T> SpawnedGreenlet<T> scheduled(SpawnedGreenlet<T> spawned) {
-        ready.add(spawned.greenlet);
+        ready.add(spawned);
         if (observer != null) {
             observer.spawned(spawned);
         }
@@ -336,7 +336,7 @@ public final class Hub {
         Hub hub = get();
         SpawnedGreenlet<T> spawned = new SpawnedGreenlet<>(hub, Objects.requireNonNull(call, "call"));
         // killed before then, it is dead, and the timer is dropped (see Timer.Action)
-        hub.schedule(hub.deadlineAfter(saturatedNanos(delay)), spawned.greenlet);
+        hub.schedule(hub.deadlineAfter(saturatedNanos(delay)), spawned);
         if (hub.observer != null) {
             hub.observer.spawned(spawned);
         }
@@ -354,7 +354,7 @@ public final class Hub {
     public static void killAll(SpawnedGreenlet<?>... greenlets) {
         SpawnedGreenlet<?> self = null;
         for (SpawnedGreenlet<?> g : greenlets) {
-            if (g.greenlet == Greenlet.current()) {
+            if (g == Greenlet.current()) {
                 self = g;
             } else {
                 g.requestKill();
@@ -1404,7 +1404,7 @@ public final class Hub {
         }
         addOwnParked(all, home.root);
         for (SpawnedGreenlet<?> g = firstLive; g != null; g = g.nextLive) {
-            addOwnParked(all, g.greenlet);
+            addOwnParked(all, g);
         }
         // stamps come from one count that may wrap around: ordered by how long ago each was taken
         int now = timerSequence;

@@ -30,7 +30,7 @@ final class HubDump {
         List<Greenlet> all = new ArrayList<>();
         all.add(hub.home.root);
         for (SpawnedGreenlet<?> g = hub.firstLive; g != null; g = g.nextLive) {
-            all.add(g.greenlet);
+            all.add(g);
         }
         for (Waiter w : parked) {
             if (w.greenlet != hub.home.root && w.greenlet.spawned() == null && !all.contains(w.greenlet)) {

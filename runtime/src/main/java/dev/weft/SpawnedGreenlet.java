@@ -8,7 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A greenlet started by {@link Hub#spawn}: gevent's {@code Greenlet}, with its value or exception.
+ * A greenlet started by {@link Hub#spawn}: gevent's {@code Greenlet}, with its value or exception. As
+ * gevent's is a greenlet, it is a {@link Greenlet}: {@code Greenlet.current()} in its body returns it,
+ * and one object serves both (a server keeps many of them).
  *
  * <p>It runs on the hub of the thread that spawned it. An exception escaping its body is printed once,
  * with its stack, to {@code System.err}, kept as {@link #exception()}, and does not stop the hub().
@@ -24,8 +26,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the type of the value
  */
-public final class SpawnedGreenlet<T> implements Waitable {
-    final Greenlet greenlet;
+public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     /** The number in its name, which is built only when asked for (spawning stays cheap). */
     private final long number;
     /**
@@ -58,11 +59,9 @@ public final class SpawnedGreenlet<T> implements Waitable {
      * ends ({@link #ended}).
      */
     SpawnedGreenlet(Hub hub, SuspendableCallable<T> call, SuspendableRunnable runBody) {
-        this.number = ++hub.spawned;
         // a body that ends goes back to the hub, which runs the next ready greenlet
-        this.greenlet = runBody != null ? new Greenlet(hub.home, hub.greenlet, runBody)
-                : new Greenlet(hub.home, hub.greenlet, call);
-        greenlet.role = this;
+        super(hub.home, hub.greenlet, runBody, call);
+        this.number = ++hub.spawned;
         hub.born(this);
     }
 
@@ -265,7 +264,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
         if (ready) {
             return;
         }
-        greenlet.throwInto(new GreenletExit());
+        throwInto(new GreenletExit());
     }
 
     /**
@@ -345,7 +344,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
 
     /** The hub it runs on: its greenlet's. */
     private Hub hub() {
-        return greenlet.home.hub;
+        return home.hub;
     }
 
     @SuppressWarnings("unchecked")
@@ -398,7 +397,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
      */
     @Suspendable
     public void kill() {
-        if (Greenlet.current() == greenlet && !ready) {
+        if (Greenlet.current() == this && !ready) {
             throw new GreenletExit();
         }
         if (requestKill()) {
@@ -414,10 +413,10 @@ public final class SpawnedGreenlet<T> implements Waitable {
         if (ready) {
             return false;
         }
-        if (!greenlet.isStarted()) {
+        if (!isStarted()) {
             // ends it unrun, at once; its run-queue entry then switches to the hub, which does nothing (and
             // a spawnLater timer, which would start it, is dropped: see Timer.Action)
-            greenlet.kill();
+            killUnstarted();
             finish();
             return false;
         }
@@ -434,7 +433,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
             throw new IllegalStateException("cannot join a greenlet of thread \"" + hub().home.thread.getName()
                     + "\" from thread \"" + Thread.currentThread().getName() + "\"; a hub serves only its own thread");
         }
-        if (Greenlet.current() == greenlet) {
+        if (Greenlet.current() == this) {
             throw new IllegalStateException("a greenlet cannot join itself: it would wait forever");
         }
         Hub.Waiter w = new Hub.Waiter(hub().waiter(what), what, this);
@@ -451,7 +450,7 @@ public final class SpawnedGreenlet<T> implements Waitable {
 
     @Override
     public String toString() {
-        String state = ready ? (failed ? "failed" : "done") : greenlet.isStarted() ? "started" : "scheduled";
+        String state = ready ? (failed ? "failed" : "done") : isStarted() ? "started" : "scheduled";
         return name() + "[" + state + "]";
     }
 }

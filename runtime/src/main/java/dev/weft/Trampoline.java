@@ -151,7 +151,7 @@ final class Trampoline {
             if (t != null && !g.isStarted()) {
                 // greenlet's rule: an exception thrown into an unstarted greenlet kills it unrun
                 current = root;
-                g.kill();
+                g.killUnstarted();
                 if (g.spawned() != null) {
                     // a spawned greenlet ends with that exception as its outcome, as if it had thrown it
                     g.spawned().ended(t);

@@ -162,7 +162,7 @@ class Waiter extends Timer implements Runnable {
      */
     final boolean isOwn() {
         Greenlet g = greenlet;
-        return g.waiter == this && sequence == 0 && (g.task == null || g.role instanceof SpawnedGreenlet);
+        return g.waiter == this && sequence == 0 && (g.task == null || g instanceof SpawnedGreenlet);
     }
 
     /**

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.CoroutineException;
+import dev.weft.Greenlet;
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import java.io.IOException;
@@ -21,6 +22,22 @@ import org.junit.jupiter.api.Test;
 /** gevent's rules for {@link Hub}: run order, sleeps, timers, join, get, kill, with the real agent. */
 class HubTest {
     private final List<Object> log = new ArrayList<>();
+
+    @Test
+    void aSpawnedGreenletIsTheCurrentGreenletOfItsBodyAsInGevent() {
+        List<Greenlet> seen = new ArrayList<>();
+        SpawnedGreenlet<?> g = Hub.spawn(() -> {
+            seen.add(Greenlet.current());
+            Hub.sleep(0);
+            seen.add(Greenlet.current());
+        });
+        assertTrue(g instanceof Greenlet);
+        assertFalse(g.isStarted());
+        g.join();
+        assertEquals(List.of(g, g), seen);
+        assertTrue(g.isDead());
+        assertSame(Greenlet.current(), g.parent().parent(), "its parent is the hub's greenlet, whose parent is plain code");
+    }
 
     @Test
     void spawnedGreenletsStartInSpawnOrder() {
