@@ -25,8 +25,8 @@ import java.util.Objects;
  * @param <Y> the type of the values yielded out
  */
 public final class Coroutine<S, Y> {
-    private static final int YIELD_ID = Stack.idOf("yield(Ljava/lang/Object;)Ljava/lang/Object;");
-    private static final int YIELD0_ID = Stack.idOf("yield()Ljava/lang/Object;");
+    private static final int YIELD_ID = Stack.primitive("yield(Ljava/lang/Object;)Ljava/lang/Object;", "Coroutine.yield(value)");
+    private static final int YIELD0_ID = Stack.primitive("yield()Ljava/lang/Object;", "Coroutine.yield()");
 
     private final Task task;
 

@@ -28,7 +28,7 @@ import java.util.stream.StreamSupport;
  * @param <T> the type of the values produced
  */
 public final class Generator<T> implements Iterable<T>, AutoCloseable {
-    private static final int YIELD_ID = Stack.idOf("yield(Ljava/lang/Object;)V");
+    private static final int YIELD_ID = Stack.primitive("yield(Ljava/lang/Object;)V", "Generator.yield(value)");
 
     private final Task task;
     private boolean ready;

@@ -40,8 +40,6 @@ public sealed class Greenlet permits SpawnedGreenlet {
      * {@code Hub.Waiter.ownForCurrent}); null until the first.
      */
     Hub.Waiter waiter;
-    /** The {@link Apply} of a greenlet made from a function, or null. */
-    Object role;
     /**
      * The greenlet's sleep in {@code Hub.sleep}, or 0: the sequence of its timer entry in the low half,
      * and {@code Hub.SLEEP_TIMED} and {@code Hub.SLEEP_WOKEN} above. A sleeping greenlet is its own entry
@@ -70,8 +68,8 @@ public sealed class Greenlet permits SpawnedGreenlet {
      */
     @SuppressWarnings("unchecked")
     public <T> Greenlet(SuspendableFunction<T, ?> run) {
+        // the body is the Apply, which is all the greenlet needs to keep of it (see apply())
         Apply apply = new Apply((SuspendableFunction<Object, ?>) Objects.requireNonNull(run, "run"));
-        this.role = apply;
         this.home = Trampoline.get();
         this.parent = home.current;
         this.task = new Task(apply, this);
@@ -248,9 +246,11 @@ public sealed class Greenlet permits SpawnedGreenlet {
 
     /** Called by the trampoline: runs the task until it switches away or ends. */
     void resume(Object value, Throwable toThrow) {
-        Object r = role;
-        if (r instanceof Apply && task.isNew()) {
-            ((Apply) r).argument = value;
+        if (task.isNew()) {
+            Apply apply = apply();
+            if (apply != null) {
+                apply.argument = value;
+            }
         }
         if (this instanceof SpawnedGreenlet) {
             // a spawned greenlet keeps the exception its body threw, checked or not
@@ -266,20 +266,27 @@ public sealed class Greenlet permits SpawnedGreenlet {
 
     /** Called by the trampoline: kills an unstarted greenlet without running it. */
     final void killUnstarted() {
-        if (role instanceof Apply) {
-            ((Apply) role).function = null;
+        Apply apply = apply();
+        if (apply != null) {
+            apply.function = null;
         }
         task.close();
     }
 
     Object takeResult() {
-        if (!(role instanceof Apply)) {
+        Apply apply = apply();
+        if (apply == null) {
             return null;
         }
-        Apply apply = (Apply) role;
         Object r = apply.result;
         apply.result = null;
         return r;
+    }
+
+    /** {@return the body of a greenlet made from a function, or null} */
+    private Apply apply() {
+        Object body = task == null ? null : task.body();
+        return body instanceof Apply ? (Apply) body : null;
     }
 
     /** The body of a greenlet made from a function: applies it to the first switch's value and keeps the result. */

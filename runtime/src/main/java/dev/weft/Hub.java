@@ -805,8 +805,8 @@ public final class Hub {
     }
 
     /** The identities of the two sleeps, which their callers' saved frames expect above them. */
-    private static final int SLEEP_ID = Stack.idOf("sleep(J)V");
-    private static final int SLEEP_DURATION_ID = Stack.idOf("sleep(Ljava/time/Duration;)V");
+    private static final int SLEEP_ID = Stack.primitive("sleep(J)V", "Hub.sleep");
+    private static final int SLEEP_DURATION_ID = Stack.primitive("sleep(Ljava/time/Duration;)V", "Hub.sleep");
 
     /**
      * Bits of {@link Greenlet#sleep} above the sequence of its timer: the sleep has a timer (not a

@@ -30,12 +30,11 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     /** The number in its name, which is built only when asked for (spawning stays cheap). */
     private final long number;
     /**
-     * Raw links ({@link #rawLink}): joiners' waiters and {@code Hub.wait}'s, woken as it finishes; null
-     * until the first (most greenlets are never joined one by one).
+     * In one list (a server keeps many greenlets, most never joined one by one): raw links
+     * ({@link #rawLink}: joiners' waiters and {@code Hub.wait}'s), woken as it finishes, and the
+     * {@link Link}s of callbacks, run in the hub once it has finished; null until the first.
      */
-    private List<Runnable> waiters;
-    /** Callbacks to run in the hub once it has finished; null until the first is linked. */
-    private List<Link> links;
+    private List<Runnable> links;
     private boolean ready;
     /** True when {@link #outcome} is the exception that escaped the body. */
     private boolean failed;
@@ -87,15 +86,25 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     private void finish() {
         ready = true;
         hub().died(this);
-        List<Runnable> woken = waiters;
-        if (woken != null) {
-            waiters = null;
-            for (Runnable w : woken) {
-                w.run();
+        List<Runnable> all = links;
+        if (all == null) {
+            return;
+        }
+        List<Runnable> woken = new ArrayList<>(all.size());
+        List<Link> due = new ArrayList<>(all.size());
+        for (Runnable r : all) {
+            if (r instanceof Link) {
+                due.add((Link) r);
+            } else {
+                woken.add(r);
             }
         }
-        if (links != null && !links.isEmpty()) {
-            List<Link> due = new ArrayList<>(links);
+        // the callbacks stay listed until they run, so that unlink can still remove them
+        all.retainAll(due);
+        for (Runnable w : woken) {
+            w.run();
+        }
+        if (!due.isEmpty()) {
             hub().callSoon(() -> {
                 for (Link l : due) {
                     l.run();
@@ -155,8 +164,9 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
             return false;
         }
         for (int i = 0; i < links.size(); i++) {
-            Link l = links.get(i);
-            if (l.callback == callback) {
+            Runnable r = links.get(i);
+            if (r instanceof Link && ((Link) r).callback == callback) {
+                Link l = (Link) r;
                 l.done = true;
                 links.remove(i);
                 return true;
@@ -166,12 +176,9 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     }
 
     private SpawnedGreenlet<T> link(Consumer<?> callback, int kind) {
-        Link l = new Link(callback, kind);
-        if (links == null) {
-            links = new ArrayList<>(2);
-        }
+        Link l = new Link(this, callback, kind);
         // kept until it runs, so that unlink can still remove it
-        links.add(l);
+        links().add(l);
         if (ready) {
             hub().callSoon(l);
         }
@@ -179,15 +186,17 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     }
 
     /** A linked callback and which outcomes it wants. */
-    private final class Link implements Runnable {
+    private static final class Link implements Runnable {
         static final int COMPLETE = 0;
         static final int SUCCESS = 1;
         static final int FAILURE = 2;
+        final SpawnedGreenlet<?> greenlet;
         final Consumer<?> callback;
         final int kind;
         boolean done;
 
-        Link(Consumer<?> callback, int kind) {
+        Link(SpawnedGreenlet<?> greenlet, Consumer<?> callback, int kind) {
+            this.greenlet = greenlet;
             this.callback = callback;
             this.kind = kind;
         }
@@ -199,21 +208,22 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
                 return;
             }
             done = true;
-            links.remove(this);
+            SpawnedGreenlet<?> g = greenlet;
+            g.links.remove(this);
             try {
                 if (kind == COMPLETE) {
-                    ((Consumer<Object>) callback).accept(SpawnedGreenlet.this);
-                } else if (kind == SUCCESS && !failed) {
-                    ((Consumer<Object>) callback).accept(outcome);
-                } else if (kind == FAILURE && failed) {
-                    if (hub().observer != null) {
-                        hub().observer.observed(SpawnedGreenlet.this); // a failure callback handles it
+                    ((Consumer<Object>) callback).accept(g);
+                } else if (kind == SUCCESS && !g.failed) {
+                    ((Consumer<Object>) callback).accept(g.outcome);
+                } else if (kind == FAILURE && g.failed) {
+                    if (g.hub().observer != null) {
+                        g.hub().observer.observed(g); // a failure callback handles it
                     }
-                    ((Consumer<Object>) callback).accept(outcome);
+                    ((Consumer<Object>) callback).accept(g.outcome);
                 }
             } catch (Throwable e) {
                 e.printStackTrace();
-                System.err.println("a callback linked to " + SpawnedGreenlet.this + " failed with " + e.getClass().getName());
+                System.err.println("a callback linked to " + g + " failed with " + e.getClass().getName());
             }
         }
     }
@@ -296,17 +306,17 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
         if (ready) {
             callback.run();
         } else {
-            rawLinks().add(callback);
+            links().add(callback);
         }
     }
 
-    private List<Runnable> rawLinks() {
-        List<Runnable> w = waiters;
-        if (w == null) {
-            w = new ArrayList<>(2);
-            waiters = w;
+    private List<Runnable> links() {
+        List<Runnable> l = links;
+        if (l == null) {
+            l = new ArrayList<>(2);
+            links = l;
         }
-        return w;
+        return l;
     }
 
     /**
@@ -316,8 +326,8 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
      */
     @Override
     public void rawUnlink(Runnable callback) {
-        if (waiters != null) {
-            waiters.remove(callback);
+        if (links != null) {
+            links.remove(callback);
         }
     }
 
@@ -437,12 +447,12 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
             throw new IllegalStateException("a greenlet cannot join itself: it would wait forever");
         }
         Hub.Waiter w = new Hub.Waiter(hub().waiter(what), what, this);
-        rawLinks().add(w);
+        links().add(w);
         try {
             w.parkUntil(timed, deadline);
         } finally {
-            if (waiters != null) {
-                waiters.remove(w);
+            if (links != null) {
+                links.remove(w);
             }
         }
         return ready;

@@ -20,9 +20,9 @@ import java.lang.invoke.VarHandle;
  * {@code Stack} counts as woven already, and {@code Greenlet}'s body lambda must be woven.
  */
 final class Trampoline {
-    static final int SWITCH_ID = Stack.idOf("switchTo(Ljava/lang/Object;)Ljava/lang/Object;");
-    static final int SWITCH0_ID = Stack.idOf("switchTo()Ljava/lang/Object;");
-    static final int THROW_ID = Stack.idOf("throwInto(Ljava/lang/Throwable;)Ljava/lang/Object;");
+    static final int SWITCH_ID = Stack.primitive("switchTo(Ljava/lang/Object;)Ljava/lang/Object;", "Greenlet.switchTo(value)");
+    static final int SWITCH0_ID = Stack.primitive("switchTo()Ljava/lang/Object;", "Greenlet.switchTo()");
+    static final int THROW_ID = Stack.primitive("throwInto(Ljava/lang/Throwable;)Ljava/lang/Object;", "Greenlet.throwInto(exception)");
 
     private static final ThreadLocal<Trampoline> LOCAL = ThreadLocal.withInitial(Trampoline::new);
     private static final VarHandle SWITCHES;

@@ -61,15 +61,14 @@ public sealed class Stack permits Task {
      */
     private long[] records = NO_LONGS;
     private int fp;
-    /** What the last suspension's primitive is doing, as {@link #beginSuspend} was told: names its record. */
-    private String primitive;
 
     /** The coroutine these frames belong to, or null for {@link #NONE}. */
     final Object owner;
-    /** A value in transit: yielded out while suspending, sent in while resuming. */
+    /**
+     * A value in transit: yielded out while suspending, sent in while resuming; or, when resuming with
+     * an exception, that exception in a {@link Thrown}, which the primitive throws instead of returning.
+     */
     Object transfer;
-    /** Thrown at the suspension point instead of returning {@link #transfer} when resuming. */
-    Throwable pendingThrow;
 
     Stack(Object owner) {
         this.owner = owner;
@@ -107,6 +106,39 @@ public sealed class Stack permits Task {
     public static int idOf(String nameAndDescriptor) {
         int h = nameAndDescriptor.hashCode();
         return h == ANY_CALLEE ? 1 : h;
+    }
+
+    /** The names of the suspension primitives by identity: what a suspended stack's top frame shows. */
+    private static final java.util.Map<Integer, String> PRIMITIVES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Returns the identity of a suspension primitive of the runtime and remembers its name, which the
+     * record it pushes as it suspends shows in {@link #suspendedAt()} (a record holds numbers only).
+     *
+     * @param nameAndDescriptor the primitive's public method, as for {@link #idOf}
+     * @param name how a suspended stack names it, such as {@code Greenlet.switchTo()}
+     * @return the identity
+     */
+    public static int primitive(String nameAndDescriptor, String name) {
+        int id = idOf(nameAndDescriptor);
+        PRIMITIVES.put(id, name);
+        return id;
+    }
+
+    static {
+        // woven code yields through Task.suspend directly, perhaps before Coroutine or Generator is initialised
+        primitive("yield(Ljava/lang/Object;)Ljava/lang/Object;", "Coroutine.yield(value)");
+        primitive("yield()Ljava/lang/Object;", "Coroutine.yield()");
+        primitive("yield(Ljava/lang/Object;)V", "Generator.yield(value)");
+    }
+
+    /** An exception to raise at the suspension point, in transit as {@link #transfer}. */
+    static final class Thrown {
+        final Throwable exception;
+
+        Thrown(Throwable exception) {
+            this.exception = exception;
+        }
     }
 
     private static long record(int id, int state) {
@@ -214,7 +246,8 @@ public sealed class Stack permits Task {
         if (mode == SUSPENDING) {
             for (int f = 0; f < fp; f++) {
                 int state = (int) records[f];
-                frames.add(state == 0 ? primitive : SiteNames.name(state));
+                frames.add(state == 0 ? PRIMITIVES.getOrDefault(idOf(records[f]), "a suspension primitive")
+                        : SiteNames.name(state));
             }
         }
         return frames;
@@ -226,17 +259,13 @@ public sealed class Stack permits Task {
      * Starts a suspension: the primitive's record goes on top, and every woven frame on the way out
      * will save itself. Returns false when this stack cannot suspend now (the caller reports why).
      */
-    boolean beginSuspend(int id, Object value, String what) {
+    boolean beginSuspend(int id, Object value) {
         if (owner == null || mode != RUNNING) {
             return false;
         }
         if (value != null) {
             // null while running (cleared as the last restore ended): a greenlet's switch stores nothing
             transfer = value;
-        }
-        if (primitive != what) {
-            // a primitive that suspends as it did last time (the usual case) costs a read, not a store
-            primitive = what;
         }
         pushRecord(id, 0);
         mode = SUSPENDING;
@@ -273,7 +302,6 @@ public sealed class Stack permits Task {
         fp = 0;
         mode = RUNNING;
         transfer = null;
-        pendingThrow = null;
     }
 
     // ---- typed storage --------------------------------------------------------------------------

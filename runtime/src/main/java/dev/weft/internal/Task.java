@@ -57,6 +57,11 @@ public final class Task extends Stack {
         this.body = body;
     }
 
+    /** {@return the body, as given} */
+    public Object body() {
+        return body;
+    }
+
     /** {@return true before the first {@link #resume}} */
     public boolean isNew() {
         return state == NEW;
@@ -116,13 +121,12 @@ public final class Task extends Stack {
         if (state != ACTIVE || s.mode != Stack.SUSPENDING) {
             start(toThrow);
         } else {
-            if (sent != null) {
+            if (toThrow != null) {
+                s.transfer = new Stack.Thrown(toThrow);
+            } else if (sent != null) {
                 // null between resumes (the primitive clears it as it ends the restore): a switch, which
                 // sends null, stores nothing
                 s.transfer = sent;
-            }
-            if (toThrow != null) {
-                s.pendingThrow = toThrow;
             }
             s.mode = Stack.RESUMING;
         }
@@ -256,17 +260,15 @@ public final class Task extends Stack {
     public static Object suspend(Object value, int id, String what, Stack s) {
         if (s.mode == Stack.RESUMING) {
             Object in = s.endResume(id, what);
-            if (s.pendingThrow != null) {
-                Throwable t = s.pendingThrow;
-                s.pendingThrow = null;
-                throw Task.<RuntimeException>sneaky(t);
+            if (in instanceof Stack.Thrown) {
+                throw Task.<RuntimeException>sneaky(((Stack.Thrown) in).exception);
             }
             return in;
         }
         if (Verifier.ON && s.owner != null) {
             Verifier.checkSuspension(what);
         }
-        if (!s.beginSuspend(id, value, what)) {
+        if (!s.beginSuspend(id, value)) {
             throw cannotSuspend(s, what);
         }
         return null;
