@@ -939,9 +939,8 @@ public final class Hub {
      *     at com.example.App.main(App.java:12)
      *
      * "greenlet-1" waiting in Event.await
-     *     at Greenlet.switchTo()
-     *     at dev.weft.Waiter.park(Waiter.java:61)
-     *     ...
+     *     at Event.await
+     *     at com.example.App.waitForIt(App.java:20)
      *     at com.example.App.lambda$main$0(App.java:9)
      * </pre>
      *
@@ -1577,6 +1576,17 @@ public final class Hub {
          */
         public static Waiter ownForCurrent(String what, Object on) {
             return reusable(what, on);
+        }
+
+        /**
+         * Returns the own waiter of the greenlet whose stack is {@code s}, resuming from a wait of
+         * {@code parkAsPrimitive}: the waiter it parked on.
+         *
+         * @param s the current stack, resuming a greenlet
+         * @return that greenlet's own waiter
+         */
+        public static Waiter ownOf(Stack s) {
+            return ((Greenlet) s.owner()).waiter;
         }
 
         /**

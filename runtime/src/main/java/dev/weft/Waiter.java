@@ -1,5 +1,7 @@
 package dev.weft;
 
+import dev.weft.internal.Stack;
+import dev.weft.internal.Task;
 import java.time.Duration;
 
 /**
@@ -144,6 +146,65 @@ class Waiter extends Timer implements Runnable {
      *
      * @return true when the wait ended by {@link #wake()}
      */
+    /**
+     * Parks the greenlet on this waiter, its own ({@code ownForCurrent}), as the suspension primitive of
+     * its caller, a {@code @Suspendable} wait written as a primitive itself (such as {@code Event.await}):
+     * no frame of the wait is saved and restored besides the primitive's record. A greenlet suspends here
+     * and this returns false: the caller returns at once, and when the greenlet is resumed, its restore
+     * calls the caller again, in {@code RESUMING} mode, which ends the wait with {@link #endResumedPark}.
+     * Plain code, and a coroutine's body running in a greenlet (whose switch is refused), wait as
+     * {@link #park} does, and this returns true once the wait has ended and the waiter is unparked.
+     *
+     * <p>Internal, not API: not woven, and never suspends in a frame of its own.
+     *
+     * @param s the current stack
+     * @param id the identity of the caller, the public primitive
+     * @param what the caller's name
+     * @return true when the wait is over, false when the greenlet has suspended
+     */
+    public final boolean parkAsPrimitive(Stack s, int id, String what) {
+        Greenlet to = beginPark();
+        Greenlet me = greenlet;
+        if (me == me.home.root || s.owner() != me) {
+            try {
+                // plain code's switch runs the hub until the switch back: nothing suspends
+                to.switchTo();
+            } finally {
+                endPark();
+            }
+            return true;
+        }
+        try {
+            me.home.request(to, null, null);
+            Task.suspend(null, id, what, s);
+        } catch (RuntimeException | Error e) {
+            // it could not suspend (a lost suspension, which ends the greenlet; the trampoline puts back
+            // the greenlet it was to switch to, as for a switch): the wait is not left behind
+            endPark();
+            throw e;
+        }
+        return false;
+    }
+
+    /**
+     * Ends the wait of {@link #parkAsPrimitive} as its greenlet is resumed: this waiter (the one
+     * {@code Hub.Waiter.ownOf} finds) is unparked, and the resume's exception, if any (a kill, a
+     * timeout), is thrown.
+     *
+     * <p>Internal, not API.
+     *
+     * @param s the current stack, resuming
+     * @param id the identity of the caller, the public primitive
+     * @param what the caller's name
+     */
+    public final void endResumedPark(Stack s, int id, String what) {
+        try {
+            Task.suspend(null, id, what, s);
+        } finally {
+            endPark();
+        }
+    }
+
     public final boolean endPark() {
         if (parked) {
             parked = false;

@@ -48,7 +48,9 @@ class HubDumpTest {
         String at = "\tat " + HubDumpTest.class.getName();
         int waitOnAt = mine.indexOf(at + ".waitOn(HubDumpTest.java:" + waitLine + ")");
         int outerAt = mine.indexOf(at + ".outer(HubDumpTest.java:");
-        int eventAt = mine.indexOf("\tat dev.weft.sync.Event.");
+        // the wait is a primitive of its own: its frame is named by the primitive, first
+        int eventAt = mine.indexOf("\tat Event.await\n");
+        assertEquals(mine.indexOf('\n') + 1, eventAt, mine);
         int lambdaAt = mine.indexOf(at + ".lambda$");
         assertTrue(eventAt > 0 && waitOnAt > eventAt && outerAt > waitOnAt && lambdaAt > outerAt,
                 "innermost first, with lines:\n" + mine);

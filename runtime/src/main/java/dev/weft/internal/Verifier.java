@@ -51,7 +51,8 @@ final class Verifier {
         return c.equals(Verifier.class.getName()) || c.equals(Task.class.getName()) || c.equals("dev.weft.Coroutine")
                 || c.equals("dev.weft.Generator") || c.equals("dev.weft.Greenlet")
                 || c.equals("dev.weft.Trampoline")
-                || (c.equals("dev.weft.Hub") && f.getMethodName().equals("sleepNanos"));
+                || (c.equals("dev.weft.Hub") && f.getMethodName().equals("sleepNanos"))
+                || (c.equals("dev.weft.Waiter") && f.getMethodName().equals("parkAsPrimitive"));
     }
 
     private static boolean isDriver(StackWalker.StackFrame f) {

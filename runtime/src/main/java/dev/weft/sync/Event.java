@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.Hub;
+import dev.weft.internal.Stack;
 import dev.weft.Suspendable;
 import dev.weft.Waitable;
 import java.time.Duration;
@@ -69,20 +70,37 @@ public final class Event extends WaitList implements Waitable {
     /** Waits until the flag is set; returns at once when it is set already. */
     @Suspendable
     public void await() {
+        // a suspension primitive itself, not woven (it calls nothing that suspends): a greenlet waiting here
+        // saves no frame of the wait, only the primitive's record; the wait uses the greenlet's own waiter,
+        // reused, so that it allocates nothing
+        Stack s = Stack.current();
+        if (s.mode == Stack.RESUMING) {
+            Hub.Waiter w = Hub.Waiter.ownOf(s);
+            try {
+                w.endResumedPark(s, AWAIT_ID, "Event.await");
+            } finally {
+                remove(w);
+            }
+            return;
+        }
         if (!flag) {
-            // the wait is written out here, down to the switch (no WaitList.await or Waiter.park frame
-            // to save and restore at every wait), with the greenlet's own waiter, reused, so that a
-            // wait allocates nothing
             Hub.Waiter w = Hub.Waiter.ownForCurrent("Event.await", null);
             add(w);
+            boolean over;
             try {
-                w.beginPark().switchTo();
-            } finally {
-                w.endPark();
+                over = w.parkAsPrimitive(s, AWAIT_ID, "Event.await");
+            } catch (Throwable t) {
+                remove(w);
+                throw t;
+            }
+            if (over) {
                 remove(w);
             }
         }
     }
+
+    /** The identity of {@link #await()}, which its callers' saved frames expect above them. */
+    private static final int AWAIT_ID = Stack.primitive("await()V", "Event.await");
 
     /**
      * Waits until the flag is set or {@code timeout} has passed.
