@@ -38,7 +38,19 @@ final class HubDump {
             }
         }
         int[] timers = {0};
-        hub.timers.forEach((entry, sequence) -> timers[0] += Hub.isCancelled(entry, sequence) ? 0 : 1);
+        hub.timers.forEach((entry, sequence) -> {
+            if (!Hub.isCancelled(entry, sequence)) {
+                timers[0]++;
+                if (entry instanceof Greenlet) {
+                    addMadeByHand(all, (Greenlet) entry); // asleep: a sleeping greenlet has no waiter
+                }
+            }
+        });
+        for (Object entry : hub.ready) {
+            if (entry instanceof Greenlet && ((Greenlet) entry).sleep != 0) {
+                addMadeByHand(all, (Greenlet) entry); // woken from its sleep, not yet run
+            }
+        }
         int timerCount = timers[0];
         StringBuilder b = new StringBuilder();
         b.append("Hub of thread \"").append(hub.home.thread.getName()).append("\": ").append(all.size() - 1)
@@ -50,6 +62,12 @@ final class HubDump {
             describe(b, g, waiting.get(g));
         }
         return b.toString();
+    }
+
+    private void addMadeByHand(List<Greenlet> all, Greenlet g) {
+        if (g != hub.home.root && g.spawned() == null && !all.contains(g)) {
+            all.add(g);
+        }
     }
 
     private void describe(StringBuilder b, Greenlet g, Waiter w) {

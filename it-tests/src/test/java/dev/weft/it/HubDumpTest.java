@@ -3,6 +3,7 @@ package dev.weft.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.Greenlet;
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.Suspendable;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +58,22 @@ class HubDumpTest {
                 "innermost first, with lines:\n" + mine);
         g.kill();
         assertTrue(!Hub.dump().contains("\"" + g.name() + "\""), "a finished greenlet is not listed");
+    }
+
+    @Test
+    void aGreenletMadeByHandIsListedWhileItSleeps() {
+        List<Greenlet> made = new ArrayList<>();
+        SpawnedGreenlet<?> maker = Hub.spawn(() -> {
+            Greenlet byHand = new Greenlet(() -> Hub.sleep(Duration.ofSeconds(60)));
+            made.add(byHand);
+            byHand.switchTo(); // back here once byHand has finished
+        });
+        Hub.sleep(0); // maker runs, byHand goes to sleep
+        String dump = Hub.dump();
+        assertTrue(dump.contains('"' + maker.name() + "\" suspended"), dump);
+        String byHand = made.get(0).toString();
+        assertTrue(dump.contains("\n\"" + byHand + "\" waiting in Hub.sleep (with a timeout)\n\tat Hub.sleep\n"), dump);
+        maker.kill();
     }
 
     @Test
