@@ -141,12 +141,6 @@ class Waiter extends Timer implements Runnable {
     }
 
     /**
-     * The second half of {@code park(null)} (see {@link #beginPark()}), in the caller's {@code finally}:
-     * the greenlet no longer waits. Does nothing when it was not parked.
-     *
-     * @return true when the wait ended by {@link #wake()}
-     */
-    /**
      * Parks the greenlet on this waiter, its own ({@code ownForCurrent}), as the suspension primitive of
      * its caller, a {@code @Suspendable} wait written as a primitive itself (such as {@code Event.await}):
      * no frame of the wait is saved and restored besides the primitive's record. A greenlet suspends here
@@ -205,6 +199,12 @@ class Waiter extends Timer implements Runnable {
         }
     }
 
+    /**
+     * The second half of {@code park(null)} (see {@link #beginPark()}), in the caller's {@code finally}:
+     * the greenlet no longer waits. Does nothing when it was not parked.
+     *
+     * @return true when the wait ended by {@link #wake()}
+     */
     public final boolean endPark() {
         if (parked) {
             parked = false;
