@@ -154,7 +154,7 @@ public final class ClassHierarchy {
         // a final class is nobody's supertype: the selector will never ask for it
         if (!header.mentionsWeft && (header.access & Opcodes.ACC_FINAL) == 0) {
             String name = header.name();
-            if (!infos.containsKey(name)) {
+            if (!isAnonymous(name)) {
                 infos.putIfAbsent(name, ClassInfo.of(header, name, superName, interfaces));
             }
         }
@@ -168,10 +168,24 @@ public final class ClassHierarchy {
     public void remember(ClassFacts facts) {
         if (!facts.mentionsWeft && (facts.access & Opcodes.ACC_FINAL) == 0) {
             String name = facts.name();
-            if (!infos.containsKey(name)) {
+            if (!isAnonymous(name)) {
                 infos.putIfAbsent(name, ClassInfo.of(facts));
             }
         }
+    }
+
+    /**
+     * True for the names javac gives anonymous classes ({@code Outer$1}): a class nothing extends, though
+     * javac does not mark it final (about one class in eight). Not remembering one costs nothing but a
+     * read, should another compiler's class extend a class of that name after all.
+     */
+    static boolean isAnonymous(String name) {
+        int n = name.length();
+        int i = n;
+        while (i > 0 && name.charAt(i - 1) >= '0' && name.charAt(i - 1) <= '9') {
+            i--;
+        }
+        return i < n && i > 1 && name.charAt(i - 1) == '$' && name.charAt(i - 2) != '/';
     }
 
     /**

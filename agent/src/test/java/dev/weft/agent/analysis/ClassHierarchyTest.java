@@ -259,6 +259,31 @@ class ClassHierarchyTest {
     }
 
     @Test
+    void anonymousClassesAreNotRememberedAndStillAnsweredByAReadWhenAsked() {
+        // The loader's acme/Outer$1 extends a suspendable class, the header remembered says Object: a
+        // remembered header would answer "none", a read answers from the loader's bytes.
+        InMemoryLoader loader = new InMemoryLoader(TEST_LOADER)
+                .with("acme/Work", ClassFiles.withWork("acme/Work", "java/lang/Object", null, true))
+                .with("acme/Outer$1", ClassFiles.withWork("acme/Outer$1", "acme/Work", null, false));
+        ClassHierarchy h = ClassHierarchy.of(loader);
+        List<String> anonymous = List.of("acme/Outer$1", "acme/Outer$22");
+        List<String> named = List.of("acme/Local$1Named", "acme/Outer$Inner", "acme/Outer$", "acme/$1", "acme/Outer1");
+        for (String name : anonymous) {
+            h.remember(ClassHeader.parse(ClassFiles.withWork(name, "java/lang/Object", null, false)));
+            assertTrue(ClassHierarchy.isAnonymous(name), name);
+        }
+        for (String name : named) {
+            h.remember(ClassHeader.parse(ClassFiles.withWork(name, "java/lang/Object", null, false)));
+            assertFalse(ClassHierarchy.isAnonymous(name), name);
+            assertEquals("java/lang/Object", h.superName(name), name + " is answered from its remembered header");
+        }
+        assertNull(h.info("acme/Outer$22"), "not remembered, and the loader has no such class");
+        assertEquals("acme/Work", h.superName("acme/Outer$1"), "read from the loader");
+        assertEquals(h.suspendableMethods("acme/Work"), h.suspendableMethods("acme/Outer$1"));
+        assertFalse(h.suspendableMethods("acme/Outer$1").isEmpty());
+    }
+
+    @Test
     void headerOfAClassNamingWeftIsNotRemembered() {
         InMemoryLoader loader = new InMemoryLoader(TEST_LOADER);
         ClassHierarchy h = ClassHierarchy.of(loader);
