@@ -103,8 +103,14 @@ final class Prewoven {
      * @return the index, or null when there is none
      */
     private static InputStream open() throws IOException {
-        java.security.CodeSource source = Prewoven.class.getProtectionDomain().getCodeSource();
-        return open(source == null ? null : source.getLocation(), Prewoven.class.getClassLoader());
+        URL location;
+        try {
+            java.security.CodeSource source = Prewoven.class.getProtectionDomain().getCodeSource();
+            location = source == null ? null : source.getLocation();
+        } catch (RuntimeException e) {
+            location = null; // a security manager that will not tell: the loader's way
+        }
+        return open(location, Prewoven.class.getClassLoader());
     }
 
     /**
