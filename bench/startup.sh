@@ -15,6 +15,9 @@
 #   JVM_NICE=-15              run the JVMs under test at this niceness (a shared machine; needs root)
 #   SKIP_BUILD=1              use the jars already built
 #   RAW=1                     also print every run's loading-thread CPU time, in run order
+#   TIMING=1                  also print the median CPU time each agent's transformer spends (the agent's
+#                             own share: the agent's -Dweft.timing=true, which sums it and prints it at exit;
+#                             not for the floor's agent, which has no such timer)
 #   COLD="DIR ..."            empty these directories before every run: with an agent given as
 #                             a.jar=cache=DIR, every run of it is a first run (the agent's cold cache);
 #                             a cache directory not listed here is filled by its first run and reused
@@ -77,19 +80,24 @@ echo "${#jars[@]} jars, $classes class files; $runs runs each; $(nproc) cores; l
 
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-# One run: prints "<loading ms> <loading thread CPU ms> <whole JVM ms> <loaded> <failed>".
+# One run: prints "<loading ms> <loading thread CPU ms> <whole JVM ms> <loaded> <failed> <transformer CPU ms or ->".
 run() {
     local java=$1
     shift
-    local t0 t1 out
+    local t0 t1 out timing
+    local err
+    err=$(mktemp)
     t0=$(date +%s%N)
     if [[ -n ${JVM_NICE:-} ]]; then
-        out=$(nice -n "$JVM_NICE" "$java" "$@" -cp "$CP" startup.StartupLoad "${jars[@]}")
+        out=$(nice -n "$JVM_NICE" "$java" "$@" -cp "$CP" startup.StartupLoad "${jars[@]}" 2>"$err")
     else
-        out=$("$java" "$@" -cp "$CP" startup.StartupLoad "${jars[@]}")
+        out=$("$java" "$@" -cp "$CP" startup.StartupLoad "${jars[@]}" 2>"$err")
     fi
     t1=$(date +%s%N)
-    sed -E 's/loaded=([0-9]+) failed=([0-9]+) ms=([0-9]+) cpu=([0-9]+)/\3 \4 '"$(((t1 - t0) / 1000000))"' \1 \2/' <<<"$out"
+    timing=$(sed -nE 's/.*\[weft\] timing: transformer cpu=([0-9.]+) ms.*/\1/p' "$err")
+    grep -v '^\[weft\] timing:' "$err" >&2 || true
+    rm -f "$err"
+    sed -E 's/loaded=([0-9]+) failed=([0-9]+) ms=([0-9]+) cpu=([0-9]+)/\3 \4 '"$(((t1 - t0) / 1000000))"' \1 \2 '"${timing:--}"'/' <<<"$out"
 }
 
 # The label of a configuration: "without", "floor", or the agent jar's file name (with its options).
@@ -124,6 +132,8 @@ for jdk in "${JDKS[@]}"; do
             done
             if [[ -z $spec ]]; then
                 run "$jdk/bin/java" >>"$out/$c"
+            elif [[ -n ${TIMING:-} && $spec != "$NOOP" ]]; then
+                run "$jdk/bin/java" -Dweft.timing=true "-javaagent:$spec" >>"$out/$c"
             else
                 run "$jdk/bin/java" "-javaagent:$spec" >>"$out/$c"
             fi
@@ -137,6 +147,13 @@ for jdk in "${JDKS[@]}"; do
     if [[ -n ${RAW:-} ]]; then
         for ((c = 0; c < ${#configs[@]}; c++)); do
             echo "$feature $(label "${configs[c]}") CPU ms: $(cut -d' ' -f2 "$out/$c" | tr '\n' ' ')"
+        done
+    fi
+    if [[ -n ${TIMING:-} ]]; then
+        for ((c = 1; c < ${#configs[@]}; c++)); do
+            [[ ${configs[c]} == "$NOOP" ]] && continue
+            echo "JDK $feature $(label "${configs[c]}"): transformer CPU ms, median $(cut -d' ' -f6 "$out/$c" | grep -v '^-$' | median)" \
+                "of: $(cut -d' ' -f6 "$out/$c" | tr '\n' ' ')"
         done
     fi
     # ratio FIELD CONFIG BASE: the median of FIELD for CONFIG over its median for BASE

@@ -79,9 +79,7 @@ final class Prewoven {
     private static synchronized Map<String, Entry> load() {
         if (index == null) {
             Map<String, Entry> entries = Map.of();
-            try (InputStream in = Prewoven.class.getClassLoader() == null
-                    ? ClassLoader.getSystemResourceAsStream(RESOURCE)
-                    : Prewoven.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            try (InputStream in = open()) {
                 if (in != null) {
                     List<String> sites = new ArrayList<>();
                     entries = read(new DataInputStream(in), sites);
@@ -94,6 +92,54 @@ final class Prewoven {
             index = entries;
         }
         return index;
+    }
+
+    /**
+     * Opens the index: from the agent's jar directly when the agent is one, else through the agent's
+     * loader. The loader's way goes through a {@code jar:} URL connection, whose machinery a JVM sets
+     * up on first use: several milliseconds at start-up, more than reading the index itself. Opening
+     * the jar shares the central directory the loader has read already.
+     *
+     * @return the index, or null when there is none
+     */
+    private static InputStream open() throws IOException {
+        URL location;
+        try {
+            java.security.CodeSource source = Prewoven.class.getProtectionDomain().getCodeSource();
+            location = source == null ? null : source.getLocation();
+        } catch (RuntimeException e) {
+            location = null; // a security manager that will not tell: the loader's way
+        }
+        return open(location, Prewoven.class.getClassLoader());
+    }
+
+    /**
+     * Opens the index in the jar at {@code location} when it is a local jar that has one, else as
+     * {@code loader} finds it.
+     *
+     * @param location where the agent's classes come from, or null
+     * @param loader the agent's loader, null for the bootstrap loader
+     * @return the index, or null when neither has one
+     */
+    static InputStream open(URL location, ClassLoader loader) throws IOException {
+        try {
+            if (location != null && "file".equals(location.getProtocol())) {
+                Path jar = Path.of(location.toURI());
+                if (Files.isRegularFile(jar)) {
+                    try (ZipFile zip = new ZipFile(jar.toFile())) {
+                        ZipEntry entry = zip.getEntry(RESOURCE);
+                        if (entry != null) {
+                            try (InputStream in = zip.getInputStream(entry)) {
+                                return new java.io.ByteArrayInputStream(in.readAllBytes());
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (java.net.URISyntaxException | IOException | RuntimeException e) {
+            // the loader's way, below
+        }
+        return loader == null ? ClassLoader.getSystemResourceAsStream(RESOURCE) : loader.getResourceAsStream(RESOURCE);
     }
 
     /**

@@ -23,11 +23,27 @@ final class WeftTransformer implements ClassFileTransformer {
 
     WeftTransformer(AgentOptions options) {
         this.options = options;
+        if (Timing.ON) {
+            Timing.cpu(); // the clock is set up now, not while the first class loads
+        }
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] bytes) {
+        if (!Timing.ON) {
+            return select(loader, className, domain, bytes);
+        }
+        long start = Timing.cpu();
+        try {
+            return select(loader, className, domain, bytes);
+        } finally {
+            Timing.add(start);
+        }
+    }
+
+    /** Selects and weaves a class; null when it is left unchanged. */
+    private byte[] select(ClassLoader loader, String className, ProtectionDomain domain, byte[] bytes) {
         if (className == null || bytes == null || loader == null || ClassHierarchy.isPlatform(className)
                 || className.startsWith("dev/weft/agent/") || !options.accepts(className)) {
             return null;
@@ -76,6 +92,39 @@ final class WeftTransformer implements ClassFileTransformer {
             Files.write(file, bytes);
         } catch (IOException | RuntimeException e) {
             log("dump:" + className, "could not dump " + className + ": " + e);
+        }
+    }
+
+    /**
+     * With {@code -Dweft.timing=true}, the CPU time the transformer spends, summed over every class and
+     * printed when the JVM exits ({@code [weft] timing: transformer cpu=... ms classes=...}): the agent's
+     * own share of a start-up, which {@code bench/startup.sh} reports with {@code TIMING=1}. It costs a
+     * CPU clock reading of the calling thread before and after each class.
+     */
+    static final class Timing {
+        static final boolean ON = Boolean.getBoolean("weft.timing");
+        private static final java.lang.management.ThreadMXBean THREADS;
+        private static final java.util.concurrent.atomic.AtomicLong NANOS = new java.util.concurrent.atomic.AtomicLong();
+        private static final java.util.concurrent.atomic.AtomicInteger CLASSES = new java.util.concurrent.atomic.AtomicInteger();
+
+        static {
+            THREADS = ON ? java.lang.management.ManagementFactory.getThreadMXBean() : null;
+            if (ON) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("[weft] timing: transformer cpu="
+                        + String.format("%.1f", NANOS.get() / 1e6) + " ms classes=" + CLASSES.get()), "weft-timing"));
+            }
+        }
+
+        private Timing() {
+        }
+
+        static long cpu() {
+            return THREADS.getCurrentThreadCpuTime();
+        }
+
+        static void add(long start) {
+            NANOS.addAndGet(THREADS.getCurrentThreadCpuTime() - start);
+            CLASSES.incrementAndGet();
         }
     }
 

@@ -87,6 +87,45 @@ class PrewovenTest {
         assertFalse(entry.matches(java.util.Arrays.copyOf(hub, hub.length + 1)));
     }
 
+    @Test
+    void theIndexIsReadFromTheAgentJarItselfAndElseThroughTheLoader(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        byte[] inJar = {1, 2, 3, 4};
+        Path jar = dir.resolve("agent.jar");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.zip.ZipEntry(Prewoven.RESOURCE));
+            out.write(inJar);
+            out.closeEntry();
+        }
+        // the loader has an index of its own, which must not be the one read when the jar has one
+        byte[] viaLoader = {9, 8, 7};
+        Path classes = dir.resolve("classes");
+        Files.createDirectories(classes.resolve(Prewoven.RESOURCE).getParent());
+        Files.write(classes.resolve(Prewoven.RESOURCE), viaLoader);
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
+            try (InputStream in = Prewoven.open(jar.toUri().toURL(), loader)) {
+                assertArrayEquals(inJar, in.readAllBytes(), "straight from the jar");
+            }
+            try (InputStream in = Prewoven.open(classes.toUri().toURL(), loader)) {
+                assertArrayEquals(viaLoader, in.readAllBytes(), "a directory: through the loader");
+            }
+            try (InputStream in = Prewoven.open(dir.resolve("missing.jar").toUri().toURL(), loader)) {
+                assertArrayEquals(viaLoader, in.readAllBytes(), "no such jar: through the loader");
+            }
+            Path empty = dir.resolve("empty.jar");
+            try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(empty))) {
+                out.putNextEntry(new java.util.zip.ZipEntry("other.txt"));
+                out.closeEntry();
+            }
+            try (InputStream in = Prewoven.open(empty.toUri().toURL(), loader)) {
+                assertArrayEquals(viaLoader, in.readAllBytes(), "a jar without an index: through the loader");
+            }
+            try (InputStream in = Prewoven.open(null, loader)) {
+                assertArrayEquals(viaLoader, in.readAllBytes(), "no location: through the loader");
+            }
+        }
+    }
+
     private static Map<String, Prewoven.Entry> index(List<String> sites) throws IOException {
         try (InputStream in = PrewovenTest.class.getClassLoader().getResourceAsStream(Prewoven.RESOURCE)) {
             assertNotNull(in, Prewoven.RESOURCE + " is missing: the build's prewoven-runtime step did not run");

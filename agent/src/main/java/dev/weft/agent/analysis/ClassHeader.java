@@ -149,19 +149,26 @@ public final class ClassHeader {
         byte[] b = new byte[sized ? (int) Math.max(size, 10) : 4096];
         // in steps of an eighth of the file (at least 512 bytes): the header ends a third to a half of the way in
         int step = sized ? Math.max(512, (int) size / 8) : 2048;
-        int[] scan = {1, 10};
+        // the next entry, its offset, and whether an invokedynamic entry was seen
+        int[] scan = {1, 10, 0};
+        int[] offsets = null;
         int filled = 0;
-        int end;
+        int end = 0;
         boolean eof;
         while (true) {
             int ask = Math.min(b.length, filled + step) - filled;
             int n = in.readNBytes(b, filled, ask);
             filled += n;
             eof = n < ask || sized && filled == size;
-            if (filled >= 10 && readInt(b, 0) != 0xCAFEBABE) {
-                throw new IllegalArgumentException("not a class file (bad magic number)");
+            if (filled >= 10) {
+                if (readInt(b, 0) != 0xCAFEBABE) {
+                    throw new IllegalArgumentException("not a class file (bad magic number)");
+                }
+                if (offsets == null) {
+                    offsets = new int[u2(b, 8)];
+                }
+                end = headerEnd(b, filled, scan, offsets);
             }
-            end = headerEnd(b, filled, scan);
             if (end > 0 || eof) {
                 break;
             }
@@ -169,7 +176,8 @@ public final class ClassHeader {
                 b = java.util.Arrays.copyOf(b, b.length * 2);
             }
         }
-        if (end > 0 && !eof && containsWeft(b, 10, scan[1])) {
+        boolean weft = end > 0 && containsWeft(b, 10, scan[1]);
+        if (weft && !eof) {
             // its methods will be read: the rest of the file
             while (!eof) {
                 if (filled == b.length) {
@@ -184,7 +192,25 @@ public final class ClassHeader {
         if (eof && filled != b.length) {
             b = java.util.Arrays.copyOf(b, filled);
         }
-        return new ClassHeader(b, eof ? b.length : filled);
+        int limit = eof ? b.length : filled;
+        // the constant pool walked and searched once: the header is complete (else the full
+        // constructor says what is wrong)
+        return end > 0 ? new ClassHeader(b, limit, offsets, scan[1], scan[2] != 0, weft) : new ClassHeader(b, limit);
+    }
+
+    /**
+     * A header whose constant pool {@link #headerEnd} has walked: its entries' {@code offsets}, the
+     * offset {@code poolEnd} where the pool ends and the header begins (complete, interfaces included,
+     * within {@code limit}).
+     */
+    private ClassHeader(byte[] b, int limit, int[] offsets, int poolEnd, boolean indy, boolean weft) {
+        this.b = b;
+        this.limit = limit;
+        this.offsets = offsets;
+        mentionsWeft = weft;
+        hasIndy = indy;
+        header = poolEnd;
+        access = readUnsignedShort(poolEnd);
     }
 
     /**
@@ -196,6 +222,15 @@ public final class ClassHeader {
      * @throws IllegalArgumentException on a constant-pool tag that does not exist
      */
     static int headerEnd(byte[] b, int available, int[] scan) {
+        return headerEnd(b, available, scan, null);
+    }
+
+    /**
+     * As {@link #headerEnd(byte[], int, int[])}, also storing each entry's offset into {@code offsets}
+     * (when not null: as long as the pool's count of entries) and, into {@code scan[2]} (when there is
+     * one), 1 once an {@code invokedynamic} entry is seen.
+     */
+    static int headerEnd(byte[] b, int available, int[] scan, int[] offsets) {
         if (available < 10) {
             return 0;
         }
@@ -229,6 +264,12 @@ public final class ClassHeader {
             }
             if (p + size > available) {
                 break;
+            }
+            if (offsets != null) {
+                offsets[i] = p;
+            }
+            if (tag == 18 && scan.length > 2) {
+                scan[2] = 1;
             }
             p += size;
             i += tag == 5 || tag == 6 ? 2 : 1;
@@ -365,37 +406,51 @@ public final class ClassHeader {
     private boolean isJdkOrArray(int p) {
         int len = readUnsignedShort(p + 1);
         int at = p + 3;
-        if (len > 0 && b[at] == '[') {
-            return true;
-        }
-        for (byte[] prefix : PLATFORM) {
-            if (len >= prefix.length && java.util.Arrays.equals(b, at, at + prefix.length, prefix, 0, prefix.length)) {
-                return true;
-            }
-        }
-        return false;
+        return len > 0 && b[at] == '[' || startsWithPlatform(at, at + len);
     }
 
     /**
-     * Returns, for each {@code invokedynamic} entry whose descriptor returns an object type, the
-     * internal name of that type (the functional interface a lambda site creates); the others are
-     * skipped.
+     * Returns, for each {@code invokedynamic} entry whose descriptor returns an object type outside the
+     * JDK's {@link ClassHierarchy#isPlatform platform} packages, the internal name of that type (the
+     * functional interface a lambda site creates); the others are skipped without decoding their
+     * descriptors. A platform type is never suspendable, and most sites create one ({@code Runnable},
+     * {@code java.util.function}, and the {@code String} of every string concatenation since Java 9).
      *
      * @return the types in constant-pool order, with repeats; empty when the class has no such site
      */
     public java.util.List<String> indyReturnTypes() {
-        java.util.List<String> types = new java.util.ArrayList<>();
+        java.util.List<String> types = null;
         for (int i = 1; i < offsets.length; i++) {
             if (offsets[i] != 0 && b[offsets[i]] == 18) {
                 int nameAndType = entry(readUnsignedShort(offsets[i] + 3), 12);
-                String desc = utf8(readUnsignedShort(nameAndType + 3));
-                int ret = desc.lastIndexOf(')');
-                if (ret >= 0 && desc.startsWith("L", ret + 1) && desc.endsWith(";")) {
-                    types.add(desc.substring(ret + 2, desc.length() - 1));
+                int desc = entry(readUnsignedShort(nameAndType + 3), 1);
+                int start = desc + 3;
+                int end = start + readUnsignedShort(desc + 1);
+                int ret = end - 1;
+                while (ret >= start && b[ret] != ')') {
+                    ret--;
+                }
+                // an object return type: ")L" name ";", of at least one byte
+                if (ret >= start && end - ret > 3 && b[ret + 1] == 'L' && b[end - 1] == ';'
+                        && !startsWithPlatform(ret + 2, end - 1)) {
+                    if (types == null) {
+                        types = new java.util.ArrayList<>();
+                    }
+                    types.add(new String(b, ret + 2, end - 1 - (ret + 2), StandardCharsets.UTF_8));
                 }
             }
         }
-        return types;
+        return types == null ? java.util.List.of() : types;
+    }
+
+    /** True when {@code b[from, to)} starts with one of {@link ClassHierarchy#isPlatform}'s packages. */
+    private boolean startsWithPlatform(int from, int to) {
+        for (byte[] prefix : PLATFORM) {
+            if (to - from >= prefix.length && java.util.Arrays.equals(b, from, from + prefix.length, prefix, 0, prefix.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String className(int classIndex) {

@@ -64,9 +64,9 @@ public final class ClassHierarchy {
     }
 
     /**
-     * True for classes of the JDK: in {@link #isPlatform platform} packages or in a package of a module of
-     * the boot layer (such as {@code org/xml/sax}). They never declare suspendable methods, so a supertype
-     * of theirs need not be read to know that.
+     * True for classes of the JDK: in {@link #isPlatform platform} packages or in a package of a module
+     * the boot or the platform loader defines (such as {@code org/xml/sax}). They never declare
+     * suspendable methods, so a supertype of theirs need not be read to know that.
      */
     static boolean isJdk(String name) {
         if (isPlatform(name)) {
@@ -76,19 +76,39 @@ public final class ClassHierarchy {
         return slash > 0 && JdkPackages.NAMES.contains(name.substring(0, slash));
     }
 
-    /** The packages of the boot layer's modules, in internal form; computed when first needed. */
+    /** The JDK's packages that {@link #isPlatform} does not cover; computed when first needed. */
     private static final class JdkPackages {
-        static final Set<String> NAMES = names();
+        static final Set<String> NAMES = jdkPackages(ModuleLayer.boot().modules());
+    }
 
-        private static Set<String> names() {
-            Set<String> names = new HashSet<>();
-            for (Module m : ModuleLayer.boot().modules()) {
-                for (String p : m.getPackages()) {
+    /**
+     * The packages, in internal form, of those of {@code modules} that the boot or the platform loader
+     * defines, except the packages {@link #isPlatform} covers already. Modules of the application's own
+     * (on the module path, in the boot layer too) are the application loader's and are left out: their
+     * classes may well declare suspendable methods, and Weft's runtime may be one of them.
+     *
+     * <p>Leaving out the packages of {@link #isPlatform} (nearly all of the JDK's) keeps this short: it
+     * is computed at start-up, while the agent runs interpreted.
+     *
+     * @param modules the modules of a layer
+     * @return the packages' internal names
+     */
+    static Set<String> jdkPackages(Iterable<Module> modules) {
+        ClassLoader platform = ClassLoader.getPlatformClassLoader();
+        Set<String> names = new HashSet<>();
+        for (Module m : modules) {
+            ClassLoader l = m.getClassLoader();
+            if (l != null && l != platform) {
+                continue;
+            }
+            for (String p : m.getPackages()) {
+                if (!(p.startsWith("java.") || p.startsWith("javax.") || p.startsWith("jdk.") || p.startsWith("sun.")
+                        || p.startsWith("com.sun."))) {
                     names.add(p.replace('.', '/'));
                 }
             }
-            return names;
         }
+        return names;
     }
 
     /**
@@ -134,7 +154,7 @@ public final class ClassHierarchy {
         // a final class is nobody's supertype: the selector will never ask for it
         if (!header.mentionsWeft && (header.access & Opcodes.ACC_FINAL) == 0) {
             String name = header.name();
-            if (!infos.containsKey(name)) {
+            if (!isAnonymous(name)) {
                 infos.putIfAbsent(name, ClassInfo.of(header, name, superName, interfaces));
             }
         }
@@ -148,10 +168,24 @@ public final class ClassHierarchy {
     public void remember(ClassFacts facts) {
         if (!facts.mentionsWeft && (facts.access & Opcodes.ACC_FINAL) == 0) {
             String name = facts.name();
-            if (!infos.containsKey(name)) {
+            if (!isAnonymous(name)) {
                 infos.putIfAbsent(name, ClassInfo.of(facts));
             }
         }
+    }
+
+    /**
+     * True for the names javac gives anonymous classes ({@code Outer$1}): a class nothing extends, though
+     * javac does not mark it final (about one class in eight). Not remembering one costs nothing but a
+     * read, should another compiler's class extend a class of that name after all.
+     */
+    static boolean isAnonymous(String name) {
+        int n = name.length();
+        int i = n;
+        while (i > 0 && name.charAt(i - 1) >= '0' && name.charAt(i - 1) <= '9') {
+            i--;
+        }
+        return i < n && i > 1 && name.charAt(i - 1) == '$' && name.charAt(i - 2) != '/';
     }
 
     /**

@@ -87,6 +87,44 @@ class ClassHeaderTest {
     }
 
     @Test
+    void lambdaSitesOfTheJdksInterfacesAreSkippedWithoutDecoding() {
+        byte[] b = indySites("acme/Sites", "()Ljava/lang/Runnable;", "(Ljava/lang/Object;I)Ljava/lang/String;",
+                "(Lacme/X;)Lacme/Job;", "()Ljavax/Thing;", "()Ljavafx/Thing;", "()Ljdk/Thing;", "()Lsun/Thing;",
+                "()Lcom/sun/Thing;", "()Lcom/sunny/Job;", "(Ljava/lang/Object;)Ljavaz/Job;", "()I", "()[Lacme/Job;",
+                "(Ljava/lang/Runnable;)Lj;");
+        ClassHeader header = ClassHeader.parse(b);
+        assertTrue(header.hasIndy);
+        assertEquals(List.of("acme/Job", "javafx/Thing", "com/sunny/Job", "javaz/Job", "j"), header.indyReturnTypes());
+        assertEquals(List.of(), ClassHeader.parse(indySites("acme/Plain", "()Ljava/lang/Runnable;")).indyReturnTypes());
+    }
+
+    /** A class with one invokedynamic site of each descriptor, each in a static method of that descriptor. */
+    private static byte[] indySites(String name, String... descriptors) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
+        org.objectweb.asm.Handle bootstrap = new org.objectweb.asm.Handle(Opcodes.H_INVOKESTATIC, "acme/Boot", "bsm",
+                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;)"
+                        + "Ljava/lang/invoke/CallSite;", false);
+        for (int i = 0; i < descriptors.length; i++) {
+            String desc = descriptors[i];
+            org.objectweb.asm.MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "m" + i, desc,
+                    null, null);
+            mv.visitCode();
+            int slot = 0;
+            for (org.objectweb.asm.Type arg : org.objectweb.asm.Type.getArgumentTypes(desc)) {
+                mv.visitVarInsn(arg.getOpcode(Opcodes.ILOAD), slot);
+                slot += arg.getSize();
+            }
+            mv.visitInvokeDynamicInsn("site", desc, bootstrap);
+            mv.visitInsn(org.objectweb.asm.Type.getReturnType(desc).getOpcode(Opcodes.IRETURN));
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    @Test
     void interfaceFlagIsRead() {
         ClassHeader header = ClassHeader.parse(ClassFiles.functionalInterface("acme/Job", false));
         assertTrue((header.access & Opcodes.ACC_INTERFACE) != 0);

@@ -56,6 +56,38 @@ class ClassHierarchyTest {
     }
 
     @Test
+    void theJdksPackagesAreTheBootAndPlatformLoadersOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Set<String> jdk = ClassHierarchy.jdkPackages(ModuleLayer.boot().modules());
+        assertTrue(jdk.contains("org/xml/sax/helpers"), jdk.toString());
+        assertTrue(jdk.contains("org/w3c/dom"), jdk.toString());
+        assertFalse(jdk.contains("java/lang"), "covered by isPlatform: " + jdk);
+        assertTrue(ClassHierarchy.isJdk("org/xml/sax/helpers/DefaultHandler"));
+        assertTrue(ClassHierarchy.isJdk("java/lang/Thread"));
+        assertFalse(ClassHierarchy.isJdk("acme/lib/Thing"));
+
+        // a module of the application's, as on the module path: not the JDK's, whatever its packages
+        ClassWriter info = new ClassWriter(0);
+        info.visit(Opcodes.V9, Opcodes.ACC_MODULE, "module-info", null, null, null);
+        org.objectweb.asm.ModuleVisitor module = info.visitModule("acme.lib", 0, null);
+        module.visitRequire("java.base", Opcodes.ACC_MANDATED, null);
+        module.visitPackage("acme/lib");
+        module.visitPackage("org/xml/extra");
+        module.visitEnd();
+        info.visitEnd();
+        java.nio.file.Files.write(dir.resolve("module-info.class"), info.toByteArray());
+        java.nio.file.Files.createDirectories(dir.resolve("acme/lib"));
+        java.nio.file.Files.write(dir.resolve("acme/lib/Thing.class"), ClassFiles.withWork("acme/lib/Thing", "java/lang/Object", null, true));
+        java.nio.file.Files.createDirectories(dir.resolve("org/xml/extra"));
+        java.nio.file.Files.write(dir.resolve("org/xml/extra/More.class"), ClassFiles.withWork("org/xml/extra/More", "java/lang/Object", null, true));
+        java.lang.module.Configuration cf = ModuleLayer.boot().configuration().resolve(java.lang.module.ModuleFinder.of(dir),
+                java.lang.module.ModuleFinder.of(), Set.of("acme.lib"));
+        ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(cf, TEST_LOADER);
+        assertEquals(Set.of("acme.lib"), layer.modules().stream().map(Module::getName).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(Set.of(), ClassHierarchy.jdkPackages(layer.modules()), "a module of the application's loader");
+    }
+
+    @Test
     void commonSuperClassOfJdkClasses() {
         ClassHierarchy h = ClassHierarchy.of(TEST_LOADER);
         assertEquals("java/util/AbstractList", h.commonSuperClass("java/util/ArrayList", "java/util/LinkedList"));
@@ -224,6 +256,31 @@ class ClassHierarchyTest {
         assertTrue(h.isAssignable("acme/Itf", "acme/Seen"));
         assertFalse(h.isInterface("acme/Seen"));
         assertFalse(h.hasSuspendableMethods("acme/Seen"));
+    }
+
+    @Test
+    void anonymousClassesAreNotRememberedAndStillAnsweredByAReadWhenAsked() {
+        // The loader's acme/Outer$1 extends a suspendable class, the header remembered says Object: a
+        // remembered header would answer "none", a read answers from the loader's bytes.
+        InMemoryLoader loader = new InMemoryLoader(TEST_LOADER)
+                .with("acme/Work", ClassFiles.withWork("acme/Work", "java/lang/Object", null, true))
+                .with("acme/Outer$1", ClassFiles.withWork("acme/Outer$1", "acme/Work", null, false));
+        ClassHierarchy h = ClassHierarchy.of(loader);
+        List<String> anonymous = List.of("acme/Outer$1", "acme/Outer$22");
+        List<String> named = List.of("acme/Local$1Named", "acme/Outer$Inner", "acme/Outer$", "acme/$1", "acme/Outer1");
+        for (String name : anonymous) {
+            h.remember(ClassHeader.parse(ClassFiles.withWork(name, "java/lang/Object", null, false)));
+            assertTrue(ClassHierarchy.isAnonymous(name), name);
+        }
+        for (String name : named) {
+            h.remember(ClassHeader.parse(ClassFiles.withWork(name, "java/lang/Object", null, false)));
+            assertFalse(ClassHierarchy.isAnonymous(name), name);
+            assertEquals("java/lang/Object", h.superName(name), name + " is answered from its remembered header");
+        }
+        assertNull(h.info("acme/Outer$22"), "not remembered, and the loader has no such class");
+        assertEquals("acme/Work", h.superName("acme/Outer$1"), "read from the loader");
+        assertEquals(h.suspendableMethods("acme/Work"), h.suspendableMethods("acme/Outer$1"));
+        assertFalse(h.suspendableMethods("acme/Outer$1").isEmpty());
     }
 
     @Test
