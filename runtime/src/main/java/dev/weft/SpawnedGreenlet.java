@@ -27,22 +27,26 @@ import java.util.function.Consumer;
  * @param <T> the type of the value
  */
 public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
-    /** The number in its name, which is built only when asked for (spawning stays cheap). */
-    private final long number;
+    /** The {@link #outcome} of a greenlet that has not finished. */
+    private static final Object UNFINISHED = new Object();
+
+    /**
+     * The number in its name, which is built only when asked for (spawning stays cheap); counted
+     * modulo 2^32 (an int, not a long: the greenlet's fields then fit in 56 bytes).
+     */
+    private final int number;
     /**
      * In one list (a server keeps many greenlets, most never joined one by one): raw links
      * ({@link #rawLink}: joiners' waiters and {@code Hub.wait}'s), woken as it finishes, and the
      * {@link Link}s of callbacks, run in the hub once it has finished; null until the first.
      */
     private List<Runnable> links;
-    private boolean ready;
-    /** True when {@link #outcome} is the exception that escaped the body. */
-    private boolean failed;
     /**
-     * The body's value (null for a runnable; set by {@code Greenlet.resume} as a callable body returns)
-     * or, when {@link #failed}, its exception: one field for both.
+     * {@link #UNFINISHED} until it has finished; then the body's value (null for a runnable or a killed
+     * greenlet; set by {@code Greenlet.resume} as a callable body returns), or a {@link Failure} with the
+     * exception that escaped the body: one field for the state, the value and the exception.
      */
-    Object outcome;
+    Object outcome = UNFINISHED;
     /** Its neighbours in the hub's list of unfinished greenlets, for {@link Hub#dump()}. */
     SpawnedGreenlet<?> previousLive;
     SpawnedGreenlet<?> nextLive;
@@ -60,7 +64,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     SpawnedGreenlet(Hub hub, SuspendableCallable<T> call, SuspendableRunnable runBody) {
         // a body that ends goes back to the hub, which runs the next ready greenlet
         super(hub.home, hub.greenlet, runBody, call);
-        this.number = ++hub.spawned;
+        this.number = (int) ++hub.spawned;
         hub.born(this);
     }
 
@@ -72,10 +76,9 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
      */
     void ended(Throwable died) {
         if (died != null && !(died instanceof GreenletExit)) {
-            failed = true;
-            outcome = died;
             died.printStackTrace();
             System.err.println(this + " failed with " + died.getClass().getName());
+            outcome = new Failure(died);
             if (hub().observer != null) {
                 hub().observer.failed(this, died);
             }
@@ -84,7 +87,9 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     }
 
     private void finish() {
-        ready = true;
+        if (outcome == UNFINISHED) {
+            outcome = null; // a runnable's, or a killed greenlet's: finished with no value
+        }
         hub().died(this);
         List<Runnable> all = links;
         if (all == null) {
@@ -179,7 +184,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
         Link l = new Link(this, callback, kind);
         // kept until it runs, so that unlink can still remove it
         links().add(l);
-        if (ready) {
+        if (isReady()) {
             hub().callSoon(l);
         }
         return this;
@@ -213,13 +218,13 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
             try {
                 if (kind == COMPLETE) {
                     ((Consumer<Object>) callback).accept(g);
-                } else if (kind == SUCCESS && !g.failed) {
+                } else if (kind == SUCCESS && !g.failed()) {
                     ((Consumer<Object>) callback).accept(g.outcome);
-                } else if (kind == FAILURE && g.failed) {
+                } else if (kind == FAILURE && g.failed()) {
                     if (g.hub().observer != null) {
                         g.hub().observer.observed(g); // a failure callback handles it
                     }
-                    ((Consumer<Object>) callback).accept(g.outcome);
+                    ((Consumer<Object>) callback).accept(((Failure) g.outcome).exception);
                 }
             } catch (Throwable e) {
                 e.printStackTrace();
@@ -251,7 +256,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
                     + "\"; call it on the greenlet's thread and hand the future over");
         }
         CompletableFuture<T> future = new CompletableFuture<>();
-        if (ready) {
+        if (isReady()) {
             completeNow(future);
         } else {
             link(g -> completeNow(future), Link.COMPLETE);
@@ -271,7 +276,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     /** Called in the hub for a kill request: raises {@code GreenletExit} in it unless it has finished meanwhile. */
     @Suspendable
     void exit() {
-        if (ready) {
+        if (isReady()) {
             return;
         }
         throwInto(new GreenletExit());
@@ -284,13 +289,27 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
      * @return the name
      */
     public String name() {
-        return "greenlet-" + number;
+        return "greenlet-" + Integer.toUnsignedString(number);
     }
 
     /** True once the body has returned, thrown, or been killed. */
     @Override
     public boolean isReady() {
-        return ready;
+        return outcome != UNFINISHED;
+    }
+
+    /** {@return true when it has finished with an exception escaping its body} */
+    private boolean failed() {
+        return outcome instanceof Failure;
+    }
+
+    /** The outcome of a greenlet whose body threw: the exception. */
+    private static final class Failure {
+        final Throwable exception;
+
+        Failure(Throwable exception) {
+            this.exception = exception;
+        }
     }
 
     /**
@@ -303,7 +322,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     @Override
     public void rawLink(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
-        if (ready) {
+        if (isReady()) {
             callback.run();
         } else {
             links().add(callback);
@@ -333,7 +352,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
 
     /** {@return true once the body has returned or been killed, false while it runs or when it threw} */
     public boolean isSuccessful() {
-        return ready && !failed;
+        return isReady() && !failed();
     }
 
     /**
@@ -342,14 +361,14 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
      * @return the exception, or null while running or when the body returned
      */
     public Throwable exception() {
-        if (!failed) {
+        if (!failed()) {
             return null;
         }
         Hub hub = hub();
         if (hub.observer != null) {
             hub.observer.observed(this);
         }
-        return (Throwable) outcome;
+        return ((Failure) outcome).exception;
     }
 
     /** The hub it runs on: its greenlet's. */
@@ -359,7 +378,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
 
     @SuppressWarnings("unchecked")
     private T value() {
-        return failed ? null : (T) outcome;
+        return failed() ? null : (T) outcome;
     }
 
     /** Waits until this greenlet has finished; the caller's hub runs meanwhile. */
@@ -394,7 +413,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     @Suspendable
     public T get() {
         joinUntil("SpawnedGreenlet.get", false, 0);
-        if (failed) {
+        if (failed()) {
             throw Greenlet.unchecked(exception());
         }
         return value();
@@ -407,7 +426,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
      */
     @Suspendable
     public void kill() {
-        if (Greenlet.current() == this && !ready) {
+        if (Greenlet.current() == this && !isReady()) {
             throw new GreenletExit();
         }
         if (requestKill()) {
@@ -420,7 +439,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
      * greenlet); returns whether a request was queued, which the caller then waits for.
      */
     boolean requestKill() {
-        if (ready) {
+        if (isReady()) {
             return false;
         }
         if (!isStarted()) {
@@ -436,7 +455,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
 
     @Suspendable
     boolean joinUntil(String what, boolean timed, long deadline) {
-        if (ready) {
+        if (isReady()) {
             return true;
         }
         if (Trampoline.get() != hub().home) {
@@ -455,12 +474,12 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
                 links.remove(w);
             }
         }
-        return ready;
+        return isReady();
     }
 
     @Override
     public String toString() {
-        String state = ready ? (failed ? "failed" : "done") : isStarted() ? "started" : "scheduled";
+        String state = isReady() ? (failed() ? "failed" : "done") : isStarted() ? "started" : "scheduled";
         return name() + "[" + state + "]";
     }
 }

@@ -40,6 +40,20 @@ class HubTest {
     }
 
     @Test
+    void aThrowableReturnedAsTheValueIsAValueNotAFailure() {
+        IOException value = new IOException("returned, not thrown");
+        SpawnedGreenlet<IOException> g = Hub.spawn(() -> value);
+        List<Object> seen = new ArrayList<>();
+        g.onSuccess(seen::add).onFailure(e -> seen.add("failure " + e));
+        assertSame(value, g.get());
+        Hub.sleep(0); // the links run in the hub
+        assertTrue(g.isSuccessful());
+        assertNull(g.exception());
+        assertEquals(List.of(value), seen);
+        assertEquals(g.name() + "[done]", g.toString());
+    }
+
+    @Test
     void spawnedGreenletsStartInSpawnOrder() {
         List<SpawnedGreenlet<?>> all = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
