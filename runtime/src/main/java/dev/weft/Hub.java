@@ -814,6 +814,13 @@ public final class Hub {
      */
     static final long SLEEP_TIMED = 1L << 32;
     static final long SLEEP_WOKEN = 1L << 33;
+    /** The bits of {@link Greenlet#sleep} that describe the sleep it is in now: 0 when it is not asleep. */
+    static final long SLEEP_NOW = 0xFFFFFFFFL | SLEEP_TIMED | SLEEP_WOKEN;
+    /**
+     * One stale run-queue entry, counted in the bits above {@link #SLEEP_NOW}: left by a sleep that was
+     * ended by a timeout or a kill while its greenlet waited on the run queue.
+     */
+    private static final long SLEEP_STALE_ONE = 1L << 34;
 
     /**
      * The sleep of both {@code sleep} methods, which are suspension primitives of their own, as
@@ -831,12 +838,13 @@ public final class Hub {
             return;
         }
         int sequence = hub.nextStamp();
+        long stale = me.sleep & ~SLEEP_NOW;
         if (nanos == 0) {
             // behind every greenlet ready now: each runs once before this one continues
-            me.sleep = (sequence & 0xFFFFFFFFL) | SLEEP_WOKEN;
+            me.sleep = stale | (sequence & 0xFFFFFFFFL) | SLEEP_WOKEN;
             hub.ready.add(me);
         } else {
-            me.sleep = (sequence & 0xFFFFFFFFL) | SLEEP_TIMED;
+            me.sleep = stale | (sequence & 0xFFFFFFFFL) | SLEEP_TIMED;
             hub.timers.add(me, hub.deadlineAfter(nanos), sequence);
         }
         hub.home.request(hub.next(), null, null);
@@ -847,11 +855,14 @@ public final class Hub {
     private static void endSleep(Stack s, int id) {
         if (s.owner() instanceof Greenlet) {
             Greenlet g = (Greenlet) s.owner();
-            if ((g.sleep & SLEEP_WOKEN) != 0) {
-                // woken, and then resumed by a timeout or a kill raised before its turn: its entry goes
-                g.home.hub.unqueue(g);
+            long sleep = g.sleep;
+            long stale = sleep & ~SLEEP_NOW;
+            if ((sleep & SLEEP_WOKEN) != 0) {
+                // woken, and then resumed by a timeout or a kill raised before its turn: its run-queue
+                // entry, the first of its entries the hub will take, is stale (see isStale)
+                stale += SLEEP_STALE_ONE;
             }
-            g.sleep = 0;
+            g.sleep = stale;
         }
         Task.suspend(null, id, "Hub.sleep", s);
     }
@@ -888,7 +899,13 @@ public final class Hub {
      * earlier sleep, ended otherwise, is stale.
      */
     static boolean isStale(Greenlet g) {
-        return g.task != null && !g.task.isNew() && (g.sleep & SLEEP_WOKEN) == 0;
+        long sleep = g.sleep;
+        if (sleep >= SLEEP_STALE_ONE) {
+            // entries are taken in the order they were queued: the first of g's is the oldest, the stale one
+            g.sleep = sleep - SLEEP_STALE_ONE;
+            return true;
+        }
+        return g.task != null && !g.task.isNew() && (sleep & SLEEP_WOKEN) == 0;
     }
 
     /**
@@ -896,27 +913,10 @@ public final class Hub {
      * {@code sleep} loses its mark, so that its sleep, as it ends, knows the entry has been taken.
      */
     private static Greenlet taken(Greenlet g) {
-        if (g.sleep != 0) {
+        if ((g.sleep & SLEEP_WOKEN) != 0) {
             g.sleep &= ~SLEEP_WOKEN;
         }
         return g;
-    }
-
-    /**
-     * Removes the run-queue entry of {@code g}, woken from its sleep and then resumed otherwise (a
-     * timeout or a kill raised before its turn came). Rare, so a scan of the queue.
-     */
-    void unqueue(Greenlet g) {
-        int i = 0;
-        for (java.util.Iterator<Object> it = ready.iterator(); it.hasNext(); i++) {
-            if (it.next() == g) {
-                it.remove();
-                if (i < passLeft) {
-                    passLeft--;
-                }
-                return;
-            }
-        }
     }
 
     /**
@@ -1150,7 +1150,7 @@ public final class Hub {
      */
     void requeue(Greenlet g) {
         if (g != greenlet && g != home.root && !g.isDead()) {
-            if (g.sleep != 0) {
+            if ((g.sleep & SLEEP_NOW) != 0) {
                 // taken from its sleep's entry (see taken): the entry is live again
                 g.sleep |= SLEEP_WOKEN;
             }
