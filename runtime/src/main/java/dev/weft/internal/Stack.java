@@ -38,7 +38,7 @@ public sealed class Stack permits Task {
      * a greenlet of the hub usually suspends a few frames deep and a server keeps thousands of them
      * suspended: a sleeping greenlet's frames fit in arrays of 4.
      */
-    private static final int FIRST_CAPACITY = 2;
+    private static final int FIRST_CAPACITY = 1;
 
     /** The stack of threads that are not running a coroutine: never suspends, never resumes. */
     static final Stack NONE = new Stack(null);
@@ -55,12 +55,18 @@ public sealed class Stack permits Task {
     private Object[] refs = NO_REFS;
     private int rp;
     /**
-     * One record per saved frame: the method's identity in the high half; in the low half its state,
-     * the number of its suspension point in the JVM, which the agent can name ({@link SiteNames}), or
-     * 0 for the suspending primitive's own record.
+     * One record per saved woven frame, innermost first: the method's identity in the high half; in the
+     * low half its state, the number of its suspension point in the JVM, which the agent can name
+     * ({@link SiteNames}). The suspending primitive's frame is {@link #primitive}.
      */
     private long[] records = NO_LONGS;
     private int fp;
+    /**
+     * The identity of the primitive that suspended, while suspended: its frame, below every record,
+     * needs no state, so it is kept here rather than in the records (a sleeping greenlet's body then
+     * keeps one record, not two). 0 otherwise.
+     */
+    private int primitive;
 
     /** The coroutine these frames belong to, or null for {@link #NONE}. */
     final Object owner;
@@ -204,7 +210,7 @@ public sealed class Stack permits Task {
     public void unwind(int calleeId, String callee, int id, int state) {
         int f = fp;
         long[] r = records;
-        if (f > 0 && f < r.length && idOf(r[f - 1]) == calleeId) {
+        if (f < r.length && (f > 0 ? idOf(r[f - 1]) : primitive) == calleeId) {
             r[f] = record(id, state);
             fp = f + 1;
             return;
@@ -214,10 +220,10 @@ public sealed class Stack permits Task {
 
     private void unwindSlow(int calleeId, String callee, int id, int state) {
         // also the way of a frame that finds the records full: the name is looked up for errors only
-        if (fp == 0) {
+        if (fp == 0 && primitive == 0) {
             throw corrupt("no saved frame above " + SiteNames.name(state));
         }
-        int top = idOf(records[fp - 1]);
+        int top = fp == 0 ? primitive : idOf(records[fp - 1]);
         if (top != calleeId && top != ANY_CALLEE && calleeId != ANY_CALLEE
                 && !MethodReferences.isAlias(calleeId, top)) {
             throw lost("a suspension was lost between " + SiteNames.name(state) + " and its call to " + callee
@@ -242,12 +248,11 @@ public sealed class Stack permits Task {
      * @return the frames, innermost first
      */
     public java.util.List<String> suspendedAt() {
-        java.util.List<String> frames = new java.util.ArrayList<>(fp);
+        java.util.List<String> frames = new java.util.ArrayList<>(fp + 1);
         if (mode == SUSPENDING) {
+            frames.add(PRIMITIVES.getOrDefault(primitive, "a suspension primitive"));
             for (int f = 0; f < fp; f++) {
-                int state = (int) records[f];
-                frames.add(state == 0 ? PRIMITIVES.getOrDefault(idOf(records[f]), "a suspension primitive")
-                        : SiteNames.name(state));
+                frames.add(SiteNames.name((int) records[f]));
             }
         }
         return frames;
@@ -267,18 +272,17 @@ public sealed class Stack permits Task {
             // null while running (cleared as the last restore ended): a greenlet's switch stores nothing
             transfer = value;
         }
-        pushRecord(id, 0);
+        primitive = id;
         mode = SUSPENDING;
         return true;
     }
 
     /** Ends a restore at the primitive that suspended: pops its record and hands over the sent value. */
     Object endResume(int id, String what) {
-        int f = fp - 1;
-        if (f < 0 || records[f] != record(id, 0)) {
+        if (fp != 0 || primitive != id) {
             throw corrupt(what + " is resuming, but the saved frame was not its own");
         }
-        fp = f;
+        primitive = 0;
         mode = RUNNING;
         Object in = transfer;
         transfer = null;
@@ -287,10 +291,10 @@ public sealed class Stack permits Task {
 
     /** True when the record on top belongs to a method with identity {@code id} (or to any method). */
     boolean topIs(int id) {
-        if (fp == 0) {
+        int top = fp == 0 ? primitive : idOf(records[fp - 1]);
+        if (top == 0) {
             return false;
         }
-        int top = idOf(records[fp - 1]);
         return top == id || top == ANY_CALLEE || MethodReferences.isAlias(id, top);
     }
 
@@ -300,6 +304,7 @@ public sealed class Stack permits Task {
         rp = 0;
         pp = 0;
         fp = 0;
+        primitive = 0;
         mode = RUNNING;
         transfer = null;
     }

@@ -17,12 +17,15 @@ import dev.weft.SuspendableRunnable;
  * (or throws the pending exception) and normal running continues where it stopped.
  */
 public final class Task extends Stack {
-    private static final int NEW = 0;
-    /** Started and not finished: suspended when the stack's mode is SUSPENDING, running otherwise. */
-    private static final int ACTIVE = 1;
-    private static final int DONE = 2;
+    /*
+     * The task's state is the stack's mode, which woven code reads only while the task runs (its stack
+     * is then the current one): RUNNING, SUSPENDING or RESUMING while started and not finished (suspended
+     * when SUSPENDING), and these three otherwise, so that no field more is needed for them.
+     */
+    private static final int NEW = 3;
+    private static final int DONE = 4;
     /** Done because a suspension was lost: the body ended while its frames were unwinding. */
-    private static final int LOST = 3;
+    private static final int LOST = 5;
 
     /** The identity of {@code SuspendableRunnable.run()}, the frame the driver calls. */
     private static final int BODY_ID = Stack.idOf("run()V");
@@ -31,7 +34,6 @@ public final class Task extends Stack {
 
     /** A {@link SuspendableRunnable}, or a {@link SuspendableCallable} whose value the last resume returns. */
     private final Object body;
-    private int state = NEW;
 
     /**
      * Creates a task that has not started.
@@ -42,6 +44,7 @@ public final class Task extends Stack {
     public Task(SuspendableRunnable body, Object owner) {
         super(owner);
         this.body = body;
+        this.mode = NEW;
     }
 
     /**
@@ -55,6 +58,7 @@ public final class Task extends Stack {
     public Task(SuspendableCallable<?> body, Object owner) {
         super(owner);
         this.body = body;
+        this.mode = NEW;
     }
 
     /** {@return the body, as given} */
@@ -64,12 +68,12 @@ public final class Task extends Stack {
 
     /** {@return true before the first {@link #resume}} */
     public boolean isNew() {
-        return state == NEW;
+        return mode == NEW;
     }
 
     /** {@return true once the body has returned or thrown} */
     public boolean isDone() {
-        return state >= DONE;
+        return mode >= DONE;
     }
 
     /**
@@ -77,7 +81,7 @@ public final class Task extends Stack {
      * suspension point is not woven): whatever it was waiting in, it never left}
      */
     public boolean lostSuspension() {
-        return state == LOST;
+        return mode == LOST;
     }
 
     /**
@@ -86,7 +90,7 @@ public final class Task extends Stack {
      * @return the frames; empty unless suspended
      */
     public java.util.List<String> suspendedAt() {
-        return state == ACTIVE ? super.suspendedAt() : java.util.List.of();
+        return mode == Stack.SUSPENDING ? super.suspendedAt() : java.util.List.of();
     }
 
     /**
@@ -118,7 +122,7 @@ public final class Task extends Stack {
 
     private Object resume(Object sent, Throwable toThrow, boolean wrap) {
         Stack s = this;
-        if (state != ACTIVE || s.mode != Stack.SUSPENDING) {
+        if (s.mode != Stack.SUSPENDING) {
             start(toThrow);
         } else {
             if (toThrow != null) {
@@ -157,16 +161,15 @@ public final class Task extends Stack {
 
     /** Checks a first run is allowed and prepares it; anything else here is misuse. */
     private void start(Throwable toThrow) {
-        if (state >= DONE) {
+        if (mode >= DONE) {
             throw new IllegalStateException("coroutine already finished");
         }
-        if (state == ACTIVE) {
+        if (mode != NEW) {
             throw new IllegalStateException("coroutine already running: it cannot resume itself");
         }
-        state = ACTIVE;
         mode = Stack.RUNNING;
         if (toThrow != null) {
-            state = DONE;
+            mode = DONE;
             throw unchecked(toThrow);
         }
     }
@@ -175,8 +178,9 @@ public final class Task extends Stack {
     private RuntimeException failed(Throwable t, boolean wrap) {
         Stack s = this;
         boolean lost = s.mode == Stack.SUSPENDING && !(t instanceof dev.weft.WeaveError);
-        state = s.mode == Stack.SUSPENDING ? LOST : DONE;
+        int end = s.mode == Stack.SUSPENDING ? LOST : DONE;
         s.reset();
+        s.mode = end;
         if (lost) {
             IllegalStateException e = Stack.lost("a suspension was lost: the coroutine body threw while "
                     + "a suspension was unwinding, because a method between the body and the suspension "
@@ -191,8 +195,8 @@ public final class Task extends Stack {
     private Object ended() {
         Stack s = this;
         int mode = s.mode;
-        state = mode == Stack.SUSPENDING ? LOST : DONE;
         s.reset();
+        s.mode = mode == Stack.SUSPENDING ? LOST : DONE;
         if (mode == Stack.SUSPENDING) {
             throw Stack.lost("a suspension was lost: the coroutine body returned while a suspension was "
                     + "unwinding, so it went on running after the suspension point. The body, or a "
@@ -212,12 +216,12 @@ public final class Task extends Stack {
      * @throws IllegalStateException when the body catches the exit and suspends again
      */
     public void close() {
-        if (state == ACTIVE && mode != Stack.SUSPENDING) {
+        if (mode == Stack.RUNNING || mode == Stack.RESUMING) {
             throw new IllegalStateException("coroutine is running: it cannot close itself");
         }
-        if (state != ACTIVE) {
-            if (state == NEW) {
-                state = DONE;
+        if (mode != Stack.SUSPENDING) {
+            if (mode == NEW) {
+                mode = DONE;
             }
             return;
         }
@@ -226,9 +230,9 @@ public final class Task extends Stack {
         } catch (CoroutineExit expected) {
             return;
         }
-        if (state < DONE) {
-            state = DONE;
+        if (mode < DONE) {
             reset();
+            mode = DONE;
             throw new IllegalStateException("coroutine ignored CoroutineExit: it suspended again after close()");
         }
     }
