@@ -12,7 +12,8 @@ import java.util.Arrays;
  * references in an {@code Object[]}; a reference slot is cleared as soon as it is popped.
  *
  * <pre>
- *   records: [ id | state ] [ id | state ] ...   one long per saved frame, innermost at the bottom
+ *   primitive: id                                the suspending primitive's frame, below all records
+ *   records: [ id | state ] [ id | state ] ...   one long per saved woven frame, innermost at the bottom
  *   prims:   [ long ] [ long ] ...               ints, floats (raw bits), longs, doubles (raw bits)
  *   refs:    [ Object ] [ Object ] ...
  * </pre>
