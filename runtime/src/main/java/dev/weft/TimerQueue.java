@@ -20,7 +20,7 @@ import java.util.Arrays;
  * a million timers, most of those would miss the cache. The first due is the earlier of the two heads.
  */
 final class TimerQueue {
-    private static final int FIRST_CAPACITY = 16;
+    private static final int FIRST_CAPACITY = 12;
     /** Arrays grown beyond this are let go when they empty, so a burst of timers does not stay in memory. */
     private static final int KEPT_CAPACITY = 1024;
 
@@ -51,21 +51,19 @@ final class TimerQueue {
 
     /** Adds {@code entry}, due at {@code deadline}, scheduled {@code sequence}-th. */
     void add(Object entry, long deadline, int sequence) {
-        int mask = run.length - 1;
         if (count == 0) {
             head = 0;
         } else {
-            int last = (head + count - 1) & mask;
+            int last = slot(count - 1);
             if (before(deadline, sequence, runDeadlines[last], runSequences[last])) {
                 heapAdd(entry, deadline, sequence);
                 return;
             }
             if (count == run.length) {
                 growRun();
-                mask = run.length - 1;
             }
         }
-        int i = (head + count) & mask;
+        int i = slot(count);
         run[i] = entry;
         runDeadlines[i] = deadline;
         runSequences[i] = sequence;
@@ -107,7 +105,7 @@ final class TimerQueue {
         }
         Object e = run[head];
         run[head] = null;
-        head = (head + 1) & (run.length - 1);
+        head = slot(1);
         if (--count == 0) {
             head = 0;
             if (run.length > KEPT_CAPACITY) {
@@ -132,7 +130,7 @@ final class TimerQueue {
     /** Calls {@code visitor} with every entry, in no particular order. */
     void forEach(Visitor visitor) {
         for (int k = 0; k < count; k++) {
-            int i = (head + k) & (run.length - 1);
+            int i = slot(k);
             visitor.visit(run[i], runSequences[i]);
         }
         for (int k = 0; k < size; k++) {
@@ -140,13 +138,25 @@ final class TimerQueue {
         }
     }
 
+    /** The index in the run's arrays of its {@code k}-th entry from the head. */
+    private int slot(int k) {
+        int i = head + k;
+        return i < run.length ? i : i - run.length;
+    }
+
+    /**
+     * Grows the run: twice the room and 4 more, so that each of its arrays (4- and 8-byte elements)
+     * is a power of two in bytes, header included. A million timers make arrays of megabytes, which
+     * the collector (G1) keeps in whole regions of a power of two: an array just over one would take a
+     * region more, mostly empty (12 bytes per timer at a million).
+     */
     private void growRun() {
-        int n = run.length * 2;
+        int n = run.length * 2 + 4;
         Object[] r = new Object[n];
         long[] d = new long[n];
         int[] s = new int[n];
         for (int k = 0; k < count; k++) {
-            int i = (head + k) & (run.length - 1);
+            int i = slot(k);
             r[k] = run[i];
             d[k] = runDeadlines[i];
             s[k] = runSequences[i];
