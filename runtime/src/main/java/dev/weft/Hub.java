@@ -824,7 +824,7 @@ public final class Hub {
 
     /**
      * The sleep of both {@code sleep} methods, which are suspension primitives of their own, as
-     * {@code Greenlet.switchTo} is: the woven caller's frames sit directly above the sleep's record, and a
+     * {@code Greenlet.switchTo} is: the woven caller's frames sit directly above the sleep's own (its identity), and a
      * sleeping greenlet keeps no waiter: it is its own entry in the timer queue and, once woken, on the run
      * queue, where {@link Greenlet#sleep} tells a live entry from a stale one (see {@link #isCancelled} and
      * {@link #isStale}). Plain code, and a greenlet that cannot suspend here (a coroutine's body running in

@@ -95,6 +95,18 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
         if (all == null) {
             return;
         }
+        boolean callbacks = false;
+        for (Runnable r : all) {
+            callbacks |= r instanceof Link;
+        }
+        if (!callbacks) {
+            // the usual case, joiners' waiters only: run them, nothing more to keep
+            links = null;
+            for (Runnable w : all) {
+                w.run();
+            }
+            return;
+        }
         List<Runnable> woken = new ArrayList<>(all.size());
         List<Link> due = new ArrayList<>(all.size());
         for (Runnable r : all) {

@@ -143,7 +143,7 @@ class Waiter extends Timer implements Runnable {
     /**
      * Parks the greenlet on this waiter, its own ({@code ownForCurrent}), as the suspension primitive of
      * its caller, a {@code @Suspendable} wait written as a primitive itself (such as {@code Event.await}):
-     * no frame of the wait is saved and restored besides the primitive's record. A greenlet suspends here
+     * no frame of the wait is saved and restored, only the primitive's identity. A greenlet suspends here
      * and this returns false: the caller returns at once, and when the greenlet is resumed, its restore
      * calls the caller again, in {@code RESUMING} mode, which ends the wait with {@link #endResumedPark}.
      * Plain code, and a coroutine's body running in a greenlet (whose switch is refused), wait as

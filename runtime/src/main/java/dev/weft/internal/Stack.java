@@ -262,8 +262,9 @@ public sealed class Stack permits Task {
     // ---- the primitive's side -----------------------------------------------------------------
 
     /**
-     * Starts a suspension: the primitive's record goes on top, and every woven frame on the way out
-     * will save itself. Returns false when this stack cannot suspend now (the caller reports why).
+     * Starts a suspension: the primitive's frame (its identity) goes below all records, and every woven
+     * frame on the way out will save itself. Returns false when this stack cannot suspend now (the caller
+     * reports why).
      */
     boolean beginSuspend(int id, Object value) {
         if (owner == null || mode != RUNNING) {
@@ -278,7 +279,7 @@ public sealed class Stack permits Task {
         return true;
     }
 
-    /** Ends a restore at the primitive that suspended: pops its record and hands over the sent value. */
+    /** Ends a restore at the primitive that suspended: checks and clears its identity and hands over the sent value. */
     Object endResume(int id, String what) {
         if (fp != 0 || primitive != id) {
             throw corrupt(what + " is resuming, but the saved frame was not its own");

@@ -71,7 +71,7 @@ public final class Event extends WaitList implements Waitable {
     @Suspendable
     public void await() {
         // a suspension primitive itself, not woven (it calls nothing that suspends): a greenlet waiting here
-        // saves no frame of the wait, only the primitive's record; the wait uses the greenlet's own waiter,
+        // saves no frame of the wait, only the primitive's identity; the wait uses the greenlet's own waiter,
         // reused, so that it allocates nothing
         Stack s = Stack.current();
         if (s.mode == Stack.RESUMING) {
