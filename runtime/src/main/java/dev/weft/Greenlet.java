@@ -48,6 +48,11 @@ public sealed class Greenlet permits SpawnedGreenlet {
      */
     long sleep;
 
+    /** {@return true while it is in {@code Hub.sleep}: asleep, or woken and waiting for its turn} */
+    final boolean isAsleep() {
+        return (sleep & Hub.SLEEP_NOW) != 0;
+    }
+
     /**
      * Creates a greenlet that has not started; its parent is the current greenlet.
      *

@@ -1150,7 +1150,7 @@ public final class Hub {
      */
     void requeue(Greenlet g) {
         if (g != greenlet && g != home.root && !g.isDead()) {
-            if ((g.sleep & SLEEP_NOW) != 0) {
+            if (g.isAsleep()) {
                 // taken from its sleep's entry (see taken): the entry is live again
                 g.sleep |= SLEEP_WOKEN;
             }

@@ -47,7 +47,7 @@ final class HubDump {
             }
         });
         for (Object entry : hub.ready) {
-            if (entry instanceof Greenlet && (((Greenlet) entry).sleep & Hub.SLEEP_NOW) != 0) {
+            if (entry instanceof Greenlet && ((Greenlet) entry).isAsleep()) {
                 addMadeByHand(all, (Greenlet) entry); // woken from its sleep, not yet run
             }
         }
@@ -83,7 +83,7 @@ final class HubDump {
             b.append(" not started");
             frames = List.of();
         } else {
-            if (w == null && (g.sleep & Hub.SLEEP_NOW) != 0) {
+            if (w == null && g.isAsleep()) {
                 // a greenlet in Hub.sleep keeps no waiter: its sleep says where it is
                 String sleep = "Hub.sleep" + ((g.sleep & Hub.SLEEP_TIMED) != 0 ? " (with a timeout)" : "");
                 b.append((g.sleep & Hub.SLEEP_WOKEN) != 0 ? " ready, woken from " : " waiting in ").append(sleep);

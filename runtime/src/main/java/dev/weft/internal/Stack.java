@@ -119,8 +119,8 @@ public sealed class Stack permits Task {
     private static final java.util.Map<Integer, String> PRIMITIVES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * Returns the identity of a suspension primitive of the runtime and remembers its name, which the
-     * record it pushes as it suspends shows in {@link #suspendedAt()} (a record holds numbers only).
+     * Returns the identity of a suspension primitive of the runtime and remembers its name, which
+     * {@link #suspendedAt()} shows for its frame (the stack keeps only the identity).
      *
      * @param nameAndDescriptor the primitive's public method, as for {@link #idOf}
      * @param name how a suspended stack names it, such as {@code Greenlet.switchTo()}

@@ -85,15 +85,6 @@ public final class Task extends Stack {
     }
 
     /**
-     * Where the suspended body stands, innermost frame first (see {@link Stack#suspendedAt()}).
-     *
-     * @return the frames; empty unless suspended
-     */
-    public java.util.List<String> suspendedAt() {
-        return mode == Stack.SUSPENDING ? super.suspendedAt() : java.util.List.of();
-    }
-
-    /**
      * Runs the body until it next suspends or ends.
      *
      * <p>A suspended task's stack keeps the mode {@link Stack#SUSPENDING} until it is resumed, so that
