@@ -50,17 +50,25 @@ class SuspensionPointNumbersTest {
         assertEquals("first", c.next());
         // Steps.run's record sits below the body's (the saved frames are innermost first): give it a
         // number no method has, as a redefinition that changed the method's suspension points would
-        long[] records = (long[]) field(stackOf(c), "records");
-        int fp = (int) field(stackOf(c), "fp");
+        // (record 0 is the field record0, record f > 0 is records[f - 1])
+        Object stack = stackOf(c);
+        long[] records = (long[]) field(stack, "records");
+        int fp = (int) field(stack, "fp");
         int steps = -1;
         for (int f = 0; f < fp; f++) {
-            String site = dev.weft.internal.SiteNames.name((int) records[f]);
-            if (site.startsWith(Steps.class.getName() + ".run(")) {
+            long record = f == 0 ? (long) field(stack, "record0") : records[f - 1];
+            if (dev.weft.internal.SiteNames.name((int) record).startsWith(Steps.class.getName() + ".run(")) {
                 steps = f;
             }
         }
         assertTrue(steps >= 0, "Steps.run has a saved frame named by the agent's table");
-        records[steps] = (records[steps] & 0xFFFFFFFF00000000L) | 0x7FFFFFF0L;
+        long record = steps == 0 ? (long) field(stack, "record0") : records[steps - 1];
+        long unknown = (record & 0xFFFFFFFF00000000L) | 0x7FFFFFF0L;
+        if (steps == 0) {
+            declared(stack, "record0").setLong(stack, unknown);
+        } else {
+            records[steps - 1] = unknown;
+        }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.send(10));
         assertTrue(e.getMessage().contains(Steps.class.getName().replace('.', '/') + ".run(I)I")
                 || e.getMessage().contains(Steps.class.getName() + ".run(I)I"), e.getMessage());
@@ -73,11 +81,15 @@ class SuspensionPointNumbersTest {
     }
 
     private static Object field(Object owner, String name) throws ReflectiveOperationException {
+        return declared(owner, name).get(owner);
+    }
+
+    private static Field declared(Object owner, String name) throws ReflectiveOperationException {
         for (Class<?> k = owner.getClass(); k != null; k = k.getSuperclass()) {
             try {
                 Field f = k.getDeclaredField(name);
                 f.setAccessible(true);
-                return f.get(owner);
+                return f;
             } catch (NoSuchFieldException notHere) {
                 // declared further up
             }

@@ -18,6 +18,11 @@ import java.util.Arrays;
  *   refs:    [ Object ] [ Object ] ...
  * </pre>
  *
+ * <p>The bottom record and the bottom reference are fields ({@code record0}, {@code ref0}); the arrays
+ * hold the rest, from index 1 at their index 0. A greenlet suspended in a one-frame wait (a body that
+ * sleeps, with one reference live across the sleep) keeps no array at all: the fields cost 12 bytes of
+ * the task, two arrays of one element 48.
+ *
  * <p>A coroutine's stack is its {@link Task}, the one subclass; a plain {@code Stack} is the stack of
  * threads that run no coroutine.
  */
@@ -35,9 +40,9 @@ public sealed class Stack permits Task {
     private static final long[] NO_LONGS = {};
     private static final Object[] NO_REFS = {};
     /**
-     * The capacity of each array once the first frame is saved; each doubles when full. Small, because
-     * a greenlet of the hub usually suspends a few frames deep and a server keeps thousands of them
-     * suspended: a sleeping greenlet's frames fit in arrays of 4.
+     * The capacity of each array once it is first needed (its slot 0 is the stack's second, the first
+     * is a field); each doubles when full. Small, because a greenlet of the hub usually suspends a few
+     * frames deep and a server keeps thousands of them suspended.
      */
     private static final int FIRST_CAPACITY = 1;
 
@@ -53,14 +58,20 @@ public sealed class Stack permits Task {
      */
     private long[] prims = NO_LONGS;
     private int pp;
+    /** The references saved, from the second: {@code refs[i - 1]} is reference {@code i}. */
     private Object[] refs = NO_REFS;
+    /** The first reference saved (the innermost frame's), while {@code rp > 0}. */
+    private Object ref0;
     private int rp;
     /**
-     * One record per saved woven frame, innermost first: the method's identity in the high half; in the
-     * low half its state, the number of its suspension point in the JVM, which the agent can name
-     * ({@link SiteNames}). The suspending primitive's frame is {@link #primitive}.
+     * One record per saved woven frame, innermost first, from the second: {@code records[f - 1]} is
+     * record {@code f}. A record holds the method's identity in the high half; in the low half its
+     * state, the number of its suspension point in the JVM, which the agent can name ({@link SiteNames}).
+     * The suspending primitive's frame is {@link #primitive}.
      */
     private long[] records = NO_LONGS;
+    /** The first record (the innermost woven frame's), while {@code fp > 0}. */
+    private long record0;
     private int fp;
     /**
      * The identity of the primitive that suspended, while suspended: its frame, below every record,
@@ -68,6 +79,12 @@ public sealed class Stack permits Task {
      * keeps one record, not two). 0 otherwise.
      */
     private int primitive;
+    /**
+     * The identity of the frame on top while a suspension unwinds (the primitive's, then each record's as
+     * it is pushed): what {@link #unwind} checks its callee against without reading the record back.
+     * Stale once the restore has begun: a restore pops every record before the next suspension begins.
+     */
+    private int top;
 
     /** The coroutine these frames belong to, or null for {@link #NONE}. */
     final Object owner;
@@ -169,13 +186,18 @@ public sealed class Stack permits Task {
     public int enter(int id, String method) {
         int f = fp - 1;
         if (f >= 0 && mode == RESUMING) {
-            long r = records[f];
+            long r = f == 0 ? record0 : records[f - 1];
             if (idOf(r) == id) {
                 fp = f;
                 return (int) r;
             }
         }
         return enterSlow(id, method);
+    }
+
+    /** {@return record {@code f}, which must exist} */
+    private long recordAt(int f) {
+        return f == 0 ? record0 : records[f - 1];
     }
 
     private int enterSlow(int id, String method) {
@@ -187,7 +209,7 @@ public sealed class Stack permits Task {
         if (fp == 0) {
             throw corrupt(method + " is resuming, but no frame is left to restore");
         }
-        long r = records[--fp];
+        long r = recordAt(--fp);
         int saved = idOf(r);
         if (saved != id && saved != ANY_CALLEE && id != ANY_CALLEE) {
             throw corrupt(method + " is resuming a frame that another method saved: a method between the "
@@ -209,12 +231,21 @@ public sealed class Stack permits Task {
      *     suspension point it weaves; {@link SiteNames} names it for {@link #suspendedAt()} and errors)
      */
     public void unwind(int calleeId, String callee, int id, int state) {
-        int f = fp;
-        long[] r = records;
-        if (f < r.length && (f > 0 ? idOf(r[f - 1]) : primitive) == calleeId) {
-            r[f] = record(id, state);
-            fp = f + 1;
-            return;
+        if (top == calleeId) {
+            int f = fp;
+            if (f == 0) {
+                record0 = record(id, state);
+                fp = 1;
+                top = id;
+                return;
+            }
+            long[] r = records;
+            if (f <= r.length) {
+                r[f - 1] = record(id, state);
+                fp = f + 1;
+                top = id;
+                return;
+            }
         }
         unwindSlow(calleeId, callee, id, state);
     }
@@ -224,9 +255,9 @@ public sealed class Stack permits Task {
         if (fp == 0 && primitive == 0) {
             throw corrupt("no saved frame above " + SiteNames.name(state));
         }
-        int top = fp == 0 ? primitive : idOf(records[fp - 1]);
-        if (top != calleeId && top != ANY_CALLEE && calleeId != ANY_CALLEE
-                && !MethodReferences.isAlias(calleeId, top)) {
+        int onTop = fp == 0 ? primitive : idOf(recordAt(fp - 1));
+        if (onTop != calleeId && onTop != ANY_CALLEE && calleeId != ANY_CALLEE
+                && !MethodReferences.isAlias(calleeId, onTop)) {
             throw lost("a suspension was lost between " + SiteNames.name(state) + " and its call to " + callee
                     + ": a method in between is not woven and went on running after the suspension. "
                     + fixForUnwoven());
@@ -235,10 +266,17 @@ public sealed class Stack permits Task {
     }
 
     private void pushRecord(int id, int state) {
-        if (fp == records.length) {
-            records = Arrays.copyOf(records, grown(records.length));
+        top = id;
+        int f = fp;
+        if (f == 0) {
+            record0 = record(id, state);
+        } else {
+            if (f > records.length) {
+                records = Arrays.copyOf(records, grown(records.length));
+            }
+            records[f - 1] = record(id, state);
         }
-        records[fp++] = record(id, state);
+        fp = f + 1;
     }
 
     /**
@@ -253,7 +291,7 @@ public sealed class Stack permits Task {
         if (mode == SUSPENDING) {
             frames.add(PRIMITIVES.getOrDefault(primitive, "a suspension primitive"));
             for (int f = 0; f < fp; f++) {
-                frames.add(SiteNames.name((int) records[f]));
+                frames.add(SiteNames.name((int) recordAt(f)));
             }
         }
         return frames;
@@ -275,6 +313,7 @@ public sealed class Stack permits Task {
             transfer = value;
         }
         primitive = id;
+        top = id;
         mode = SUSPENDING;
         return true;
     }
@@ -293,20 +332,24 @@ public sealed class Stack permits Task {
 
     /** True when the record on top belongs to a method with identity {@code id} (or to any method). */
     boolean topIs(int id) {
-        int top = fp == 0 ? primitive : idOf(records[fp - 1]);
-        if (top == 0) {
+        int onTop = fp == 0 ? primitive : idOf(recordAt(fp - 1));
+        if (onTop == 0) {
             return false;
         }
-        return top == id || top == ANY_CALLEE || MethodReferences.isAlias(id, top);
+        return onTop == id || onTop == ANY_CALLEE || MethodReferences.isAlias(id, onTop);
     }
 
     /** Drops every saved frame and clears every reference slot. */
     void reset() {
-        Arrays.fill(refs, 0, rp, null);
+        if (rp > 1) {
+            Arrays.fill(refs, 0, rp - 1, null);
+        }
+        ref0 = null;
         rp = 0;
         pp = 0;
         fp = 0;
         primitive = 0;
+        top = 0;
         mode = RUNNING;
         transfer = null;
     }
@@ -366,10 +409,14 @@ public sealed class Stack permits Task {
      */
     public void pushA(Object v) {
         int p = rp;
-        if (p == refs.length) {
-            growRefs();
+        if (p == 0) {
+            ref0 = v;
+        } else {
+            if (p > refs.length) {
+                growRefs();
+            }
+            refs[p - 1] = v;
         }
-        refs[p] = v;
         rp = p + 1;
     }
 
@@ -411,9 +458,15 @@ public sealed class Stack permits Task {
      */
     public Object popA() {
         int p = rp - 1;
-        Object[] r = refs;
-        Object v = r[p];
-        r[p] = null;
+        Object v;
+        if (p == 0) {
+            v = ref0;
+            ref0 = null;
+        } else {
+            Object[] r = refs;
+            v = r[p - 1];
+            r[p - 1] = null;
+        }
         rp = p;
         return v;
     }
@@ -429,7 +482,7 @@ public sealed class Stack permits Task {
      * @return the error to throw
      */
     public RuntimeException unknownState(String method) {
-        int state = (int) records[fp];
+        int state = (int) recordAt(fp);
         return corrupt(method + " is resuming at suspension point #" + state + " (" + SiteNames.name(state)
                 + "), which its code no longer has: the class was redefined with different suspension points "
                 + "while a coroutine was suspended in it, so the coroutine cannot go on");
