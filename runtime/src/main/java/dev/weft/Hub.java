@@ -1209,6 +1209,7 @@ public final class Hub {
                     passLeft--;
                     continue;
                 }
+                // parked, so its greenlet is suspended in that wait: alive
                 g = w.greenlet;
             } else if (e instanceof Greenlet) {
                 g = (Greenlet) e;
@@ -1217,10 +1218,10 @@ public final class Hub {
                     passLeft--;
                     continue;
                 }
+                g = g.alive();
             } else {
                 return greenlet;
             }
-            g = g.alive();
             if (g == home.root || g == home.current) {
                 // plain code gets its interrupt status back from the loop; a greenlet woken before it
                 // waited goes through the hub too, so that it switches (the monitor counts switches)
@@ -1575,7 +1576,21 @@ public final class Hub {
          * @throws IllegalStateException when called in the hub's own greenlet
          */
         public static Waiter ownForCurrent(String what, Object on) {
-            return reusable(what, on);
+            return reusable(Stack.current(), what, on);
+        }
+
+        /**
+         * Like {@link #ownForCurrent(String, Object)}, for a caller that holds the current stack already
+         * (a suspension primitive such as {@code Event.await}): a spawned greenlet is found through it.
+         *
+         * @param s the current stack
+         * @param what the waiting operation
+         * @param on what it waits for, or null
+         * @return a waiter that has not been woken
+         * @throws IllegalStateException when called in the hub's own greenlet
+         */
+        public static Waiter ownForCurrent(Stack s, String what, Object on) {
+            return reusable(s, what, on);
         }
 
         /**

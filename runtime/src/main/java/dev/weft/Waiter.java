@@ -59,13 +59,17 @@ class Waiter extends Timer implements Runnable {
      * The caller must unlink it from wherever it registered it before the wait returns, as for any
      * waiter, and must not park it with a time limit.
      *
+     * @param s the current stack
      * @param what the waiting operation
      * @param on what it waits for, or null
      * @return a waiter that has not been woken
      * @throws IllegalStateException when called in the hub's own greenlet
      */
-    static Hub.Waiter reusable(String what, Object on) {
-        Greenlet g = Hub.get().waiter(what);
+    static Hub.Waiter reusable(Stack s, String what, Object on) {
+        Object running = s.owner();
+        // a spawned greenlet whose frames are the current ones is running its own body: it is its hub's
+        // current greenlet, and never the hub's own; anything else asks the hub
+        Greenlet g = running instanceof SpawnedGreenlet ? (Greenlet) running : Hub.get().waiter(what);
         Hub.Waiter w = g.waiter;
         if (w == null || w.queued || w.parked || w.sequence != 0) {
             w = new Hub.Waiter(g, what, on);
@@ -157,17 +161,27 @@ class Waiter extends Timer implements Runnable {
      * @return true when the wait is over, false when the greenlet has suspended
      */
     public final boolean parkAsPrimitive(Stack s, int id, String what) {
-        Greenlet to = beginPark();
         Greenlet me = greenlet;
-        if (me == me.home.root || s.owner() != me) {
+        if (s.owner() != me) {
+            // plain code (whose stack has no owner) and a coroutine's body: the switch runs the hub, or
+            // is refused, until the switch back; nothing suspends
+            Greenlet to = beginPark();
             try {
-                // plain code's switch runs the hub until the switch back: nothing suspends
                 to.switchTo();
             } finally {
                 endPark();
             }
             return true;
         }
+        // beginPark, knowing this is the greenlet's own waiter with no time limit (ownForCurrent's): the
+        // hub finds a spawned greenlet's through the greenlet, and lists only a hand-made greenlet's
+        Hub hub = me.home.hub;
+        parked = true;
+        deadline = hub.nextStamp();
+        if (!(me instanceof SpawnedGreenlet)) {
+            hub.parked(this);
+        }
+        Greenlet to = hub.next();
         try {
             me.home.request(to, null, null);
             Task.suspend(null, id, what, s);
@@ -195,7 +209,13 @@ class Waiter extends Timer implements Runnable {
         try {
             Task.suspend(null, id, what, s);
         } finally {
-            endPark();
+            // endPark, knowing the waiter is the greenlet's own (listed only for a hand-made greenlet)
+            if (parked) {
+                parked = false;
+                if (!(greenlet instanceof SpawnedGreenlet)) {
+                    hub().unparked(this);
+                }
+            }
         }
     }
 

@@ -84,7 +84,7 @@ public sealed class Stack permits Task {
      * it is pushed): what {@link #unwind} checks its callee against without reading the record back.
      * Stale once the restore has begun: a restore pops every record before the next suspension begins.
      */
-    private int top;
+    int top;
 
     /** The coroutine these frames belong to, or null for {@link #NONE}. */
     final Object owner;

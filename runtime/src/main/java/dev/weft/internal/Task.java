@@ -141,7 +141,8 @@ public final class Task extends Stack {
             throw failed(t, wrap);
         }
         carrier.stack = previous;
-        if (s.mode == Stack.SUSPENDING && s.topIs(b instanceof SuspendableRunnable ? BODY_ID : CALL_ID)) {
+        int bodyId = b instanceof SuspendableRunnable ? BODY_ID : CALL_ID;
+        if (s.mode == Stack.SUSPENDING && (s.top == bodyId || s.topIs(bodyId))) {
             Object out = s.transfer;
             s.transfer = null;
             return out;

@@ -84,7 +84,7 @@ public final class Event extends WaitList implements Waitable {
             return;
         }
         if (!flag) {
-            Hub.Waiter w = Hub.Waiter.ownForCurrent("Event.await", null);
+            Hub.Waiter w = Hub.Waiter.ownForCurrent(s, "Event.await", null);
             add(w);
             boolean over;
             try {
