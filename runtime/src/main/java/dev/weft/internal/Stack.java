@@ -326,7 +326,10 @@ public sealed class Stack permits Task {
         primitive = 0;
         mode = RUNNING;
         Object in = transfer;
-        transfer = null;
+        if (in != null) {
+            // usually null (a switch, a wait's wake sends nothing): no store, no collector barrier
+            transfer = null;
+        }
         return in;
     }
 

@@ -144,7 +144,10 @@ public final class Task extends Stack {
         int bodyId = b instanceof SuspendableRunnable ? BODY_ID : CALL_ID;
         if (s.mode == Stack.SUSPENDING && (s.top == bodyId || s.topIs(bodyId))) {
             Object out = s.transfer;
-            s.transfer = null;
+            if (out != null) {
+                // a greenlet's switch and a wait hand over nothing: no store then
+                s.transfer = null;
+            }
             return out;
         }
         ended();
