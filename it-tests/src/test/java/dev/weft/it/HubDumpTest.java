@@ -77,6 +77,45 @@ class HubDumpTest {
     }
 
     @Test
+    void aGreenletMadeByHandIsListedWhileItAwaitsAnEventAndNotOnceItIsWoken() {
+        // a hand-made greenlet's own waiter is on the hub's list of parked waiters (a spawned greenlet's
+        // is found through the greenlet): the event's wait must link it as it parks and unlink it as it
+        // is woken
+        Event event = new Event();
+        List<Greenlet> made = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        SpawnedGreenlet<?> maker = Hub.spawn(() -> {
+            Greenlet byHand = new Greenlet(() -> {
+                event.await();
+                log.add("woken");
+            });
+            made.add(byHand);
+            byHand.switchTo(); // back here once byHand has finished
+            log.add("maker ends");
+        });
+        Hub.sleep(0); // maker runs, byHand waits
+        String byHand = made.get(0).toString();
+        String waiting = "\n\"" + byHand + "\" waiting in Event.await\n\tat Event.await\n";
+        assertTrue(Hub.dump().contains(waiting), Hub.dump());
+        event.set();
+        maker.join();
+        assertEquals(List.of("woken", "maker ends"), log);
+        assertTrue(!Hub.dump().contains(byHand), Hub.dump());
+        assertEquals(null, firstParked(), "no waiter is left on the hub's list of parked waiters");
+    }
+
+    /** The head of the hub's list of parked waiters (package-private in {@code dev.weft}). */
+    private static Object firstParked() {
+        try {
+            java.lang.reflect.Field f = Hub.class.getDeclaredField("firstParked");
+            f.setAccessible(true);
+            return f.get(Hub.current());
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void everyStateIsShownAndPlainCodeRunsWithItsOwnStack() {
         Event never = new Event();
         Event soon = new Event();
