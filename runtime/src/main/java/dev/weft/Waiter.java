@@ -132,10 +132,15 @@ class Waiter extends Timer implements Runnable {
      * @return the greenlet to switch to: the next ready one, or the hub's own
      */
     public final Greenlet beginPark() {
+        return beginPark(isOwn());
+    }
+
+    /** {@link #beginPark()}, told whether this is an own waiter ({@link #isOwn()}). */
+    private Greenlet beginPark(boolean own) {
         Hub hub = hub();
         parked = true;
         deadline = hub.nextStamp();
-        if (!isOwn()) {
+        if (!own) {
             // a greenlet's own waiter is found through its greenlet (see Hub.parkedWaiters): no list to link
             hub.parked(this);
         }
@@ -173,15 +178,9 @@ class Waiter extends Timer implements Runnable {
             }
             return true;
         }
-        // beginPark, knowing this is the greenlet's own waiter with no time limit (ownForCurrent's): the
-        // hub finds a spawned greenlet's through the greenlet, and lists only a hand-made greenlet's
-        Hub hub = me.home.hub;
-        parked = true;
-        deadline = hub.nextStamp();
-        if (!(me instanceof SpawnedGreenlet)) {
-            hub.parked(this);
-        }
-        Greenlet to = hub.next();
+        // the greenlet's own waiter with no time limit (ownForCurrent's), so own (isOwn) exactly when the
+        // greenlet is a spawned one: the hub lists a hand-made greenlet's
+        Greenlet to = beginPark(me instanceof SpawnedGreenlet);
         try {
             me.home.request(to, null, null);
             Task.suspend(null, id, what, s);
@@ -209,12 +208,9 @@ class Waiter extends Timer implements Runnable {
         try {
             Task.suspend(null, id, what, s);
         } finally {
-            // endPark, knowing the waiter is the greenlet's own (listed only for a hand-made greenlet)
+            // own (isOwn) exactly when its greenlet is a spawned one, as parkAsPrimitive found
             if (parked) {
-                parked = false;
-                if (!(greenlet instanceof SpawnedGreenlet)) {
-                    hub().unparked(this);
-                }
+                leave(greenlet instanceof SpawnedGreenlet);
             }
         }
     }
@@ -227,12 +223,17 @@ class Waiter extends Timer implements Runnable {
      */
     public final boolean endPark() {
         if (parked) {
-            parked = false;
-            if (!isOwn()) {
-                hub().unparked(this);
-            }
+            leave(isOwn());
         }
         return end == WOKEN;
+    }
+
+    /** Ends the park, told whether this is an own waiter ({@link #isOwn()}), which the hub does not list. */
+    private void leave(boolean own) {
+        parked = false;
+        if (!own) {
+            hub().unparked(this);
+        }
     }
 
     /**

@@ -186,7 +186,7 @@ public sealed class Stack permits Task {
     public int enter(int id, String method) {
         int f = fp - 1;
         if (f >= 0 && mode == RESUMING) {
-            long r = f == 0 ? record0 : records[f - 1];
+            long r = recordAt(f);
             if (idOf(r) == id) {
                 fp = f;
                 return (int) r;
@@ -231,6 +231,8 @@ public sealed class Stack permits Task {
      *     suspension point it weaves; {@link SiteNames} names it for {@link #suspendedAt()} and errors)
      */
     public void unwind(int calleeId, String callee, int id, int state) {
+        // pushRecord's work, written out for the usual case (the records have room): every unwinding
+        // frame comes this way, and a round trip 20 frames deep measured slower through the call
         if (top == calleeId) {
             int f = fp;
             if (f == 0) {
@@ -272,11 +274,15 @@ public sealed class Stack permits Task {
             record0 = record(id, state);
         } else {
             if (f > records.length) {
-                records = Arrays.copyOf(records, grown(records.length));
+                growRecords();
             }
             records[f - 1] = record(id, state);
         }
         fp = f + 1;
+    }
+
+    private void growRecords() {
+        records = Arrays.copyOf(records, grown(records.length));
     }
 
     /**
