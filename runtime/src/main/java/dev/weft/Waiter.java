@@ -23,6 +23,11 @@ class Waiter extends Timer implements Runnable {
     private static final byte EXPIRED = 2;
 
     final Greenlet greenlet;
+    /**
+     * Its greenlet's hub ({@code greenlet.home.hub}), kept here: a wake and a park reach the run queue
+     * from the waiter, and each reference less to follow on the way is a dependent load less.
+     */
+    private final Hub hub;
     /** The waiting operation, for messages. */
     String what;
     /** What it waits for (an object or a collection of them), or null, for messages. */
@@ -47,6 +52,8 @@ class Waiter extends Timer implements Runnable {
 
     Waiter(Greenlet greenlet, String what, Object on) {
         this.greenlet = greenlet;
+        // waiters are made through the hub of their greenlet's thread, which exists by then
+        this.hub = greenlet.home.hub;
         this.what = what;
         this.on = on;
     }
@@ -89,7 +96,7 @@ class Waiter extends Timer implements Runnable {
 
     /** The hub it waits on: its greenlet's. */
     final Hub hub() {
-        return greenlet.home.hub;
+        return hub;
     }
 
     /**
