@@ -46,7 +46,8 @@ final class HubDump {
                 }
             }
         });
-        for (Object entry : hub.ready) {
+        for (int i = 0; i < hub.readySize(); i++) {
+            Object entry = hub.readyAt(i);
             if (entry instanceof Greenlet && ((Greenlet) entry).isAsleep()) {
                 addMadeByHand(all, (Greenlet) entry); // woken from its sleep, not yet run
             }
@@ -55,7 +56,7 @@ final class HubDump {
         StringBuilder b = new StringBuilder();
         b.append("Hub of thread \"").append(hub.home.thread.getName()).append("\": ").append(all.size() - 1)
                 .append(all.size() == 2 ? " greenlet" : " greenlets").append(" and plain code, ")
-                .append(hub.ready.size()).append(" ready, ").append(timerCount).append(timerCount == 1 ? " timer" : " timers")
+                .append(hub.readySize()).append(" ready, ").append(timerCount).append(timerCount == 1 ? " timer" : " timers")
                 .append('\n');
         for (Greenlet g : all) {
             b.append('\n');

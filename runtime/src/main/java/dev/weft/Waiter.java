@@ -300,7 +300,7 @@ class Waiter extends Timer implements Runnable {
         }
         end = WOKEN;
         queued = true;
-        hub().ready.add(this);
+        hub().readyAdd(this);
         return true;
     }
 
