@@ -34,9 +34,10 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
      * Items handed to getters that have not run since, in pairs: the getter's waiter, then the item. A
      * getter takes its item from here when it runs; one whose wait ends otherwise (a kill, a timeout
      * raised before its turn) passes it on. A pair, not an object per wait: a waiting greenlet keeps no
-     * frame of its wait in {@link #get()} (see there), and allocates nothing.
+     * frame of its wait in {@link #get()} (see there), and allocates nothing. Room for one pair at first,
+     * as many as getters are woken and not yet run: one, passing items back and forth.
      */
-    private final ArrayDeque<Object> handed = new ArrayDeque<>();
+    private final ArrayDeque<Object> handed = new ArrayDeque<>(2);
     /**
      * Greenlets waiting in {@code put}, in pairs: the putter's waiter, then its item; non-empty only while
      * the queue is full. A putter whose item is taken in leaves the list and is woken: its waiter tells
@@ -160,7 +161,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
             return takeHanded(w);
         }
         if (!items.isEmpty()) {
-            return poll();
+            return takeHead();
         }
         if (!putters.isEmpty()) {
             return takeFromPutter();
@@ -174,7 +175,8 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
             leaveGet(w);
             throw t;
         }
-        // the greenlet has suspended: its callers unwind and ignore what this returns
+        // over: plain code's wait has ended; otherwise the greenlet has suspended, and its callers unwind
+        // and ignore what this returns
         return over ? takeHanded(w) : null;
     }
 
@@ -216,13 +218,13 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
         Hub.Waiter w = Hub.Waiter.forCurrent("Queue.put");
         putters.add(w);
         putters.add(item);
-        boolean taken = false;
         try {
-            taken = w.park(timeout);
-        } finally {
-            taken = leavePut(w, taken || w.wasWoken());
+            w.park(timeout);
+        } catch (Throwable t) {
+            leavePut(w, w.wasWoken());
+            throw t;
         }
-        return taken;
+        return leavePut(w, w.wasWoken());
     }
 
     /**
@@ -241,7 +243,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
     @Suspendable
     private T getFor(Duration timeout) {
         if (!items.isEmpty()) {
-            return poll();
+            return takeHead();
         }
         if (!putters.isEmpty()) {
             return takeFromPutter();
@@ -262,7 +264,7 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
     }
 
     /** Takes the head item, and lets the longest-waiting putter's item in. */
-    private T poll() {
+    private T takeHead() {
         T item = items.poll();
         if (!putters.isEmpty()) {
             Hub.Waiter p = (Hub.Waiter) putters.poll();
