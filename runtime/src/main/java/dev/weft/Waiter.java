@@ -304,6 +304,17 @@ class Waiter extends Timer implements Runnable {
         return true;
     }
 
+    /**
+     * True once {@link #wake()} has ended the wait, not its time limit: for a wait list that wakes a
+     * waiter only when it has done what the greenlet waits for (taken its item into a queue, say), which
+     * the greenlet then asks, however its wait ended (a kill or a timeout may be raised after the wake).
+     *
+     * @return true when woken by {@link #wake()}, false while it waits or when its time limit ended it
+     */
+    public final boolean wasWoken() {
+        return end == WOKEN;
+    }
+
     /** {@return true once woken (or expired): its greenlet is queued to run, or runs} */
     final boolean isWoken() {
         return end != WAITING;

@@ -2,9 +2,11 @@ package dev.weft.sync;
 
 import dev.weft.Hub;
 import dev.weft.Suspendable;
+import dev.weft.internal.Stack;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,10 +28,22 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
     private final int capacity;
     /** The items in the order {@code get} takes them: FIFO here, LIFO or by priority in the subclasses. */
     private final java.util.Queue<T> items;
-    /** Greenlets waiting in {@code get}; non-empty only while {@code items} is empty. */
-    private final ArrayDeque<Slot<T>> getters = new ArrayDeque<>();
-    /** Greenlets waiting in {@code put}, with their items; non-empty only while the queue is full. */
-    private final ArrayDeque<Slot<T>> putters = new ArrayDeque<>();
+    /** The waiters of greenlets waiting in {@code get}; non-empty only while {@code items} is empty. */
+    private final ArrayDeque<Hub.Waiter> getters = new ArrayDeque<>();
+    /**
+     * Items handed to getters that have not run since, in pairs: the getter's waiter, then the item. A
+     * getter takes its item from here when it runs; one whose wait ends otherwise (a kill, a timeout
+     * raised before its turn) passes it on. A pair, not an object per wait: a waiting greenlet keeps no
+     * frame of its wait in {@link #get()} (see there), and allocates nothing. Room for one pair at first,
+     * as many as getters are woken and not yet run: one, passing items back and forth.
+     */
+    private final ArrayDeque<Object> handed = new ArrayDeque<>(2);
+    /**
+     * Greenlets waiting in {@code put}, in pairs: the putter's waiter, then its item; non-empty only while
+     * the queue is full. A putter whose item is taken in leaves the list and is woken: its waiter tells
+     * it so.
+     */
+    private final ArrayDeque<Object> putters = new ArrayDeque<>();
     /** Items put and not yet marked done by {@link #taskDone()}. */
     private long unfinished;
     private final List<Hub.Waiter> joiners = new ArrayList<>();
@@ -79,8 +93,40 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
      */
     @Suspendable
     public void put(T item) {
-        putFor(Objects.requireNonNull(item, "item"), null);
+        // a suspension primitive itself, not woven (it calls nothing that suspends), as Event.await is: a
+        // greenlet waiting here saves no frame of the wait, and its item waits in the putters' list
+        Stack s = Stack.current();
+        if (s.mode == Stack.RESUMING) {
+            // called again by the restore, with a dummy item: the wait ends here
+            Hub.Waiter w = Hub.Waiter.ownOf(s);
+            try {
+                w.endResumedPark(s, PUT_ID, "Queue.put");
+            } finally {
+                leavePut(w, w.wasWoken());
+            }
+            return;
+        }
+        Objects.requireNonNull(item, "item");
+        if (offer(item)) {
+            return;
+        }
+        Hub.Waiter w = Hub.Waiter.ownForCurrent(s, "Queue.put", null);
+        putters.add(w);
+        putters.add(item);
+        boolean over;
+        try {
+            over = w.parkAsPrimitive(s, PUT_ID, "Queue.put");
+        } catch (Throwable t) {
+            leavePut(w, w.wasWoken());
+            throw t;
+        }
+        if (over) {
+            leavePut(w, w.wasWoken());
+        }
     }
+
+    /** The identity of {@link #put(Object)}, which its callers' saved frames expect above them. */
+    private static final int PUT_ID = Stack.primitive("put(Ljava/lang/Object;)V", "Queue.put");
 
     /**
      * Adds {@code item} at the tail, waiting at most {@code timeout} while the queue is full.
@@ -101,8 +147,41 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
      */
     @Suspendable
     public T get() {
-        return getFor(null);
+        // a suspension primitive itself, as put(item) is: the item handed to a waiting getter waits for it
+        // in the list of handed items, and the greenlet's own waiter, reused, serves the wait
+        Stack s = Stack.current();
+        if (s.mode == Stack.RESUMING) {
+            Hub.Waiter w = Hub.Waiter.ownOf(s);
+            try {
+                w.endResumedPark(s, GET_ID, "Queue.get");
+            } catch (Throwable t) {
+                leaveGet(w);
+                throw t;
+            }
+            return takeHanded(w);
+        }
+        if (!items.isEmpty()) {
+            return takeHead();
+        }
+        if (!putters.isEmpty()) {
+            return takeFromPutter();
+        }
+        Hub.Waiter w = Hub.Waiter.ownForCurrent(s, "Queue.get", null);
+        getters.add(w);
+        boolean over;
+        try {
+            over = w.parkAsPrimitive(s, GET_ID, "Queue.get");
+        } catch (Throwable t) {
+            leaveGet(w);
+            throw t;
+        }
+        // over: plain code's wait has ended; otherwise the greenlet has suspended, and its callers unwind
+        // and ignore what this returns
+        return over ? takeHanded(w) : null;
     }
+
+    /** The identity of {@link #get()}, which its callers' saved frames expect above them. */
+    private static final int GET_ID = Stack.primitive("get()Ljava/lang/Object;", "Queue.get");
 
     /**
      * Removes and returns the head item, waiting at most {@code timeout} while the queue is empty.
@@ -115,8 +194,8 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
         return getFor(Objects.requireNonNull(timeout, "timeout"));
     }
 
-    @Suspendable
-    private boolean putFor(T item, Duration timeout) {
+    /** Adds the item at once when a getter waits or there is room: {@return false when the put must wait} */
+    private boolean offer(T item) {
         if (!getters.isEmpty()) {
             unfinished++;
             handToGetter(item);
@@ -127,55 +206,130 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
             items.add(item);
             return true;
         }
-        Slot<T> slot = new Slot<>(waiter("Queue.put", timeout), item);
-        putters.add(slot);
-        try {
-            slot.waiter.park(timeout);
-        } finally {
-            // a putter whose item was taken in stays done, even if it is killed before it runs again
-            if (!slot.done) {
-                putters.remove(slot);
-            }
+        return false;
+    }
+
+    @Suspendable
+    private boolean putFor(T item, Duration timeout) {
+        if (offer(item)) {
+            return true;
         }
-        return slot.done;
+        // a waiter of its own, which its time limit puts on the hub's timer heap
+        Hub.Waiter w = Hub.Waiter.forCurrent("Queue.put");
+        putters.add(w);
+        putters.add(item);
+        try {
+            w.park(timeout);
+        } catch (Throwable t) {
+            leavePut(w, w.wasWoken());
+            throw t;
+        }
+        return leavePut(w, w.wasWoken());
+    }
+
+    /**
+     * Ends a putter's wait: a putter is woken only once its item is taken in, and one whose item was taken
+     * stays done, even if it is killed before it runs again; one whose wait ended otherwise leaves the
+     * putters' list with its item, unless a getter took the item after its time limit ran out.
+     *
+     * @param w the putter's waiter
+     * @param woken whether {@code w} was woken, so that its item was taken
+     * @return true when its item was taken in
+     */
+    private boolean leavePut(Hub.Waiter w, boolean woken) {
+        return woken || removePair(putters, w) == null;
     }
 
     @Suspendable
     private T getFor(Duration timeout) {
         if (!items.isEmpty()) {
-            T item = items.poll();
-            if (!putters.isEmpty()) {
-                Slot<T> p = putters.poll();
-                unfinished++;
-                items.add(p.item);
-                p.done = true;
-                p.waiter.wake();
-            }
-            return item;
+            return takeHead();
         }
         if (!putters.isEmpty()) {
-            // a Channel (capacity 0): take the item straight from the first waiting putter
-            Slot<T> p = putters.poll();
-            unfinished++;
-            p.done = true;
-            p.waiter.wake();
-            return p.item;
+            return takeFromPutter();
         }
-        Slot<T> slot = new Slot<>(waiter("Queue.get", timeout), null);
-        getters.add(slot);
+        Hub.Waiter w = Hub.Waiter.forCurrent("Queue.get");
+        getters.add(w);
         boolean returned = false;
         try {
-            slot.waiter.park(timeout);
+            w.park(timeout);
             returned = true;
-            return slot.item;
         } finally {
-            if (!slot.done) {
-                getters.remove(slot);
-            } else if (!returned) {
-                // handed an item but killed before taking it: the item goes to the next getter or back to the head
-                giveBack(slot.item);
+            if (!returned) {
+                leaveGet(w);
             }
         }
+        // an item handed after the time ran out, before the greenlet ran again, is still taken
+        return takeHanded(w);
+    }
+
+    /** Takes the head item, and lets the longest-waiting putter's item in. */
+    private T takeHead() {
+        T item = items.poll();
+        if (!putters.isEmpty()) {
+            Hub.Waiter p = (Hub.Waiter) putters.poll();
+            unfinished++;
+            items.add(item(putters.poll()));
+            p.wake();
+        }
+        return item;
+    }
+
+    /** A Channel (capacity 0): takes the item straight from the longest-waiting putter. */
+    private T takeFromPutter() {
+        Hub.Waiter p = (Hub.Waiter) putters.poll();
+        T item = item(putters.poll());
+        unfinished++;
+        p.wake();
+        return item;
+    }
+
+    /**
+     * Ends a getter's wait that went on as usual: {@return the item handed to it, or null when none was
+     * (a greenlet switched to by hand while it waited), and then it no longer waits}
+     */
+    private T takeHanded(Hub.Waiter w) {
+        Object item = removePair(handed, w);
+        if (item == null) {
+            getters.remove(w);
+        }
+        return item(item);
+    }
+
+    /**
+     * Ends a getter's wait that ends in an exception (a kill, a timeout): it no longer waits, and an item
+     * handed to it before it could take it goes to the next getter or back to the head.
+     */
+    private void leaveGet(Hub.Waiter w) {
+        Object item = removePair(handed, w);
+        if (item == null) {
+            getters.remove(w);
+        } else {
+            giveBack(item(item));
+        }
+    }
+
+    /**
+     * Removes the pair of {@code w} from a list of pairs (a waiter, then its item): {@return the item, or
+     * null when {@code w} has no pair there}
+     */
+    private static Object removePair(ArrayDeque<Object> pairs, Hub.Waiter w) {
+        if (pairs.peekFirst() == w) {
+            // the usual case: greenlets woken in turn run in turn
+            pairs.pollFirst();
+            return pairs.pollFirst();
+        }
+        for (Iterator<Object> i = pairs.iterator(); i.hasNext(); ) {
+            // only the waiters' places are compared: an item may be any object
+            if (i.next() == w) {
+                i.remove();
+                Object item = i.next();
+                i.remove();
+                return item;
+            }
+            i.next();
+        }
+        return null;
     }
 
     /**
@@ -235,11 +389,12 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
         return timeout == null ? Hub.Waiter.ownForCurrent(what, null) : Hub.Waiter.forCurrent(what);
     }
 
+    /** Hands {@code item} to the longest-waiting getter, which takes it from {@link #handed} when it runs. */
     private void handToGetter(T item) {
-        Slot<T> g = getters.poll();
-        g.item = item;
-        g.done = true;
-        g.waiter.wake();
+        Hub.Waiter g = getters.poll();
+        handed.add(g);
+        handed.add(item);
+        g.wake();
     }
 
     private void giveBack(T item) {
@@ -257,18 +412,11 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + items.size() + (capacity == Integer.MAX_VALUE ? "" : "/" + capacity) + " items, "
-                + getters.size() + " getters, " + putters.size() + " putters waiting, " + unfinished + " unfinished]";
+                + getters.size() + " getters, " + putters.size() / 2 + " putters waiting, " + unfinished + " unfinished]";
     }
 
-    /** A waiting greenlet with the item it puts, or the item handed to it. */
-    private static final class Slot<T> {
-        final Hub.Waiter waiter;
-        T item;
-        boolean done;
-
-        Slot(Hub.Waiter waiter, T item) {
-            this.waiter = waiter;
-            this.item = item;
-        }
+    @SuppressWarnings("unchecked")
+    private static <T> T item(Object item) {
+        return (T) item;
     }
 }
