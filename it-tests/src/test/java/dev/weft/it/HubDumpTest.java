@@ -101,28 +101,8 @@ class HubDumpTest {
         maker.join();
         assertEquals(List.of("woken", "maker ends"), log);
         assertTrue(!Hub.dump().contains(byHand), Hub.dump());
-        assertTrue(!parkedGreenlets().contains(made.get(0)), "no waiter of it is left on the hub's list of "
-                + "parked waiters: " + parkedGreenlets());
-    }
-
-    /** The greenlets of the waiters on the hub's list of parked waiters (package-private in {@code dev.weft}). */
-    private static List<Object> parkedGreenlets() {
-        try {
-            java.lang.reflect.Field first = Hub.class.getDeclaredField("firstParked");
-            Class<?> waiter = Class.forName("dev.weft.Waiter");
-            java.lang.reflect.Field next = waiter.getDeclaredField("next");
-            java.lang.reflect.Field greenlet = waiter.getDeclaredField("greenlet");
-            first.setAccessible(true);
-            next.setAccessible(true);
-            greenlet.setAccessible(true);
-            List<Object> all = new ArrayList<>();
-            for (Object w = first.get(Hub.current()); w != null; w = next.get(w)) {
-                all.add(greenlet.get(w));
-            }
-            return all;
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        assertTrue(!HubInternals.parkedGreenlets().contains(made.get(0)),
+                "no waiter of it is left on the hub's list of parked waiters: " + HubInternals.parkedGreenlets());
     }
 
     @Test
