@@ -84,7 +84,7 @@ public sealed class Stack permits Task {
      * it is pushed): what {@link #unwind} checks its callee against without reading the record back.
      * Stale once the restore has begun: a restore pops every record before the next suspension begins.
      */
-    int top;
+    private int top;
 
     /** The coroutine these frames belong to, or null for {@link #NONE}. */
     final Object owner;
@@ -257,7 +257,7 @@ public sealed class Stack permits Task {
         if (fp == 0 && primitive == 0) {
             throw corrupt("no saved frame above " + SiteNames.name(state));
         }
-        int onTop = fp == 0 ? primitive : idOf(recordAt(fp - 1));
+        int onTop = top;
         if (onTop != calleeId && onTop != ANY_CALLEE && calleeId != ANY_CALLEE
                 && !MethodReferences.isAlias(calleeId, onTop)) {
             throw lost("a suspension was lost between " + SiteNames.name(state) + " and its call to " + callee
@@ -339,9 +339,12 @@ public sealed class Stack permits Task {
         return in;
     }
 
-    /** True when the record on top belongs to a method with identity {@code id} (or to any method). */
+    /**
+     * True, while a suspension unwinds, when the frame on top belongs to a method with identity
+     * {@code id} (or to any method).
+     */
     boolean topIs(int id) {
-        int onTop = fp == 0 ? primitive : idOf(recordAt(fp - 1));
+        int onTop = top;
         if (onTop == 0) {
             return false;
         }

@@ -141,8 +141,7 @@ public final class Task extends Stack {
             throw failed(t, wrap);
         }
         carrier.stack = previous;
-        int bodyId = b instanceof SuspendableRunnable ? BODY_ID : CALL_ID;
-        if (s.mode == Stack.SUSPENDING && (s.top == bodyId || s.topIs(bodyId))) {
+        if (s.mode == Stack.SUSPENDING && s.topIs(b instanceof SuspendableRunnable ? BODY_ID : CALL_ID)) {
             Object out = s.transfer;
             if (out != null) {
                 // a greenlet's switch and a wait hand over nothing: no store then
