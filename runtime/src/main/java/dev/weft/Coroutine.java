@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Forward;
 import dev.weft.internal.Stack;
 import dev.weft.internal.Task;
 import java.util.Objects;
@@ -28,7 +29,14 @@ public final class Coroutine<S, Y> {
     private static final int YIELD_ID = Stack.primitive("yield(Ljava/lang/Object;)Ljava/lang/Object;", "Coroutine.yield(value)");
     private static final int YIELD0_ID = Stack.primitive("yield()Ljava/lang/Object;", "Coroutine.yield()");
 
+    static {
+        // how woven code's calls of send and next reach a coroutine (see Nesting)
+        Forward.coroutines((coroutine, value, next, caller) -> ((Coroutine<?, ?>) coroutine).sendFrom(value, next, caller));
+    }
+
     private final Task task;
+    /** True while the body waits in the greenlet that drives it (see {@link Nesting}). */
+    private boolean waiting;
 
     private Coroutine(SuspendableRunnable body) {
         this.task = new Task(body, this);
@@ -68,11 +76,36 @@ public final class Coroutine<S, Y> {
      */
     @SuppressWarnings("unchecked")
     public Y send(S value) {
+        checkSendable(value);
+        return (Y) Nesting.resumePlain(task, value);
+    }
+
+    /** {@code send} and {@code next} called by woven code, which suspends when the body waits (see {@link Nesting}). */
+    private Object sendFrom(Object value, boolean next, Stack caller) {
+        if (caller.mode == Stack.RESUMING) {
+            // the greenlet is back from the body's wait: the body goes on
+            waiting = false;
+        } else {
+            checkSendable(value);
+        }
+        Object out = Nesting.resume(task, value, caller, next ? Nesting.NEXT_ID : Nesting.SEND_ID,
+                next ? "Coroutine.next()" : "Coroutine.send(value)");
+        if (out == Nesting.SUSPENDED) {
+            waiting = true;
+            return null;
+        }
+        return out;
+    }
+
+    private void checkSendable(Object value) {
+        if (waiting) {
+            throw new IllegalStateException("coroutine already running: its body waits in the greenlet that "
+                    + "drives it, and goes on when that greenlet is resumed");
+        }
         if (value != null && task.isNew()) {
             throw new IllegalStateException("can't send a non-null value to a coroutine that has not started: "
                     + "call next() first");
         }
-        return (Y) task.resume(value, null);
     }
 
     /** {@return true once the body has returned or thrown} */
@@ -84,9 +117,14 @@ public final class Coroutine<S, Y> {
      * Ends the coroutine: a suspended body gets a {@link CoroutineExit} at its yield, so its
      * {@code finally} blocks run. Does nothing on a finished coroutine.
      *
-     * @throws IllegalStateException when the body catches the exit and yields again
+     * @throws IllegalStateException when the body catches the exit and yields again, or when the body
+     *     is waiting in the greenlet that drives it
      */
     public void close() {
+        if (waiting) {
+            throw new IllegalStateException("coroutine already running: its body waits in the greenlet that "
+                    + "drives it, and goes on when that greenlet is resumed");
+        }
         task.close();
     }
 

@@ -98,7 +98,7 @@ final class FutureAwait<T> implements BiConsumer<T, Throwable>, Runnable {
     private static <T> FutureAwait<T> park(CompletionStage<T> stage, CompletableFuture<T> f, boolean timed,
             long deadline) {
         Hub hub = Hub.get();
-        FutureAwait<T> a = new FutureAwait<>(hub, new Hub.Waiter(hub, hub.waiter("Hub.await"), "Hub.await", stage));
+        FutureAwait<T> a = new FutureAwait<>(hub, new Hub.Waiter(hub, hub.home.current, "Hub.await", stage));
         Hub.Waiter w = a.waiter;
         hub.outstanding.incrementAndGet();
         try {

@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.Forward;
 import dev.weft.internal.Stack;
 import dev.weft.internal.Task;
 import java.util.Iterator;
@@ -33,6 +34,8 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
     private final Task task;
     private boolean ready;
     private T pending;
+    /** True while the body waits in the greenlet that iterates it (see {@link Nesting}). */
+    private boolean waiting;
 
     private Generator(SuspendableRunnable body) {
         this.task = new Task(body, this);
@@ -65,23 +68,43 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
     /** Returns an iterator over the elements not produced yet. */
     @Override
     public Iterator<T> iterator() {
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return advance();
-            }
+        return new Elements();
+    }
 
-            @Override
-            public T next() {
-                if (!advance()) {
-                    throw new NoSuchElementException("generator exhausted");
-                }
-                ready = false;
-                T v = pending;
-                pending = null;
-                return v;
+    /**
+     * The generator's iterator: the public methods serve any caller; the two that take the caller's
+     * stack serve woven code (see {@link Nesting}), whose calls the agent sends to them.
+     */
+    private final class Elements implements Iterator<T>, Forward.Driver<T> {
+        @Override
+        public boolean hasNext() {
+            return advance();
+        }
+
+        @Override
+        public T next() {
+            if (!advance()) {
+                throw new NoSuchElementException("generator exhausted");
             }
-        };
+            return take();
+        }
+
+        @Override
+        public boolean hasNext(Stack caller) {
+            return advance(caller, Nesting.HAS_NEXT_ID, "Iterator.hasNext()") == Step.READY;
+        }
+
+        @Override
+        public T next(Stack caller) {
+            Step step = advance(caller, Nesting.NEXT_ID, "Iterator.next()");
+            if (step == Step.SUSPENDED) {
+                return null;
+            }
+            if (step == Step.DONE) {
+                throw new NoSuchElementException("generator exhausted");
+            }
+            return take();
+        }
     }
 
     /** {@return a sequential stream of the elements not produced yet} Closing the stream closes the generator. */
@@ -93,14 +116,21 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
     /**
      * Stops the generator: a suspended body gets a {@link CoroutineExit} at its yield, so its
      * {@code finally} blocks run.
+     *
+     * @throws IllegalStateException when the body is waiting in the greenlet that iterates it
      */
     @Override
     public void close() {
+        checkNotWaiting();
         ready = false;
         pending = null;
         task.close();
     }
 
+    /** How far one step of the iteration got, for the drivers called from woven code. */
+    private enum Step { READY, DONE, SUSPENDED }
+
+    /** Runs the body to its next element unless one is ready, for a caller that cannot suspend. */
     @SuppressWarnings("unchecked")
     private boolean advance() {
         if (ready) {
@@ -109,8 +139,49 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         if (task.isDone()) {
             return false;
         }
-        pending = (T) task.resume(null, null);
+        checkNotWaiting();
+        pending = (T) Nesting.resumePlain(task, null);
         ready = !task.isDone();
         return ready;
+    }
+
+    /** Runs the body to its next element unless one is ready, for woven code, which suspends when the body waits. */
+    @SuppressWarnings("unchecked")
+    private Step advance(Stack caller, int id, String what) {
+        if (caller.mode == Stack.RESUMING) {
+            // the greenlet is back from the body's wait: the body goes on
+            waiting = false;
+        } else {
+            if (ready) {
+                return Step.READY;
+            }
+            if (task.isDone()) {
+                return Step.DONE;
+            }
+            checkNotWaiting();
+        }
+        Object out = Nesting.resume(task, null, caller, id, what);
+        if (out == Nesting.SUSPENDED) {
+            waiting = true;
+            return Step.SUSPENDED;
+        }
+        pending = (T) out;
+        ready = !task.isDone();
+        return ready ? Step.READY : Step.DONE;
+    }
+
+    private T take() {
+        ready = false;
+        T v = pending;
+        pending = null;
+        return v;
+    }
+
+    /** Refuses to run a body that waits, suspended with the greenlet that iterates it: it is still running there. */
+    private void checkNotWaiting() {
+        if (waiting) {
+            throw new IllegalStateException("generator already running: its body waits in the greenlet that "
+                    + "iterates it, and goes on when that greenlet is resumed");
+        }
     }
 }

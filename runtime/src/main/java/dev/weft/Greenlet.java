@@ -25,9 +25,11 @@ import java.util.Objects;
  * a subclass of greenlet's) is the one subclass, and inside its body {@link #current()} is the spawned
  * greenlet itself.
  *
- * <p>A switch from inside a {@link Coroutine} or {@link Generator} body that runs in a greenlet
- * throws {@code IllegalStateException}: the switch would have to suspend through the plain code that
- * drives the coroutine. Iterating a generator, or driving a coroutine, inside a greenlet works.
+ * <p>A switch (or a wait on the hub) inside a {@link Coroutine}'s or {@link Generator}'s body that
+ * runs in a greenlet suspends that greenlet with the body's frames kept below its own, as in Python;
+ * the body goes on where it was when the greenlet is resumed. The greenlet must drive the body from
+ * woven code: a generator iterated by a stream, say, cannot let its greenlet switch, and the switch
+ * throws {@code IllegalStateException} instead (see {@link Generator}).
  */
 public sealed class Greenlet permits SpawnedGreenlet {
     /** The thread's greenlets this one belongs to. */
@@ -218,8 +220,8 @@ public sealed class Greenlet permits SpawnedGreenlet {
      *
      * @param value the value handed over
      * @return the value passed by the switch that comes back to the caller's greenlet
-     * @throws IllegalStateException when this greenlet lives on another thread, or when called inside
-     *     a {@code Coroutine} or {@code Generator} body that runs in a greenlet
+     * @throws IllegalStateException when this greenlet lives on another thread, or when called inside a
+     *     {@code Coroutine} or {@code Generator} body that is driven by code that cannot suspend
      */
     @Suspendable
     public Object switchTo(Object value) {
@@ -229,12 +231,15 @@ public sealed class Greenlet permits SpawnedGreenlet {
     /**
      * Switches to this greenlet and raises {@code exception} in it, at its pending switch; an unstarted
      * greenlet is killed without running and the exception goes to its parent ({@code GreenletExit}
-     * as a value). Does nothing and returns null when the greenlet is dead.
+     * as a value). A {@link SpawnedGreenlet} that has not started is killed without running and
+     * without a switch, as gevent's are: it ends at once with the exception as its outcome (a
+     * {@code GreenletExit} counts as killed) and this returns null. Does nothing and returns null when
+     * the greenlet is dead.
      *
      * @param exception the exception to raise
      * @return the value passed by the switch that comes back to the caller's greenlet
-     * @throws IllegalStateException when this greenlet lives on another thread, or when called inside
-     *     a {@code Coroutine} or {@code Generator} body that runs in a greenlet
+     * @throws IllegalStateException when this greenlet lives on another thread, or when called inside a
+     *     {@code Coroutine} or {@code Generator} body that is driven by code that cannot suspend
      */
     @Suspendable
     public Object throwInto(Throwable exception) {

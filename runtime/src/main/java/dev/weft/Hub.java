@@ -453,9 +453,11 @@ public final class Hub {
 
     /**
      * True when the current code runs in a greenlet served by this thread's hub (one it spawned, or one
-     * created in such a greenlet), outside any {@code Coroutine} or {@code Generator} body: where a
-     * wait suspends only the greenlet. False in plain code, in the hub's own greenlet, and on a thread
-     * with no hub. Woven code's {@code Thread.sleep} is cooperative exactly where this is true.
+     * created in such a greenlet), in its body or in a {@code Coroutine}'s or {@code Generator}'s body
+     * that the greenlet drives: where a wait suspends only the greenlet. False in plain code, in the
+     * hub's own greenlet, and on a thread with no hub. Woven code's {@code Thread.sleep} is cooperative
+     * where this is true (and blocks the thread in a body whose driver cannot suspend, see
+     * {@link Generator}).
      *
      * @return whether a wait here suspends only the current greenlet
      */
@@ -463,7 +465,11 @@ public final class Hub {
         Trampoline home = Trampoline.get();
         Hub hub = home.hub;
         Greenlet g = home.current;
-        if (hub == null || g == home.root || g == hub.greenlet || Stack.current().owner() != g) {
+        if (hub == null || g == home.root || g == hub.greenlet) {
+            return false;
+        }
+        Stack s = Stack.current();
+        if (s.owner() != g && !Nesting.isBody(s)) {
             return false;
         }
         for (Greenlet p = g.parent; p != null; p = p.parent) {
@@ -830,13 +836,13 @@ public final class Hub {
      * {@code Greenlet.switchTo} is: the woven caller's frames sit directly above the sleep's own (its identity), and a
      * sleeping greenlet keeps no waiter: it is its own entry in the timer queue and, once woken, on the run
      * queue, where {@link Greenlet#sleep} tells a live entry from a stale one (see {@link #isCancelled} and
-     * {@link #isStale}). Plain code, and a greenlet that cannot suspend here (a coroutine's body running in
-     * it, which {@code switchTo} refuses), sleep through a waiter, as every other wait does.
+     * {@link #isStale}). Plain code sleeps through a waiter, as every other wait does; a generator's or
+     * coroutine's body running in a greenlet sleeps with that greenlet, its task suspended (see {@link Nesting}).
      */
     private static void sleepNanos(Stack s, long nanos, int id) {
         Hub hub = get();
         Greenlet me = hub.waiter("Hub.sleep");
-        if (me == hub.home.root || s.owner() != me) {
+        if (me == hub.home.root) {
             sleepWithWaiter(hub, nanos);
             return;
         }
@@ -850,14 +856,26 @@ public final class Hub {
             me.sleep = stale | (sequence & 0xFFFFFFFFL) | SLEEP_TIMED;
             hub.timers.add(me, hub.deadlineAfter(nanos), sequence);
         }
+        if (s.owner() != me) {
+            // a generator's or coroutine's body running in the greenlet: it sleeps with the greenlet (see Nesting)
+            try {
+                Nesting.suspendBody(hub.home, hub.next(), null, null, id, "Hub.sleep", s);
+            } catch (RuntimeException | Error e) {
+                me.sleep = stale;
+                throw e;
+            }
+            return;
+        }
         hub.home.request(hub.next(), null, null);
         Task.suspend(null, id, "Hub.sleep", s);
     }
 
     /** Ends a sleep's restore: the greenlet is no longer asleep, whatever woke it (a kill, a timeout). */
     private static void endSleep(Stack s, int id) {
-        if (s.owner() instanceof Greenlet) {
-            Greenlet g = (Greenlet) s.owner();
+        Object owner = s.owner();
+        // a generator's or coroutine's body sleeps with the greenlet that runs it (see Nesting)
+        Greenlet g = owner instanceof Greenlet ? (Greenlet) owner : owner != null ? Greenlet.current() : null;
+        if (g != null) {
             long sleep = g.sleep;
             long stale = sleep & ~SLEEP_NOW;
             if ((sleep & SLEEP_WOKEN) != 0) {
@@ -1216,14 +1234,40 @@ public final class Hub {
      * then died instead of switching to it; the hub's own greenlet and plain code need nothing.
      */
     void requeue(Greenlet g) {
-        if (g != greenlet && g != home.root && !g.isDead()) {
+        if (g == greenlet || g == home.root || g.isDead()) {
+            return;
+        }
+        Object entry = g;
+        if (g.isStarted()) {
             if (g.isAsleep()) {
                 // taken from its sleep's entry (see taken): the entry is live again
                 g.sleep |= SLEEP_WOKEN;
+            } else {
+                // taken from the entry of the waiter that woke it
+                dev.weft.Waiter w = wokenWaiterOf(g);
+                if (w == null) {
+                    return;
+                }
+                w.queued = true;
+                entry = w;
             }
-            readyAddFirst(g);
-            passLeft++;
         }
+        readyAddFirst(entry);
+        passLeft++;
+    }
+
+    /** The waiter of {@code g} that has been woken while {@code g} still waits in it, or null. */
+    private dev.weft.Waiter wokenWaiterOf(Greenlet g) {
+        dev.weft.Waiter own = g.waiter;
+        if (own != null && own.parked && own.isWoken()) {
+            return own;
+        }
+        for (dev.weft.Waiter w = firstParked; w != null; w = w.next) {
+            if (w.greenlet == g && w.isWoken()) {
+                return w;
+            }
+        }
+        return null;
     }
 
     /**
@@ -1606,12 +1650,14 @@ public final class Hub {
         }
 
         /**
-         * Returns a waiter for the current greenlet (or plain code) on this thread's hub.
+         * Returns a waiter for the current greenlet (or plain code) on this thread's hub. In the hub's own
+         * greenlet, which must never wait, only a wait whose time limit has passed already is allowed
+         * (the non-blocking forms of the waits, such as {@code get(Duration.ZERO)}): it ends at once, as
+         * expired; any other {@code park} throws {@code IllegalStateException}.
          *
          * @param what the waiting operation, named in the error when the hub itself would wait and in
          *     the hub's reports ({@link LoopExit}, {@link Hub#dump()})
          * @return a waiter that has not been woken
-         * @throws IllegalStateException when called in the hub's own greenlet
          */
         public static Waiter forCurrent(String what) {
             return forCurrent(what, null);
@@ -1624,10 +1670,9 @@ public final class Hub {
          * @param what the waiting operation
          * @param on what it waits for (an object, or a collection of them), or null
          * @return a waiter that has not been woken
-         * @throws IllegalStateException when called in the hub's own greenlet
          */
         public static Waiter forCurrent(String what, Object on) {
-            return new Waiter(get().waiter(what), what, on);
+            return new Waiter(get().home.current, what, on);
         }
 
         /**
@@ -1668,7 +1713,9 @@ public final class Hub {
          * @return that greenlet's own waiter
          */
         public static Waiter ownOf(Stack s) {
-            return ((Greenlet) s.owner()).waiter;
+            Object owner = s.owner();
+            // a generator's or coroutine's body waits with the greenlet that runs it (see Nesting)
+            return (owner instanceof Greenlet ? (Greenlet) owner : Greenlet.current()).waiter;
         }
 
         /**

@@ -477,7 +477,8 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
         if (Greenlet.current() == this) {
             throw new IllegalStateException("a greenlet cannot join itself: it would wait forever");
         }
-        Hub.Waiter w = new Hub.Waiter(hub().waiter(what), what, this);
+        // in the hub's own greenlet, only a join whose time is up answers (see Waiter.parkUntil)
+        Hub.Waiter w = new Hub.Waiter(hub().home.current, what, this);
         links().add(w);
         try {
             w.parkUntil(timed, deadline);

@@ -51,6 +51,8 @@ final class Trampoline {
     private Greenlet target;
     private Object value;
     private Throwable toThrow;
+    /** The operation that made the pending request from a coroutine's body, for {@link Nesting}'s messages. */
+    String requestedBy;
 
     private Trampoline() {
     }
@@ -89,6 +91,13 @@ final class Trampoline {
         if (toThrow != null && target.isDead()) {
             return null;
         }
+        if (toThrow != null && !target.isStarted() && target.spawned() != null) {
+            // gevent's rule for its greenlets: one that has not started ends at once with the exception as
+            // its outcome, and nothing switches (its parent, the hub, would otherwise run with no way back)
+            target.killUnstarted();
+            target.spawned().ended(toThrow);
+            return null;
+        }
         Greenlet to = target.alive();
         Greenlet from = home.current;
         if (to == from) {
@@ -101,17 +110,31 @@ final class Trampoline {
             return home.run(to, value, toThrow);
         }
         if (s.owner() != from) {
-            throw insideCoroutine(what, s.owner());
+            if (!Nesting.isBody(s)) {
+                throw new IllegalStateException(what + " was called in " + from + " by code that runs no "
+                        + "greenlet's body and no coroutine's: there is nothing to suspend");
+            }
+            // a generator's or coroutine's body in this greenlet: its drivers pass the switch on
+            Nesting.suspendBody(home, to, value, toThrow, id, what, s);
+            return null;
         }
         home.request(to, value, toThrow);
         return Task.suspend(null, id, what, s);
     }
 
-    private static IllegalStateException insideCoroutine(String what, Object owner) {
-        String body = owner == null ? "code that is not a greenlet's" : "a " + owner.getClass().getSimpleName() + " body";
-        return new IllegalStateException(what + " was called inside " + body + " that runs in a greenlet: the "
-                + "switch would have to suspend through the plain code that drives it. Switch from the greenlet's "
-                + "own body (or a @Suspendable method it calls), outside the Coroutine or Generator body");
+    /**
+     * Withdraws the request of a switch that did not happen (a body's wait that its driver refused, see
+     * {@link Nesting}): the greenlet it named, taken from the hub's run queue, is put back there.
+     */
+    void cancelRequest() {
+        Greenlet t = target;
+        target = null;
+        value = null;
+        toThrow = null;
+        requestedBy = null;
+        if (t != null && hub != null) {
+            hub.requeue(t);
+        }
     }
 
     /** Called by a greenlet about to suspend: what the loop is to do next. */

@@ -112,6 +112,7 @@ class Waiter extends Timer implements Runnable {
         if (timeout != null) {
             return parkUntil(true, hub().deadlineAfter(Hub.saturatedNanos(timeout)));
         }
+        checkMayWait();
         // a wait with no limit, the usual one, waits here: one frame less to save and restore
         try {
             beginPark().switchTo();
@@ -139,7 +140,18 @@ class Waiter extends Timer implements Runnable {
      * @return the greenlet to switch to: the next ready one, or the hub's own
      */
     public final Greenlet beginPark() {
+        checkMayWait();
         return beginPark(isOwn());
+    }
+
+    /**
+     * Refuses a wait of the hub's own greenlet (a submitted callback, a link), which must never wait: a
+     * wait with no time limit, or with one that has not passed (a wait whose time is up answers at once).
+     */
+    private void checkMayWait() {
+        if (greenlet == hub.greenlet) {
+            throw new IllegalStateException(what + " was called in the hub's own greenlet, which must never wait");
+        }
     }
 
     /** {@link #beginPark()}, told whether this is an own waiter ({@link #isOwn()}). */
@@ -162,8 +174,9 @@ class Waiter extends Timer implements Runnable {
      * no frame of the wait is saved and restored, only the primitive's identity. A greenlet suspends here
      * and this returns false: the caller returns at once, and when the greenlet is resumed, its restore
      * calls the caller again, in {@code RESUMING} mode, which ends the wait with {@link #endResumedPark}.
-     * Plain code, and a coroutine's body running in a greenlet (whose switch is refused), wait as
-     * {@link #park} does, and this returns true once the wait has ended and the waiter is unparked.
+     * A generator's or coroutine's body running in a greenlet suspends the same way, with its task (see
+     * {@link Nesting}). Plain code waits as {@link #park} does, and this returns true once the wait has
+     * ended and the waiter is unparked.
      *
      * <p>Internal, not API: not woven, and never suspends in a frame of its own.
      *
@@ -174,9 +187,21 @@ class Waiter extends Timer implements Runnable {
      */
     public final boolean parkAsPrimitive(Stack s, int id, String what) {
         Greenlet me = greenlet;
+        if (s.owner() != me && me != hub.home.root) {
+            // a generator's or coroutine's body running in the greenlet: the body's task suspends, and its
+            // drivers pass the switch on to the greenlet (see Nesting); own exactly as below
+            Greenlet to = beginPark(me instanceof SpawnedGreenlet);
+            try {
+                Nesting.suspendBody(me.home, to, null, null, id, what, s);
+            } catch (RuntimeException | Error e) {
+                endPark();
+                throw e;
+            }
+            return false;
+        }
         if (s.owner() != me) {
-            // plain code (whose stack has no owner) and a coroutine's body: the switch runs the hub, or
-            // is refused, until the switch back; nothing suspends
+            // plain code, in a coroutine's body or not: the switch runs the hub until the switch back; nothing
+            // suspends
             Greenlet to = beginPark();
             try {
                 to.switchTo();
@@ -267,6 +292,14 @@ class Waiter extends Timer implements Runnable {
     @Suspendable
     final boolean parkUntil(boolean timed, long deadline) {
         Hub hub = hub();
+        if (greenlet == hub.greenlet) {
+            if (timed && deadline - hub.nanoTime() <= 0) {
+                // a wait whose time is up, in the hub's own greenlet: the answer of a non-blocking form, at once
+                end = EXPIRED;
+                return false;
+            }
+            checkMayWait();
+        }
         if (timed) {
             hub.schedule(this, deadline);
             this.timed = true;

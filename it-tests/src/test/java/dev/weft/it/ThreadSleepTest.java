@@ -123,7 +123,7 @@ class ThreadSleepTest {
     }
 
     @Test
-    void theThreadSleepsInPlainCodeAndInAGeneratorBody() throws Throwable {
+    void theThreadSleepsInPlainCodeAndInABodyThatCannotSuspendTheGreenletSleepsInAGeneratorBody() throws Throwable {
         onOwnThread(() -> {
             List<String> log = new ArrayList<>();
             SpawnedGreenlet<?> spawned = Hub.spawn(() -> log.add("spawned"));
@@ -134,7 +134,7 @@ class ThreadSleepTest {
                 int sum = 0;
                 for (int x : Generator.<Integer>of(() -> {
                     for (int i = 1; i <= 3; i++) {
-                        sleeper("gen", log, 1); // inside a generator body: the thread's sleep, no error
+                        sleeper("gen", log, 1); // inside a generator body: sleeps with the greenlet
                         Generator.yield(i);
                     }
                 })) {
@@ -144,6 +144,17 @@ class ThreadSleepTest {
             });
             assertEquals(6, iterating.get());
             assertEquals(9, log.stream().filter(s -> s.startsWith("gen")).count());
+            // napWithNanos in a generator body iterated by a stream, which cannot suspend: the thread sleeps
+            List<String> naps = new ArrayList<>();
+            SpawnedGreenlet<Long> streamed = Hub.spawn(() -> Generator.<Integer>of(() -> {
+                napWithNanos(naps);
+                Generator.yield(1);
+                napWithNanos(naps);
+                Generator.yield(2);
+            }).stream().count());
+            Hub.joinAll(streamed, Hub.spawn(() -> naps.add("other")));
+            assertEquals(2L, streamed.get());
+            assertEquals(List.of("nap", "woke", "nap", "woke", "other"), naps, "the hub did not run during the naps");
         });
     }
 
@@ -173,7 +184,7 @@ class ThreadSleepTest {
     }
 
     @Test
-    void inHubGreenletIsTrueOnlyInTheHubsGreenlets() throws Throwable {
+    void inHubGreenletIsTrueOnlyInTheHubsGreenletsAndTheBodiesTheyDrive() throws Throwable {
         onOwnThread(() -> {
             assertFalse(Hub.inHubGreenlet(), "plain code");
             assertTrue(Hub.spawn(Hub::inHubGreenlet).get());
@@ -181,8 +192,8 @@ class ThreadSleepTest {
             AsyncResult<Boolean> inCallback = new AsyncResult<>();
             Hub.current().submit(() -> inCallback.set(Hub.inHubGreenlet()));
             assertFalse(inCallback.get(), "the hub's own greenlet");
-            assertFalse(Hub.spawn(() -> Generator.<Boolean>of(() -> Generator.yield(Hub.inHubGreenlet()))
-                    .iterator().next()).get(), "a generator body");
+            assertTrue(Hub.spawn(() -> Generator.<Boolean>of(() -> Generator.yield(Hub.inHubGreenlet()))
+                    .iterator().next()).get(), "a generator body that the greenlet drives");
         });
     }
 

@@ -14,9 +14,10 @@ import java.time.Duration;
  * <p>In a greenlet of its thread's hub ({@link Hub#inHubGreenlet()}), a sleep is {@link Hub#sleep}:
  * it suspends only the greenlet. The arguments are checked as {@code Thread.sleep} checks them, and a
  * thread whose interrupt status is set gets {@code InterruptedException} (clearing the status) instead
- * of sleeping; an interrupt that comes during the sleep does not end it. Anywhere else (plain code,
- * the hub itself, a coroutine or generator body, a thread with no hub) it is {@code Thread.sleep}
- * itself.
+ * of sleeping; an interrupt that comes during the sleep does not end it. That includes a coroutine's or
+ * generator's body that the greenlet drives from woven code, which sleeps with the greenlet; in one
+ * driven by code that cannot suspend (a stream, say), the greenlet cannot switch, and the thread sleeps.
+ * Anywhere else (plain code, the hub itself, a thread with no hub) it is {@code Thread.sleep} itself.
  */
 public final class Sleeps {
     private Sleeps() {
@@ -38,7 +39,12 @@ public final class Sleeps {
             throw new IllegalArgumentException("timeout value is negative");
         }
         checkInterrupt();
-        Hub.sleep(millis);
+        try {
+            Hub.sleep(millis);
+        } catch (SwitchRefused refused) {
+            // a generator's or coroutine's body whose driver cannot suspend: the thread sleeps, as anywhere else
+            Thread.sleep(millis);
+        }
     }
 
     /**
@@ -61,7 +67,11 @@ public final class Sleeps {
             throw new IllegalArgumentException("nanosecond timeout value out of range");
         }
         checkInterrupt();
-        Hub.sleep(Duration.ofMillis(millis).plusNanos(nanos));
+        try {
+            Hub.sleep(Duration.ofMillis(millis).plusNanos(nanos));
+        } catch (SwitchRefused refused) {
+            Thread.sleep(millis, nanos);
+        }
     }
 
     /**
@@ -81,7 +91,11 @@ public final class Sleeps {
             return;
         }
         checkInterrupt();
-        Hub.sleep(duration);
+        try {
+            Hub.sleep(duration);
+        } catch (SwitchRefused refused) {
+            threadSleep(duration);
+        }
     }
 
     private static void checkInterrupt() throws InterruptedException {

@@ -48,9 +48,9 @@ final class Verifier {
 
     private static boolean isPrimitive(StackWalker.StackFrame f) {
         String c = f.getClassName();
-        return c.equals(Verifier.class.getName()) || c.equals(Task.class.getName()) || c.equals("dev.weft.Coroutine")
-                || c.equals("dev.weft.Generator") || c.equals("dev.weft.Greenlet")
-                || c.equals("dev.weft.Trampoline")
+        return c.equals(Verifier.class.getName()) || c.equals(Task.class.getName()) || c.startsWith("dev.weft.Coroutine")
+                || c.startsWith("dev.weft.Generator") || c.equals("dev.weft.Greenlet")
+                || c.equals("dev.weft.Trampoline") || c.equals("dev.weft.Nesting") || c.equals(Forward.class.getName())
                 || (c.equals("dev.weft.Hub") && f.getMethodName().equals("sleepNanos"))
                 || (c.equals("dev.weft.Waiter") && f.getMethodName().equals("parkAsPrimitive"));
     }

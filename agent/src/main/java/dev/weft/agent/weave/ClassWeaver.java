@@ -154,8 +154,9 @@ public final class ClassWeaver {
             if (!resumable) {
                 // Plain code calls Method.invoke all the time, nearly always on methods that cannot
                 // suspend: a check after each call would cost everyone for a rare mistake, which the
-                // chain of saved frames reports anyway.
-                points.removeIf(SuspendPointRewriter::isReflective);
+                // chain of saved frames reports anyway. Its iterators and coroutines are driven as they
+                // are: a body that waits behind them is refused at run time (see ForwardedCalls).
+                points.removeIf(call -> SuspendPointRewriter.isReflective(call) || ForwardedCalls.isForwarded(call));
             }
             if (points.isEmpty()) {
                 continue;
@@ -185,28 +186,41 @@ public final class ClassWeaver {
                 continue;
             }
             int id = lambdaId != null ? lambdaId : Code.idOf(key);
+            // A method that cannot be made resumable gets checks after its real suspension points only: its
+            // generators and coroutines are driven as in plain code, which refuses a body's wait at run time.
+            // One with no other suspension point is then left as it is, with nothing to report.
+            List<MethodInsnNode> checked = new ArrayList<>(points);
+            checked.removeIf(ForwardedCalls::isForwarded);
             if (tooLarge.contains(key)) {
-                String message = name + ": the method is too large to be made resumable (the JVM's 64 KiB limit "
-                        + "on a method's code). Fix: split it into smaller @Suspendable methods";
-                refusals.add(message);
-                MethodWeaver.refuse(m, points, message);
-                changed = true;
+                if (!checked.isEmpty()) {
+                    String message = name + ": the method is too large to be made resumable (the JVM's 64 KiB "
+                            + "limit on a method's code). Fix: split it into smaller @Suspendable methods";
+                    refusals.add(message);
+                    MethodWeaver.refuse(m, checked, message);
+                    changed = true;
+                }
                 continue;
             }
             MethodNode copy = copyOf(m);
             try {
                 new MethodWeaver(cls, copy, hierarchy, id).weave(MethodWeaver.suspensionPoints(copy, hierarchy));
                 cls.methods.set(i, copy);
+                changed = true;
             } catch (WeaveRefusal r) {
-                refusals.add(r.getMessage());
-                MethodWeaver.refuse(m, points, r.getMessage());
+                if (!checked.isEmpty()) {
+                    refusals.add(r.getMessage());
+                    MethodWeaver.refuse(m, checked, r.getMessage());
+                    changed = true;
+                }
             } catch (AnalyzerException | RuntimeException e) {
                 String message = name + ": the weaver could not analyse this method (" + e + "). "
                         + "Please report this as a bug in Weft, with the class file";
                 refusals.add(message);
-                MethodWeaver.refuse(m, points, message);
+                if (!checked.isEmpty()) {
+                    MethodWeaver.refuse(m, checked, message);
+                }
+                changed = true;
             }
-            changed = true;
         }
         return changed;
     }

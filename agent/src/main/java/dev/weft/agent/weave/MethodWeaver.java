@@ -51,9 +51,10 @@ final class MethodWeaver {
     }
 
     /**
-     * The calls in a method that may suspend: calls to suspendable methods, and calls to
-     * {@code Method.invoke} made without holding a monitor (the method they reach is known only at
-     * run time; see {@link #reflectiveUnderMonitor}).
+     * The calls in a method that may suspend: calls to suspendable methods, and, made without holding a
+     * monitor, calls to {@code Method.invoke} (the method they reach is known only at run time; see
+     * {@link #reflectiveUnderMonitor}) and the calls that drive a generator or a coroutine
+     * ({@link ForwardedCalls}).
      */
     static List<MethodInsnNode> suspensionPoints(MethodNode m, ClassHierarchy hierarchy) {
         List<MethodInsnNode> points = new ArrayList<>();
@@ -61,7 +62,7 @@ final class MethodWeaver {
         for (AbstractInsnNode insn : m.instructions) {
             if (insn instanceof MethodInsnNode) {
                 MethodInsnNode call = (MethodInsnNode) insn;
-                if (SuspendPointRewriter.isReflective(call)) {
+                if (SuspendPointRewriter.isReflective(call) || ForwardedCalls.isForwarded(call)) {
                     if (depths == null) {
                         depths = MonitorScanner.depths(m);
                     }

@@ -75,7 +75,10 @@ final class SuspendPointRewriter {
     private final LabelNode unwindLabel = new LabelNode();
     final LabelNode restoreLabel = new LabelNode();
     int receiverVar = -1;
-    /** Where the arguments are kept across the call: saved and passed again only for {@code Method.invoke}. */
+    /**
+     * Where the arguments are kept across the call: saved and passed again on restore for
+     * {@code Method.invoke} and for the reference arguments of an interface call (see {@link #keepsArgument}).
+     */
     private int[] argVars = new int[0];
     private final boolean reflective;
     /** For {@code Hub.await(CompletionStage)}: where its completed-future test jumps, past the call and its check. */
@@ -234,6 +237,8 @@ final class SuspendPointRewriter {
         code.insert(call, check);
         if (Primitives.isPrimitive(call)) {
             Primitives.redirect(code, call, stackVar);
+        } else if (ForwardedCalls.isForwarded(call)) {
+            ForwardedCalls.redirect(code, call, stackVar);
         }
 
         // unwind
@@ -302,7 +307,7 @@ final class SuspendPointRewriter {
             tail.add(new VarInsnNode(Opcodes.ALOAD, receiverVar));
         }
         for (int a = 0; a < args.length; a++) {
-            tail.add(reflective ? Slot.of(args[a]).loadInsn(argVars[a]) : Slot.of(args[a]).zeroInsn());
+            tail.add(keepsArgument(a) ? Slot.of(args[a]).loadInsn(argVars[a]) : Slot.of(args[a]).zeroInsn());
         }
         tail.add(new JumpInsnNode(Opcodes.GOTO, callLabel));
     }
@@ -312,14 +317,27 @@ final class SuspendPointRewriter {
         if (var == receiverVar) {
             return true;
         }
-        if (reflective) {
-            for (int v : argVars) {
-                if (v == var) {
-                    return true;
-                }
+        for (int a = 0; a < argVars.length; a++) {
+            if (argVars[a] == var && keepsArgument(a)) {
+                return true;
             }
         }
         return false;
+    }
+
+    /**
+     * True for an argument passed again on restore instead of a dummy: {@code Method.invoke}'s, and the
+     * references passed to an interface method. A method reference that implements the interface
+     * (say {@code SuspendableFunction<Integer, Integer> f = Maths::square}, with {@code square(int)})
+     * is reached through a class the JDK spins, which unboxes the argument before the referenced
+     * method's own entry can restore its frame: a null dummy would throw there.
+     */
+    private boolean keepsArgument(int a) {
+        if (reflective) {
+            return true;
+        }
+        int sort = args[a].getSort();
+        return call.getOpcode() == Opcodes.INVOKEINTERFACE && (sort == Type.OBJECT || sort == Type.ARRAY);
     }
 
     private static AbstractInsnNode push(Slot slot) {
