@@ -773,9 +773,8 @@ public final class Hub {
         Timeout t = Timeout.start(timeout);
         try (t) {
             return call.call();
-        } catch (Timeout e) {
-            throw e;
         } catch (Exception e) {
+            // a Timeout, an Error, passes untouched
             throw Greenlet.unchecked(e);
         }
     }
