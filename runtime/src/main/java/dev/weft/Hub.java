@@ -349,7 +349,9 @@ public final class Hub {
     /**
      * Kills every one of {@code greenlets} (see {@link SpawnedGreenlet#kill()}) and waits until they
      * have all finished; the kills are delivered in the given order. When the current greenlet is
-     * among them it is killed last, after the others have finished.
+     * among them it is killed last, after the others have finished. A greenlet that catches its
+     * {@code GreenletExit} and goes on keeps this waiting: to stop waiting at a time limit, use
+     * {@link #killAll(Duration, SpawnedGreenlet...)}.
      *
      * @param greenlets the greenlets to kill, of this thread's hub
      */
@@ -371,6 +373,53 @@ public final class Hub {
         if (self != null) {
             self.kill();
         }
+    }
+
+    /**
+     * Kills every one of {@code greenlets} as {@link #killAll(SpawnedGreenlet...)} does, but waits at
+     * most {@code timeout} for them to finish, and returns those that had not finished when the time
+     * ran out: greenlets that caught their {@code GreenletExit} and went on, or whose {@code finally}
+     * blocks are still waiting. They are left running.
+     *
+     * <p>The kills are always delivered before it returns: each greenlet has had its
+     * {@code GreenletExit} raised and has run until it finished or waited again, so
+     * {@code killAll(Duration.ZERO, gs...)} returns after one pass of the hub, and a greenlet that ends
+     * when killed (the usual case) is never listed. When the current greenlet is among them it is
+     * killed last, once the others have finished or the time is up, and this does not return.
+     *
+     * @param timeout the longest time to wait for the greenlets to finish, counted from this call
+     * @param greenlets the greenlets to kill, of this thread's hub
+     * @return the greenlets that had not finished, in the given order; empty when all have
+     */
+    @Suspendable
+    public static List<SpawnedGreenlet<?>> killAll(Duration timeout, SpawnedGreenlet<?>... greenlets) {
+        Objects.requireNonNull(timeout, "timeout");
+        long deadline = get().deadlineAfter(saturatedNanos(timeout));
+        SpawnedGreenlet<?> self = null;
+        for (SpawnedGreenlet<?> g : greenlets) {
+            if (g == Greenlet.current()) {
+                self = g;
+            } else {
+                g.requestKill();
+            }
+        }
+        // a kill is a run-queue entry queued before the joiner's timer can fire, so even a deadline that
+        // has passed lets every kill be delivered first
+        for (SpawnedGreenlet<?> g : greenlets) {
+            if (g != self && !g.joinUntil("Hub.killAll", true, deadline)) {
+                break;
+            }
+        }
+        List<SpawnedGreenlet<?>> left = new ArrayList<>();
+        for (SpawnedGreenlet<?> g : greenlets) {
+            if (g != self && !g.isReady()) {
+                left.add(g);
+            }
+        }
+        if (self != null) {
+            self.kill();
+        }
+        return left;
     }
 
     /**
@@ -779,9 +828,8 @@ public final class Hub {
         Timeout t = Timeout.start(timeout);
         try (t) {
             return call.call();
-        } catch (Timeout e) {
-            throw e;
         } catch (Exception e) {
+            // a Timeout, an Error, passes untouched
             throw Greenlet.unchecked(e);
         }
     }

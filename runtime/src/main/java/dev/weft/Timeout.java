@@ -32,9 +32,14 @@ import java.util.Objects;
  * outer block's {@code catch}. A timeout closed before it is raised is never raised. A timeout that is
  * not closed stays armed, and is raised wherever its greenlet waits when it expires.
  *
+ * <p>It is an {@link Error}, not an {@code Exception}, for the reason gevent's is a
+ * {@code BaseException}: the limited code's own error handling ({@code catch (Exception e)}, a retry
+ * loop, say) must not swallow the timeout meant for the block that started it. Catch it by name, as
+ * above; a {@code catch (Throwable t)} sees it too, and must rethrow a timeout that is not its own.
+ *
  * <p>Its stack trace is where it was started. It belongs to the thread that started it.
  */
-public final class Timeout extends RuntimeException implements AutoCloseable {
+public final class Timeout extends Error implements AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     private final transient Hub hub;

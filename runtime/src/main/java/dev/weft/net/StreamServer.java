@@ -13,10 +13,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>{@link #pool} limits how many handlers run at once: while that many run, the server stops
  * accepting, so further connections wait in the listener's backlog until a handler finishes; none is
  * dropped. {@link #stop(Duration)} closes the listener, gives the running handlers the time to
- * finish, then kills those still running (their {@code finally} blocks run) and waits for them.
+ * finish, then kills those still running (their {@code finally} blocks run); it returns by its time
+ * limit even when a handler ignores the kill, closing that handler's connection and naming it.
  *
  * <p>{@code stop}, {@code serveForever} and {@code close} may be called from any thread; they wait
  * (where they wait) by suspending the calling greenlet.
@@ -88,8 +89,8 @@ public final class StreamServer implements AutoCloseable {
     private boolean stopping;
     private Hub.Waiter slotWaiter;
     private Hub.Waiter drainWaiter;
-    /** Per hub, its running handlers; each set is used on its hub's thread only. */
-    private List<Set<SpawnedGreenlet<?>>> handlers;
+    /** Per hub, its running handlers and their connections; each map is used on its hub's thread only. */
+    private List<Map<SpawnedGreenlet<?>, SocketChannel>> handlers;
 
     /**
      * Creates a server for {@code address}; nothing is bound until {@link #start()}.
@@ -192,7 +193,7 @@ public final class StreamServer implements AutoCloseable {
         acceptorThread = Thread.currentThread();
         handlers = new ArrayList<>();
         for (int i = 0; i < hubs.length; i++) {
-            handlers.add(new LinkedHashSet<>());
+            handlers.add(new LinkedHashMap<>());
         }
         try {
             listener = new TcpListener(ch);
@@ -281,9 +282,9 @@ public final class StreamServer implements AutoCloseable {
      * hub) keeps the accepting hub waiting for the release that is submitted to it when the handler ends.
      */
     private void startHandler(int index, SocketChannel ch, Hub.KeepAlive alive) {
-        Set<SpawnedGreenlet<?>> running = handlers.get(index);
+        Map<SpawnedGreenlet<?>, SocketChannel> running = handlers.get(index);
         SpawnedGreenlet<Void> g = Hub.spawn(() -> serve(ch));
-        running.add(g);
+        running.put(g, ch);
         // called as the greenlet finishes, however it finishes: cheaper than a link the hub schedules
         g.rawLink(() -> {
             running.remove(g);
@@ -362,11 +363,18 @@ public final class StreamServer implements AutoCloseable {
 
     /**
      * Stops the server: closes the listener, lets the running handlers finish for at most
-     * {@code timeout}, then kills those still running and waits until they have ended. Waits for a
-     * stop already under way (with that stop's timeout) instead of starting another. Called in a
-     * handler, it is killed with the others when the time is up.
+     * {@code timeout}, then kills those still running (their {@code finally} blocks run) and gives the
+     * kills one pass of each hub to take effect. Returns within {@code timeout} plus that pass, even
+     * when a handler ignores its kill (catches {@code GreenletExit} and goes on, or waits in a
+     * {@code finally} block): such a handler's connection is closed (its next read or write on it fails,
+     * and the client sees the connection end), the server stops waiting for it, and one line on
+     * {@code System.err} names it, for example
+     * {@code [weft] StreamServer[/127.0.0.1:7000] stopped; 1 handler did not end when killed at the
+     * time limit (PT1S), its connection is closed: greenlet-7}. Waits for a stop already under way
+     * (with that stop's timeout) instead of starting another. Called in a handler, it is killed with
+     * the others when the time is up.
      *
-     * @param timeout how long handlers may go on; zero kills them at once
+     * @param timeout how long handlers may go on before they are killed; zero kills them at once
      * @throws IllegalArgumentException when {@code timeout} is negative
      */
     @Suspendable
@@ -385,7 +393,10 @@ public final class StreamServer implements AutoCloseable {
         requestStop(Duration.ZERO);
     }
 
-    /** {@return true once the server has stopped: the listener is closed and no handler runs} */
+    /**
+     * {@return true once the server has stopped: the listener is closed, and every handler has ended or,
+     * having ignored its kill, has had its connection closed}
+     */
     public boolean isStopped() {
         return stopped.isDone();
     }
@@ -441,12 +452,16 @@ public final class StreamServer implements AutoCloseable {
                 drain(grace);
             }
             if (active > 0) {
-                killHandlers();
-                while (active > 0) {
-                    drain(null);
+                List<String> left = killHandlers();
+                if (!left.isEmpty()) {
+                    System.err.println("[weft] " + this + " stopped; " + left.size()
+                            + (left.size() == 1 ? " handler" : " handlers") + " did not end when killed at the time limit ("
+                            + grace + "), " + (left.size() == 1 ? "its connection is" : "their connections are")
+                            + " closed: " + String.join(", ", left));
                 }
             }
-            acceptor.join();
+            // it ends as the listener closes; a kill ends it too should it be pausing after an accept error
+            acceptor.kill();
         } finally {
             stopped.complete(null);
         }
@@ -463,22 +478,59 @@ public final class StreamServer implements AutoCloseable {
         }
     }
 
-    /** On the accepting hub: kills every running handler, each on its own hub. */
+    /**
+     * On the accepting hub, at the time limit: kills every running handler on its own hub (all hubs at
+     * once), and returns the names of those that did not end in that hub's next pass, whose connections
+     * are closed.
+     */
     @Suspendable
-    private void killHandlers() {
+    private List<String> killHandlers() {
         Hub[] all = hubs;
+        List<CompletableFuture<List<String>>> others = new ArrayList<>();
         for (int i = 1; i < all.length; i++) {
-            Set<SpawnedGreenlet<?>> running = handlers.get(i);
+            Map<SpawnedGreenlet<?>, SocketChannel> running = handlers.get(i);
+            CompletableFuture<List<String>> left = new CompletableFuture<>();
             try {
-                all[i].submit(() -> {
-                    SpawnedGreenlet<?>[] those = running.toArray(new SpawnedGreenlet<?>[0]);
-                    Hub.spawn(() -> Hub.killAll(those));
-                });
+                all[i].submit(() -> Hub.spawn(() -> {
+                    try {
+                        left.complete(killHere(running, true));
+                    } finally {
+                        // killed itself (the group closing): nothing more to report
+                        left.complete(List.of());
+                    }
+                }));
+                others.add(left);
             } catch (IllegalStateException ended) {
                 // that hub's thread has ended: its handlers are gone
             }
         }
-        Hub.killAll(handlers.get(0).toArray(new SpawnedGreenlet<?>[0]));
+        List<String> names = new ArrayList<>(killHere(handlers.get(0), all.length > 1));
+        for (CompletableFuture<List<String>> left : others) {
+            CrossHub.await(left, "StreamServer.stop: killing handlers", this);
+            names.addAll(left.join());
+        }
+        return names;
+    }
+
+    /**
+     * On a handler's hub: kills its running handlers, waits one pass for the kills to take effect, and
+     * closes the connections of those that went on; returns their names ({@code on} their thread's name
+     * when {@code qualified}, as names repeat across hubs).
+     */
+    @Suspendable
+    private static List<String> killHere(Map<SpawnedGreenlet<?>, SocketChannel> running, boolean qualified) {
+        List<SpawnedGreenlet<?>> stuck = Hub.killAll(Duration.ZERO, running.keySet().toArray(new SpawnedGreenlet<?>[0]));
+        List<String> names = new ArrayList<>(stuck.size());
+        for (SpawnedGreenlet<?> g : stuck) {
+            SocketChannel ch = running.get(g);
+            if (ch != null) {
+                // its waits on the connection end with AsynchronousCloseException, the client sees it closed
+                Hub.Waiter.cancelChannelWaits(ch);
+                closeChannel(ch);
+            }
+            names.add(qualified ? g.name() + " on " + Thread.currentThread().getName() : g.name());
+        }
+        return names;
     }
 
     private static void closeChannel(java.nio.channels.Channel ch) {

@@ -223,6 +223,8 @@ public sealed class Group permits Pool {
     /**
      * Kills every member and waits until they have finished, until the group is empty (members spawned
      * meanwhile are killed too); gevent's {@code Group.kill}. Called by a member, it kills itself last.
+     * A member that catches its {@code GreenletExit} and goes on keeps this waiting: to stop waiting at a
+     * time limit, use {@link #killAll(Duration)}.
      */
     @Suspendable
     public void killAll() {
@@ -235,9 +237,46 @@ public sealed class Group permits Pool {
         }
     }
 
+    /**
+     * Kills every member as {@link #killAll()} does, newcomers too, but waits at most {@code timeout}
+     * for the group to become empty, and returns the members left when the time ran out: those that
+     * caught their {@code GreenletExit} and went on, or whose {@code finally} blocks still wait (see
+     * {@link Hub#killAll(Duration, SpawnedGreenlet...)}; every kill is delivered before it returns, so
+     * a zero timeout gives the members one pass of the hub). They stay members, running.
+     *
+     * @param timeout the longest time to wait, counted from this call
+     * @return the members that had not finished, in the order they joined; empty when the group is empty
+     */
+    @Suspendable
+    public List<SpawnedGreenlet<?>> killAll(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        long deadline = Hub.current().nanoTime() + Math.min(nanos(timeout), Long.MAX_VALUE / 4);
+        while (true) {
+            purge();
+            if (members.isEmpty()) {
+                return List.of();
+            }
+            long left = Math.max(0, deadline - Hub.current().nanoTime());
+            List<SpawnedGreenlet<?>> notEnded = killMembers(new ArrayList<>(members.keySet()), Duration.ofNanos(left));
+            if (!notEnded.isEmpty() || deadline - Hub.current().nanoTime() <= 0) {
+                // members spawned during the last round, too late to be killed, are left too
+                return greenlets();
+            }
+        }
+    }
+
     /** Kills those of {@code greenlets} that are members, waits until they have finished, and lets them leave. */
     @Suspendable
     void killMembers(Collection<? extends SpawnedGreenlet<?>> greenlets) {
+        killMembers(greenlets, null);
+    }
+
+    /**
+     * Kills those of {@code greenlets} that are members, waits until they have finished (for at most
+     * {@code timeout} unless it is null), and lets those that have leave; returns those that have not.
+     */
+    @Suspendable
+    private List<SpawnedGreenlet<?>> killMembers(Collection<? extends SpawnedGreenlet<?>> greenlets, Duration timeout) {
         List<Member> victims = new ArrayList<>(greenlets.size());
         for (SpawnedGreenlet<?> g : greenlets) {
             Member m = members.get(g);
@@ -249,10 +288,17 @@ public sealed class Group permits Pool {
         for (int i = 0; i < all.length; i++) {
             all[i] = victims.get(i).greenlet;
         }
-        Hub.killAll(all);
+        List<SpawnedGreenlet<?>> notEnded;
+        if (timeout == null) {
+            Hub.killAll(all);
+            notEnded = List.of();
+        } else {
+            notEnded = Hub.killAll(timeout, all);
+        }
         for (Member m : victims) {
             leaveIfFinished(m);
         }
+        return notEnded;
     }
 
     /**

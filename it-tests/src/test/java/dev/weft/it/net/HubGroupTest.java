@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.Greenlet;
 import dev.weft.Hub;
 import dev.weft.HubGroup;
+import dev.weft.SpawnedGreenlet;
 import dev.weft.net.StreamServer;
 import dev.weft.net.TcpListener;
 import dev.weft.net.TcpSocket;
 import dev.weft.sync.Event;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -29,7 +33,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -221,6 +229,67 @@ class HubGroupTest {
         }
         assertEquals(Set.of("weft-hub-0", "weft-hub-1"), killed);
         assertEquals(4, most[0], "at most the pool's limit ran at once, across the hubs");
+        NetFixture.assertNoneLeft(before);
+    }
+
+    @Test
+    void stopOnAGroupReturnsAfterOnePassWhenHandlersOnEveryHubIgnoreTheirKill() throws Throwable {
+        List<String> before = NetFixture.openDescriptors();
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        AtomicBoolean release = new AtomicBoolean();
+        AtomicInteger ignored = new AtomicInteger();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try (HubGroup group = HubGroup.start(2)) {
+            StreamServer server = new StreamServer(new InetSocketAddress("127.0.0.1", 0), socket -> {
+                names.add(((SpawnedGreenlet<?>) Greenlet.current()).name() + " on " + Thread.currentThread().getName());
+                socket.write(new byte[] {1});
+                // a handler that polls for its release and swallows every kill meanwhile
+                while (!release.get()) {
+                    try {
+                        Hub.sleep(10);
+                    } catch (Throwable swallowed) {
+                        ignored.incrementAndGet();
+                    }
+                }
+            }).start(group);
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    Socket c = new Socket();
+                    clients.add(c);
+                    c.connect(server.address(), 30_000);
+                    c.setSoTimeout(30_000);
+                    assertEquals(1, c.getInputStream().read(), "handler " + i + " runs");
+                }
+                // stopped from a thread that is none of the group's, with no grace: killed at once
+                FutureTask<Void> stopping = new FutureTask<>(() -> server.stop(Duration.ZERO), null);
+                new Thread(stopping, "stopper").start();
+                stopping.get(10, TimeUnit.SECONDS);
+                assertTrue(server.isStopped());
+                assertEquals(2, ignored.get(), "each handler got its kill once");
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(-1, clients.get(i).getInputStream().read(), "the server closed connection " + i);
+                }
+            } finally {
+                release.set(true);
+                for (Socket c : clients) {
+                    c.close();
+                }
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(Set.of("weft-hub-0", "weft-hub-1"), names.stream().map(n -> n.substring(n.indexOf(" on ") + 4))
+                .collect(Collectors.toSet()));
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith("[weft] StreamServer[/127.0.0.1:"), printed);
+        assertTrue(printed.contains("] stopped; 2 handlers did not end when killed at the time limit (PT0S), their "
+                + "connections are closed: "), printed);
+        for (String name : names) {
+            assertTrue(printed.contains(name), name + " is named: " + printed);
+        }
         NetFixture.assertNoneLeft(before);
     }
 }

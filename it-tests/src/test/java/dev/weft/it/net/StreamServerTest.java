@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.Greenlet;
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.Suspendable;
@@ -236,6 +237,119 @@ class StreamServerTest {
         });
         assertEquals(List.of("fast finally", "slow finally", "stop took the grace: true",
                 "fast got [fast done], slow got []"), log);
+    }
+
+    /**
+     * A handler that waits on {@code release} and goes on waiting after whatever {@code swallows}
+     * catches; {@code ended} is set in its {@code finally}.
+     */
+    @Suspendable
+    static void waitSwallowing(TcpSocket socket, Event started, Event release, Event ended, List<String> events,
+            Class<? extends Throwable> swallows) throws IOException {
+        socket.readFully(new byte[4], 0, 4);
+        started.set();
+        try {
+            while (!release.isSet()) {
+                try {
+                    release.await();
+                } catch (Throwable t) {
+                    if (!swallows.isInstance(t)) {
+                        throw t;
+                    }
+                    events.add("handler swallowed " + t.getClass().getSimpleName());
+                }
+            }
+        } finally {
+            events.add("handler finally");
+            ended.set();
+        }
+    }
+
+    /** Sends four bytes, then reads until the server closes the connection. */
+    @Suspendable
+    static String pingUntilClosed(InetSocketAddress server) {
+        try (TcpSocket c = TcpSocket.connect(server, Duration.ofSeconds(30))) {
+            c.write("ping".getBytes(StandardCharsets.US_ASCII));
+            return "client read " + c.read(new byte[1], 0, 1);
+        } catch (IOException e) {
+            return "client's connection failed: " + e;
+        }
+    }
+
+    @Test
+    void stopKillsAHandlerWhoseCatchExceptionWouldSwallowTheKill() throws Throwable {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        List<String> log;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            log = onHub(() -> {
+                List<String> events = new ArrayList<>();
+                Event started = new Event();
+                Event release = new Event();
+                Event ended = new Event();
+                StreamServer server = new StreamServer(LOOPBACK,
+                        socket -> waitSwallowing(socket, started, release, ended, events, Exception.class)).start();
+                SpawnedGreenlet<String> client = Hub.spawn(() -> pingUntilClosed(server.address()));
+                started.await();
+                SpawnedGreenlet<?> stopping = Hub.spawn(() -> server.stop(Duration.ofMillis(200)));
+                events.add("stop returned: " + stopping.join(Duration.ofSeconds(10)));
+                events.add(client.join(Duration.ofSeconds(10)) ? client.get() : "the client still waits");
+                // lets the handler go should the kill not have ended it
+                release.set();
+                ended.await();
+                stopping.join();
+                return events;
+            });
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(List.of("handler finally", "stop returned: true", "client read -1"), log);
+        assertEquals("", err.toString(StandardCharsets.UTF_8), "nothing to report: the kill ended the handler");
+    }
+
+    @Test
+    void stopReturnsByItsTimeLimitWhenAHandlerIgnoresItsKillAndClosesItsConnection() throws Throwable {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        List<String> log;
+        String[] handler = new String[1];
+        long[] took = {-1};
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            log = onHub(() -> {
+                List<String> events = new ArrayList<>();
+                Event started = new Event();
+                Event release = new Event();
+                Event ended = new Event();
+                StreamServer server = new StreamServer(LOOPBACK, socket -> {
+                    handler[0] = ((SpawnedGreenlet<?>) Greenlet.current()).name();
+                    waitSwallowing(socket, started, release, ended, events, Throwable.class);
+                }).start();
+                SpawnedGreenlet<String> client = Hub.spawn(() -> pingUntilClosed(server.address()));
+                started.await();
+                SpawnedGreenlet<?> stopping = Hub.spawn(() -> {
+                    long start = Hub.current().nanoTime();
+                    server.stop(Duration.ofSeconds(1));
+                    took[0] = Hub.current().nanoTime() - start;
+                });
+                events.add("stop returned: " + stopping.join(Duration.ofSeconds(10)));
+                events.add("stopped: " + server.isStopped());
+                events.add(client.join(Duration.ofSeconds(10)) ? client.get() : "the client still waits");
+                release.set();
+                ended.await();
+                stopping.join();
+                return events;
+            });
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(List.of("handler swallowed GreenletExit", "stop returned: true", "stopped: true", "client read -1",
+                "handler finally"), log);
+        assertTrue(took[0] >= 1_000_000_000L && took[0] < 5_000_000_000L, "stop took the grace and a pass: " + took[0] + " ns");
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.matches("(?s)\\[weft\\] StreamServer\\[/127\\.0\\.0\\.1:\\d+\\] stopped; 1 handler did not end when killed "
+                + "at the time limit \\(PT1S\\), its connection is closed: " + handler[0] + "\\R"), printed);
     }
 
     @Test
