@@ -44,8 +44,8 @@ public sealed class Greenlet permits SpawnedGreenlet {
     Hub.Waiter waiter;
     /**
      * The greenlet's sleep in {@code Hub.sleep}: the sequence of its timer entry in the low half, then
-     * {@code Hub.SLEEP_TIMED} and {@code Hub.SLEEP_WOKEN} (all 0 when it is not asleep), and above them
-     * the number of its stale run-queue entries. A sleeping greenlet is its own entry in the timer queue
+     * {@code Hub.SLEEP_TIMED}, {@code Hub.SLEEP_WOKEN} and {@code Hub.SLEEP_TAKEN} (all 0 when it is not
+     * asleep), and above them the number of its stale run-queue entries. A sleeping greenlet is its own entry in the timer queue
      * and on the run queue; this tells a live entry from a stale one.
      */
     long sleep;

@@ -871,13 +871,18 @@ public final class Hub {
      */
     static final long SLEEP_TIMED = 1L << 32;
     static final long SLEEP_WOKEN = 1L << 33;
+    /**
+     * Bit of {@link Greenlet#sleep}: the hub has taken the greenlet's live entry to resume it (see
+     * {@link #taken}); a sleep resumed without it was resumed by a stray switch.
+     */
+    static final long SLEEP_TAKEN = 1L << 34;
     /** The bits of {@link Greenlet#sleep} that describe the sleep it is in now: 0 when it is not asleep. */
-    static final long SLEEP_NOW = 0xFFFFFFFFL | SLEEP_TIMED | SLEEP_WOKEN;
+    static final long SLEEP_NOW = 0xFFFFFFFFL | SLEEP_TIMED | SLEEP_WOKEN | SLEEP_TAKEN;
     /**
      * One stale run-queue entry, counted in the bits above {@link #SLEEP_NOW}: left by a sleep that was
      * ended by a timeout or a kill while its greenlet waited on the run queue.
      */
-    private static final long SLEEP_STALE_ONE = 1L << 34;
+    private static final long SLEEP_STALE_ONE = 1L << 35;
 
     /**
      * The sleep of both {@code sleep} methods, which are suspension primitives of their own, as
@@ -923,8 +928,10 @@ public final class Hub {
         Object owner = s.owner();
         // a generator's or coroutine's body sleeps with the greenlet that runs it (see Nesting)
         Greenlet g = owner instanceof Greenlet ? (Greenlet) owner : owner != null ? Greenlet.current() : null;
+        boolean wasTaken = false;
         if (g != null) {
             long sleep = g.sleep;
+            wasTaken = (sleep & SLEEP_TAKEN) != 0;
             long stale = sleep & ~SLEEP_NOW;
             if ((sleep & SLEEP_WOKEN) != 0) {
                 // woken, and then resumed by a timeout or a kill raised before its turn: its run-queue
@@ -933,7 +940,11 @@ public final class Hub {
             }
             g.sleep = stale;
         }
-        Task.suspend(null, id, "Hub.sleep", s);
+        Object back = Task.suspend(null, id, "Hub.sleep", s);
+        if (g != null && !wasTaken) {
+            // resumed by a switch, not by the hub (which takes the entry first); a kill or a timeout threw above
+            throw InvalidSwitchError.of(g, "Hub.sleep", back);
+        }
     }
 
     /**
@@ -979,11 +990,13 @@ public final class Hub {
 
     /**
      * Takes {@code g}, a greenlet on the run queue, off it to switch to it now: a greenlet woken from
-     * {@code sleep} loses its mark, so that its sleep, as it ends, knows the entry has been taken.
+     * {@code sleep} trades its mark for {@link #SLEEP_TAKEN}, so that its sleep, as it ends, knows the
+     * entry has been taken, and that it is the hub that resumes it.
      */
     private static Greenlet taken(Greenlet g) {
-        if ((g.sleep & SLEEP_WOKEN) != 0) {
-            g.sleep &= ~SLEEP_WOKEN;
+        long sleep = g.sleep;
+        if ((sleep & SLEEP_WOKEN) != 0) {
+            g.sleep = (sleep & ~SLEEP_WOKEN) | SLEEP_TAKEN;
         }
         return g;
     }
@@ -1289,7 +1302,7 @@ public final class Hub {
         if (g.isStarted()) {
             if (g.isAsleep()) {
                 // taken from its sleep's entry (see taken): the entry is live again
-                g.sleep |= SLEEP_WOKEN;
+                g.sleep = (g.sleep & ~SLEEP_TAKEN) | SLEEP_WOKEN;
             } else {
                 // taken from the entry of the waiter that woke it
                 dev.weft.Waiter w = wokenWaiterOf(g);

@@ -112,13 +112,14 @@ class Waiter extends Timer implements Runnable {
         if (timeout != null) {
             return parkUntil(true, hub().deadlineAfter(Hub.saturatedNanos(timeout)));
         }
-        checkMayWait();
         // a wait with no limit, the usual one, waits here: one frame less to save and restore
+        Object back;
         try {
-            beginPark().switchTo();
+            back = beginPark().switchTo();
         } finally {
             endPark();
         }
+        checkWoken(back);
         return end == WOKEN;
     }
 
@@ -203,11 +204,13 @@ class Waiter extends Timer implements Runnable {
             // plain code, in a coroutine's body or not: the switch runs the hub until the switch back; nothing
             // suspends
             Greenlet to = beginPark();
+            Object back;
             try {
-                to.switchTo();
+                back = to.switchTo();
             } finally {
                 endPark();
             }
+            checkWoken(back);
             return true;
         }
         // the greenlet's own waiter with no time limit (ownForCurrent's), so own (isOwn) exactly when the
@@ -238,7 +241,7 @@ class Waiter extends Timer implements Runnable {
      */
     public final void endResumedPark(Stack s, int id, String what) {
         try {
-            Task.suspend(null, id, what, s);
+            checkWoken(Task.suspend(null, id, what, s));
         } finally {
             // own (isOwn) exactly when its greenlet is a spawned one, as parkAsPrimitive found
             if (parked) {
@@ -309,17 +312,29 @@ class Waiter extends Timer implements Runnable {
         parked = true;
         // never its greenlet's own waiter (that one waits with no limit, in park(null)): always listed
         hub.parked(this);
+        Object back;
         try {
             // plain code goes to the hub, which gives it back its interrupt status; a greenlet goes
             // to the next ready greenlet when the hub has nothing else to do first
-            (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
+            back = (greenlet == hub.home.root ? hub.greenlet : hub.next()).switchTo();
         } finally {
             parked = false;
             // its entry in the timer queue, if any, is dropped when it comes up
             this.timed = false;
             hub().unparked(this);
         }
+        checkWoken(back);
         return end == WOKEN;
+    }
+
+    /**
+     * After the switch that ended a wait has returned (not thrown): throws {@link InvalidSwitchError}
+     * unless the hub resumed the greenlet, as it does only once the waiter is woken or expired.
+     */
+    private void checkWoken(Object back) {
+        if (end == WAITING) {
+            throw InvalidSwitchError.of(greenlet, what, back);
+        }
     }
 
     /**

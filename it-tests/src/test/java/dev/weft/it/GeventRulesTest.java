@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weft.Greenlet;
 import dev.weft.GreenletExit;
 import dev.weft.Hub;
+import dev.weft.InvalidSwitchError;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.junit.WeftTest;
 import dev.weft.sync.AsyncResult;
@@ -25,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Rules of gevent's that a port relies on: a greenlet killed before it starts never runs, whichever
- * way it is killed; and the hub's own greenlet, which must never wait, may still use every
- * non-blocking form of a wait.
+ * way it is killed; the hub's own greenlet, which must never wait, may still use every non-blocking
+ * form of a wait; and a greenlet waiting on the hub is resumed by the hub alone: a stray switch into it
+ * is an error there, not a wake-up.
  */
 @WeftTest(virtualTime = true)
 class GeventRulesTest {
@@ -134,5 +137,65 @@ class GeventRulesTest {
                 got.stream().map(o -> o == null ? "null" : o).collect(java.util.stream.Collectors.toList()));
         holder.kill();
         busy.killAll();
+    }
+
+    /** A greenlet that waits in {@code wait}, catching what ends it, then hands control back to plain code. */
+    private SpawnedGreenlet<?> waitingIn(String name, dev.weft.SuspendableRunnable wait) {
+        Greenlet root = Greenlet.current();
+        return Hub.spawn(() -> {
+            try {
+                wait.run();
+                log.add(name + " ended normally");
+            } catch (InvalidSwitchError e) {
+                log.add(e.getMessage());
+            }
+            root.switchTo(name + " handled it");
+        });
+    }
+
+    @Test
+    void aStraySwitchIntoAWaitingGreenletRaisesInvalidSwitchErrorThereAndLeavesNothingBehind() {
+        Event never = new Event();
+        Queue<String> empty = new Queue<>();
+        List<SpawnedGreenlet<?>> all = List.of(
+                waitingIn("sleeper", () -> Hub.sleep(Duration.ofDays(1))),
+                waitingIn("awaiter", never::await),
+                waitingIn("getter", () -> log.add("got " + empty.get())),
+                waitingIn("joiner", () -> Hub.spawnLater(Duration.ofDays(1), () -> { }).join(Duration.ofDays(2))));
+        Hub.sleep(0);
+        List<String> expected = new ArrayList<>();
+        String[] names = {"sleeper", "awaiter", "getter", "joiner"};
+        String[] waits = {"Hub.sleep", "Event.await", "Queue.get", "SpawnedGreenlet.join"};
+        for (int i = 0; i < all.size(); i++) {
+            assertEquals(names[i] + " handled it", all.get(i).switchTo("x" + i));
+            expected.add("Invalid switch into " + all.get(i).name() + ": it waits in " + waits[i] + ", and a switch "
+                    + "resumed it with \"x" + i + "\" instead of the hub. A greenlet waiting on the hub is resumed "
+                    + "by the hub alone: wake it through what it waits for, or kill it");
+        }
+        assertEquals(expected, log);
+        assertEquals("Event[clear, 0 waiting]", never.toString());
+        assertEquals("Queue[0 items, 0 getters, 0 putters waiting, 0 unfinished]", empty.toString());
+        empty.put("late");
+        Hub.sleep(Duration.ofDays(3)); // the old timers fire into nothing
+        assertEquals(expected, log, "no wait ends twice");
+        for (SpawnedGreenlet<?> g : all) {
+            g.kill();
+        }
+    }
+
+    @Test
+    void aStraySwitchIntoPlainCodeWaitingOnTheHubRaisesThere() {
+        Greenlet root = Greenlet.current();
+        SpawnedGreenlet<?> stray = Hub.spawn(() -> {
+            log.add("stray got " + root.switchTo("y"));
+            root.switchTo();
+        });
+        InvalidSwitchError e = assertThrows(InvalidSwitchError.class, () -> Hub.sleep(Duration.ofDays(1)));
+        assertTrue(e.getMessage().startsWith("Invalid switch into "), e.getMessage());
+        assertTrue(e.getMessage().contains(": it waits in Hub.sleep, and a switch resumed it with \"y\" instead of the hub"),
+                e.getMessage());
+        stray.switchTo("done");
+        assertEquals(List.of("stray got done"), log);
+        stray.kill();
     }
 }
