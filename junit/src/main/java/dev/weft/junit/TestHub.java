@@ -6,6 +6,7 @@ import dev.weft.SpawnedGreenlet;
 import dev.weft.internal.HubHooks;
 import dev.weft.internal.MonitorReports;
 import dev.weft.internal.VirtualClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,6 +105,12 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
         body.rethrow();
     }
 
+    /**
+     * How long a greenlet left running at a check may take to end once killed (its {@code finally}
+     * blocks may still wait, for a socket to close, say), after which the test fails without waiting.
+     */
+    static final Duration KILL_LIMIT = Duration.ofSeconds(10);
+
     /** Greenlets spawned since the test began, in spawn order. */
     List<SpawnedGreenlet<?>> spawnedSoFar() {
         return new ArrayList<>(spawned.keySet());
@@ -124,19 +131,19 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
                 leaks.add(describe(g));
             }
         }
+        List<SpawnedGreenlet<?>> stubborn = List.of();
         if (!running.isEmpty()) {
-            call(() -> {
-                for (SpawnedGreenlet<?> g : running) {
-                    g.kill();
-                }
-                return null;
-            });
+            // bounded: a greenlet that ignores its kill must not hang the test run
+            stubborn = call(() -> Hub.killAll(KILL_LIMIT, running.toArray(new SpawnedGreenlet<?>[0])));
         }
         List<String> lines = new ArrayList<>();
         if (!leaks.isEmpty()) {
             lines.add(count(leaks.size(), "greenlet") + " spawned by the test " + (leaks.size() == 1 ? "was" : "were")
                     + " still running " + when + " (killed now):");
-            leaks.forEach(l -> lines.add("  " + l));
+            for (int i = 0; i < leaks.size(); i++) {
+                lines.add("  " + leaks.get(i) + (stubborn.contains(running.get(i))
+                        ? " (it ignored its kill for " + KILL_LIMIT.toSeconds() + " s and still runs)" : ""));
+            }
         }
         Throwable first = null;
         List<Throwable> more = new ArrayList<>();

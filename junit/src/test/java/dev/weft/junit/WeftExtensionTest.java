@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import dev.weft.GreenletExit;
 import dev.weft.Hub;
 import dev.weft.SpawnedGreenlet;
 import dev.weft.Suspendable;
@@ -33,6 +34,34 @@ class WeftExtensionTest {
                 + "(WeftExtensionTest.java:L)", withoutLines(failure.getMessage()));
         assertInstanceOf(AssertionError.class, failure);
         assertTrue(Fixtures.leakedFinallyRan, "the leaked greenlet was killed, so its finally block ran");
+    }
+
+    @Test
+    void aGreenletLeftRunningThatIgnoresItsKillFailsTheTestWithoutHangingIt() {
+        Throwable failure = failureOf(VirtualTimeFixtures.class, "leavesAStubbornGreenlet");
+        assertEquals("1 greenlet spawned by the test was still running at its end (killed now):\n"
+                + "  greenlet spawned at dev.weft.junit.WeftExtensionTest$VirtualTimeFixtures.leavesAStubbornGreenlet"
+                + "(WeftExtensionTest.java:L) (it ignored its kill for 10 s and still runs)",
+                withoutLines(failure.getMessage()));
+    }
+
+    /** Tests on virtual time, so that the kill's time limit passes at once. */
+    @WeftTest(virtualTime = true)
+    static class VirtualTimeFixtures {
+        @Test
+        @Suspendable
+        void leavesAStubbornGreenlet() {
+            Hub.spawn(() -> {
+                while (true) {
+                    try {
+                        Hub.sleep(3_600_000);
+                    } catch (GreenletExit ignored) {
+                        // goes on
+                    }
+                }
+            });
+            Hub.sleep(0); // it starts, and sleeps
+        }
     }
 
     @Test
