@@ -114,6 +114,9 @@ awk -F, -v cpython="$cpython" '
             if ((k "/generator") in score && (k "/iterator") in score) {
                 printf "%-22s %12.1f %12.1f %9.2fx  (Iterator / Weft)\n", "generator vs Iterator", score[k "/generator"], score[k "/iterator"], score[k "/iterator"] / score[k "/generator"];
             }
+            if ((k "/generatorInWovenCode") in score && (k "/iterator") in score) {
+                printf "%-22s %12.1f %12.1f %9.2fx  (Iterator / Weft)\n", "generator, woven loop", score[k "/generatorInWovenCode"], score[k "/iterator"], score[k "/iterator"] / score[k "/generatorInWovenCode"];
+            }
             if ((k "/generator") in score && (k "/stream") in score) {
                 printf "%-22s %12.1f %12.1f %9.2fx  (Stream / Weft)\n", "generator vs Stream", score[k "/generator"], score[k "/stream"], score[k "/stream"] / score[k "/generator"];
             }

@@ -1,6 +1,7 @@
 package dev.weft.bench;
 
 import dev.weft.Generator;
+import dev.weft.Suspendable;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ public class GeneratorIteration {
 
     @Setup
     public void check() {
-        if (generator() != SUM || iterator() != SUM || stream() != SUM) {
+        if (generator() != SUM || generatorInWovenCode() != SUM || iterator() != SUM || stream() != SUM) {
             throw new IllegalStateException("the three sequences disagree: is the Weft agent attached?");
         }
     }
@@ -48,6 +49,30 @@ public class GeneratorIteration {
                 Generator.yield(VALUES[i]);
             }
         })) {
+            sum += v;
+        }
+        return sum;
+    }
+
+    /**
+     * Weft: the same generator, taken by a {@code for} loop in a {@code @Suspendable} method, as a
+     * greenlet's code takes it: the agent sends the loop's {@code hasNext} and {@code next} through
+     * {@code dev.weft.internal.Forward}, so that a body that waits could suspend the caller too.
+     */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public long generatorInWovenCode() {
+        return sumOf(Generator.<Integer>of(() -> {
+            for (int i = 0; i < N; i++) {
+                Generator.yield(VALUES[i]);
+            }
+        }));
+    }
+
+    @Suspendable
+    private static long sumOf(Iterable<Integer> values) {
+        long sum = 0;
+        for (Integer v : values) {
             sum += v;
         }
         return sum;
