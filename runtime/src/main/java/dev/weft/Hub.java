@@ -103,6 +103,11 @@ public final class Hub {
     private volatile Poller poller;
     /** True once the hub's greenlet runs its loop: a greenlet may then start a pass itself (see {@link #startPass}). */
     private boolean looping;
+    /**
+     * True while the hub's own greenlet runs a callback (a submitted one, a link): plain code, which
+     * cannot switch (see {@link Trampoline#transfer}).
+     */
+    boolean inCallback;
     /** True while the loop waits for work: the monitor then knows nothing is running. */
     volatile boolean idle;
     /** Set by the JUnit extension on the threads it starts: told of spawns and failures; null elsewhere. */
@@ -1545,12 +1550,15 @@ public final class Hub {
             c = next;
         }
         for (; fifo != null; fifo = fifo.next) {
+            inCallback = true;
             try {
                 fifo.run.run();
             } catch (Throwable e) {
                 e.printStackTrace();
                 System.err.println("a callback submitted to the hub of thread \"" + home.thread.getName()
                         + "\" failed with " + e.getClass().getName());
+            } finally {
+                inCallback = false;
             }
         }
     }
@@ -1628,12 +1636,15 @@ public final class Hub {
     }
 
     /** Runs a callback in the hub; whatever it throws is printed once and stops nothing. */
-    private static void runCallback(Runnable callback) {
+    private void runCallback(Runnable callback) {
+        inCallback = true;
         try {
             callback.run();
         } catch (Throwable e) {
             e.printStackTrace();
             System.err.println("a callback run by the hub failed with " + e.getClass().getName());
+        } finally {
+            inCallback = false;
         }
     }
 

@@ -109,6 +109,13 @@ final class Trampoline {
         if (from == home.root) {
             return home.run(to, value, toThrow);
         }
+        Hub hub = home.hub;
+        if (hub != null && hub.inCallback && from == hub.greenlet) {
+            // a callback is plain code in the hub's greenlet: it cannot suspend, and the hub must go on
+            throw new IllegalStateException(what + " was called in a callback that the hub runs in its own "
+                    + "greenlet (a submitted callback, a link), which cannot switch. Fix: spawn a greenlet for "
+                    + "it (Hub.spawn(() -> g.kill()) to kill one), or set an Event that a greenlet waits for");
+        }
         if (s.owner() != from) {
             if (!Nesting.isBody(s)) {
                 throw new IllegalStateException(what + " was called in " + from + " by code that runs no "

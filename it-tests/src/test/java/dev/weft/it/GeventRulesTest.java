@@ -198,4 +198,21 @@ class GeventRulesTest {
         assertEquals(List.of("stray got done"), log);
         stray.kill();
     }
+
+    @Test
+    void aSwitchFromACallbackIsRefusedAndTheHubGoesOn(Hub hub) {
+        SpawnedGreenlet<?> sleeper = Hub.spawn(() -> {
+            Hub.sleep(10);
+            log.add("sleeper woke");
+        });
+        Hub.sleep(0);
+        AsyncResult<String> refused = new AsyncResult<>();
+        hub.submit(() -> refused.set(assertThrows(IllegalStateException.class,
+                () -> sleeper.throwInto(new GreenletExit())).getMessage()));
+        assertEquals("Greenlet.throwInto(exception) was called in a callback that the hub runs in its own greenlet "
+                + "(a submitted callback, a link), which cannot switch. Fix: spawn a greenlet for it "
+                + "(Hub.spawn(() -> g.kill()) to kill one), or set an Event that a greenlet waits for", refused.get());
+        sleeper.join();
+        assertEquals(List.of("sleeper woke"), log, "the hub and the sleeper went on");
+    }
 }
