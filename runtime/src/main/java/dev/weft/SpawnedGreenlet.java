@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * and one object serves both (a server keeps many of them).
  *
  * <p>It runs on the hub of the thread that spawned it. An exception escaping its body is printed once,
- * with its stack, to {@code System.err}, kept as {@link #exception()}, and does not stop the hub().
+ * with its stack, to {@code System.err}, kept as {@link #exception()}, and does not stop the hub.
  *
  * <p>Callbacks linked with {@link #onComplete}, {@link #onSuccess} and {@link #onFailure} (gevent's
  * {@code link}, {@code link_value} and {@code link_exception}) run after it has finished, in the hub's
@@ -100,10 +100,10 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
             callbacks |= r instanceof Link;
         }
         if (!callbacks) {
-            // the usual case, joiners' waiters only: run them, nothing more to keep
+            // the usual case, joiners' waiters only: wake them, nothing more to keep
             links = null;
             for (Runnable w : all) {
-                w.run();
+                notifyLink(w);
             }
             return;
         }
@@ -119,7 +119,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
         // the callbacks stay listed until they run, so that unlink can still remove them
         all.retainAll(due);
         for (Runnable w : woken) {
-            w.run();
+            notifyLink(w);
         }
         if (!due.isEmpty()) {
             hub().callSoon(() -> {
@@ -131,12 +131,26 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     }
 
     /**
+     * Wakes a joiner's waiter, or calls a raw link, as this greenlet finishes: inside the trampoline, on the
+     * Java stack of the plain code running the hub, or in the greenlet that killed this one unstarted. What
+     * a raw link throws is reported by the hub and goes no further.
+     */
+    private void notifyLink(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable e) {
+            hub().linkFailed(this, r, e);
+        }
+    }
+
+    /**
      * Links {@code callback} to this greenlet (gevent's {@code link}): once it has finished, however it
      * finished, the hub calls {@code callback} with it. Callbacks run in the hub's own greenlet, not in
      * the finishing one, in the order they were linked, each once; a callback linked to a greenlet that
      * has finished already runs when the hub next runs. A callback must not wait (a wait in the hub's
      * greenlet throws {@code IllegalStateException}; spawn a greenlet for work that waits). An exception
-     * from a callback is printed once and stops neither the other callbacks nor the hub().
+     * from a callback is reported by the hub, printed once with a line naming this greenlet, and stops
+     * neither the other callbacks, the joiners nor the hub.
      *
      * @param callback the callback, called with this greenlet
      * @return this greenlet, to link more
@@ -239,8 +253,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
                     ((Consumer<Object>) callback).accept(((Failure) g.outcome).exception);
                 }
             } catch (Throwable e) {
-                e.printStackTrace();
-                System.err.println("a callback linked to " + g + " failed with " + e.getClass().getName());
+                g.hub().linkFailed(g, callback, e);
             }
         }
     }
@@ -325,17 +338,18 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     }
 
     /**
-     * Calls {@code callback} once, in the greenlet itself just as it finishes (at once when it has
-     * finished already); for {@link Hub#wait} and {@link Hub#iwait}. Prefer {@link #onComplete}, whose
-     * callbacks run in the hub().
+     * Calls {@code callback} once, as this greenlet finishes (at once when it has finished already); for
+     * {@link Hub#wait} and {@link Hub#iwait}. Prefer {@link #onComplete}, whose callbacks run in the hub.
+     * An exception from it is reported by the hub, printed once with a line naming this greenlet, and goes
+     * no further: not into whatever code finished or killed the greenlet.
      *
-     * @param callback called once; must not wait or throw
+     * @param callback called once; must not wait
      */
     @Override
     public void rawLink(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         if (isReady()) {
-            callback.run();
+            notifyLink(callback);
         } else {
             links().add(callback);
         }

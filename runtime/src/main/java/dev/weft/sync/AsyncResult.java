@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.CoroutineException;
+import dev.weft.Hub;
 import dev.weft.Suspendable;
 import dev.weft.Waitable;
 import java.time.Duration;
@@ -24,7 +25,9 @@ public final class AsyncResult<T> implements Waitable {
     }
 
     /**
-     * Stores {@code value} and wakes every waiting greenlet, in the order they started waiting.
+     * Stores {@code value} and wakes every waiting greenlet, in the order they started waiting, and calls
+     * the raw links in turn with them. A raw link that throws is reported by the hub and does not stop
+     * {@code set}: the others are still called and woken.
      *
      * @param value the value, may be null
      * @throws IllegalStateException when a value or exception was set already
@@ -51,7 +54,7 @@ public final class AsyncResult<T> implements Waitable {
         ready = true;
         value = v;
         exception = e;
-        waiters.wakeAll();
+        waiters.wakeAll(this);
     }
 
     /** True once a value or an exception has been set. */
@@ -62,14 +65,15 @@ public final class AsyncResult<T> implements Waitable {
 
     /**
      * Calls {@code callback} at once when it is set already, otherwise in the {@code set} or
-     * {@code setException} that sets it.
+     * {@code setException} that sets it, in turn with the waiters. An exception from it is reported by the
+     * hub and goes no further.
      *
      * @param callback called once; must not wait
      */
     @Override
     public void rawLink(Runnable callback) {
         if (ready) {
-            callback.run();
+            Hub.Waiter.callLink(callback, this);
         } else {
             waiters.link(callback);
         }

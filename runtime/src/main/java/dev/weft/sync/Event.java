@@ -21,10 +21,15 @@ public final class Event extends WaitList implements Waitable {
     public Event() {
     }
 
-    /** Sets the flag and wakes every waiting greenlet, in the order they started waiting. */
+    /**
+     * Sets the flag and wakes every waiting greenlet, in the order they started waiting, and calls the raw
+     * links in turn with them. The woken greenlets run when the hub next runs them, not inside {@code set}.
+     * A raw link that throws is reported by the hub and does not stop {@code set}: the others are still
+     * called and woken.
+     */
     public void set() {
         flag = true;
-        wakeAll();
+        wakeAll(this);
     }
 
     /** Clears the flag: later calls to {@link #await()} wait again. */
@@ -44,14 +49,15 @@ public final class Event extends WaitList implements Waitable {
     }
 
     /**
-     * Calls {@code callback} at once when the flag is set, otherwise in the next {@link #set()}.
+     * Calls {@code callback} at once when the flag is set, otherwise in the next {@link #set()}, in turn
+     * with the waiters. An exception from it is reported by the hub and goes no further.
      *
      * @param callback called once; must not wait
      */
     @Override
     public void rawLink(Runnable callback) {
         if (flag) {
-            callback.run();
+            Hub.Waiter.callLink(callback, this);
         } else {
             link(callback);
         }

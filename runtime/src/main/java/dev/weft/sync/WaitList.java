@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * Greenlets waiting for one thing to happen (an event set, a result ready), all woken when it does,
- * and the raw links of {@code Hub.wait}, called then too.
+ * and the raw links of {@code Hub.wait}, called then too, in the order they were added. A raw link that
+ * throws is reported by the hub, and the others are still called and woken.
  *
  * <p>The oldest entry has a field of its own and the rest a list, made when a second entry comes: a
  * list waited on by one greenlet at a time (an event passed back and forth, the usual case) adds,
@@ -23,7 +24,7 @@ class WaitList {
     private List<Runnable> more;
 
     /**
-     * Waits until {@link #wakeAll()} or until {@code timeout} passes; the waiter is gone either way.
+     * Waits until {@link #wakeAll} or until {@code timeout} passes; the waiter is gone either way.
      *
      * @param what the waiting operation, for the hub's messages
      * @param timeout the longest time to wait, or null for no limit
@@ -41,7 +42,7 @@ class WaitList {
         }
     }
 
-    /** Adds a waiter, before it parks: woken by the next {@link #wakeAll()}. */
+    /** Adds a waiter, before it parks: woken by the next {@link #wakeAll}. */
     void add(Hub.Waiter w) {
         append(w);
     }
@@ -51,15 +52,19 @@ class WaitList {
         delete(w);
     }
 
-    /** Wakes every waiter, in the order they started waiting. */
-    void wakeAll() {
+    /**
+     * Wakes every waiter, in the order they started waiting, and calls the raw links in turn with them.
+     *
+     * @param owner the object whose waiters these are, named in the report of a raw link that throws
+     */
+    void wakeAll(Object owner) {
         Runnable f = first;
         List<Runnable> m = more;
         if (m == null || m.isEmpty()) {
             // the usual case, one waiter: no copy
             if (f != null) {
                 first = null;
-                f.run();
+                notify(f, owner);
             }
             return;
         }
@@ -67,14 +72,23 @@ class WaitList {
         first = null;
         more = null;
         if (f != null) {
-            f.run();
+            notify(f, owner);
         }
         for (Runnable w : m) {
-            w.run();
+            notify(w, owner);
         }
     }
 
-    /** Adds a raw link: called once by the next {@link #wakeAll()}. */
+    /** Wakes a waiter, or calls a raw link through the hub, which reports what it throws. */
+    private static void notify(Runnable r, Object owner) {
+        if (r instanceof Hub.Waiter) {
+            ((Hub.Waiter) r).wake();
+        } else {
+            Hub.Waiter.callLink(r, owner);
+        }
+    }
+
+    /** Adds a raw link: called once by the next {@link #wakeAll}. */
     void link(Runnable callback) {
         append(Objects.requireNonNull(callback, "callback"));
     }
