@@ -1677,6 +1677,34 @@ public final class Hub {
         }
 
         /**
+         * Returns the current greenlet's own waiter, woken already, for a wait that only lets the greenlets
+         * ready now have their turn first ({@code park(null)}, or {@code parkAsPrimitive} in a primitive,
+         * then ends once they have run): a late waiter queuing behind the waiters woken before it, a
+         * channel's putter letting its getter run. Returns null where the current code cannot wait, in the
+         * hub's own greenlet and in a {@code Coroutine} or {@code Generator} body running in a greenlet:
+         * the caller goes on at once. The caller unlinks the waiter before its wait returns, as for any.
+         *
+         * @param s the current stack
+         * @param what the waiting operation
+         * @param on what it waits for, or null
+         * @return a woken waiter to park with no time limit, or null
+         */
+        public static Waiter ownForTurn(Stack s, String what, Object on) {
+            return forTurn(s, what, on);
+        }
+
+        /**
+         * Like {@link #ownForTurn(Stack, String, Object)}, for a woven caller, which does not hold the stack.
+         *
+         * @param what the waiting operation
+         * @param on what it waits for, or null
+         * @return a woken waiter to park with no time limit, or null
+         */
+        public static Waiter ownForTurn(String what, Object on) {
+            return forTurn(Stack.current(), what, on);
+        }
+
+        /**
          * Calls {@code callback}, a raw link of {@code linkedTo} (for {@code dev.weft.sync}'s waitable
          * objects): one that throws is reported by this thread's hub, printed once with a line naming
          * {@code linkedTo} and told to a test harness, and goes no further, so that the caller goes on

@@ -82,7 +82,7 @@ class LinkFailuresTest {
             log.add("joiner");
         });
         String err = capturingErr(() -> Hub.joinAll(g, joiner));
-        assertEquals(java.util.Set.of("second callback", "joiner"), java.util.Set.copyOf(log));
+        assertEquals(List.of("second callback", "joiner"), log);
         assertEquals(1, count(err, "callback boom"), err);
         assertTrue(err.contains("a callback linked to " + g.name() + "[done] failed with java.lang.IllegalStateException"),
                 err);

@@ -243,7 +243,7 @@ class WeftExtensionTest {
             g.onComplete(x -> {
                 throw new IllegalStateException("callback boom");
             });
-            g.join();
+            g.join(); // returns once the callback has run
         }
 
         @Test
