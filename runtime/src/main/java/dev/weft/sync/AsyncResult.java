@@ -12,6 +12,9 @@ import java.util.concurrent.TimeoutException;
  * gevent's {@code AsyncResult}: a value or an exception that greenlets wait for, set once. As a
  * {@link Waitable} for {@code Hub.wait} and {@code Hub.iwait} it is ready once set.
  *
+ * <p>Waiters and raw links are notified in the order they came. A greenlet that calls {@code get} once
+ * it is set, while greenlets the set woke have not all run yet, waits its turn behind them, as in gevent.
+ *
  * @param <T> the type of the value
  */
 public final class AsyncResult<T> implements Waitable {
@@ -91,7 +94,9 @@ public final class AsyncResult<T> implements Waitable {
 
     /**
      * Waits until a value or exception is set, then returns the value or throws the exception (a
-     * checked one wrapped in {@link CoroutineException}).
+     * checked one wrapped in {@link CoroutineException}). Once it is set, a greenlet that comes while
+     * greenlets the set woke have not all run yet waits its turn behind them (in the hub's own greenlet,
+     * which cannot wait, it returns at once).
      *
      * @return the value
      */
@@ -99,6 +104,8 @@ public final class AsyncResult<T> implements Waitable {
     public T get() {
         if (!ready) {
             awaitFor(null);
+        } else {
+            waiters.awaitTurn("AsyncResult.get");
         }
         return result();
     }
@@ -113,7 +120,9 @@ public final class AsyncResult<T> implements Waitable {
     @Suspendable
     public T get(Duration timeout) throws TimeoutException {
         Objects.requireNonNull(timeout, "timeout");
-        if (!ready && !awaitFor(timeout)) {
+        if (ready) {
+            waiters.awaitTurn("AsyncResult.get");
+        } else if (!awaitFor(timeout)) {
             throw new TimeoutException("AsyncResult not set within " + timeout);
         }
         return result();
