@@ -1635,6 +1635,22 @@ public final class Hub {
         return String.valueOf(on);
     }
 
+    /**
+     * Reports a callback linked to {@code linkedTo} (a greenlet, an {@code Event}, an {@code AsyncResult})
+     * that threw {@code e}: printed once, with its stack and a line naming what it was linked to and the
+     * callback, and told to the test harness, if any. It goes no further: the caller, whoever made the
+     * object ready, goes on with the other callbacks and waiters.
+     */
+    void linkFailed(Object linkedTo, Object callback, Throwable e) {
+        String description = "a callback linked to " + linkedTo;
+        e.printStackTrace();
+        System.err.println(description + " failed with " + e.getClass().getName() + " (callback: " + callback
+                + "); the other callbacks and waiters are notified all the same");
+        if (observer != null) {
+            observer.callbackFailed(description, e);
+        }
+    }
+
     /** Runs a callback in the hub; whatever it throws is printed once and stops nothing. */
     private void runCallback(Runnable callback) {
         inCallback = true;
@@ -1775,6 +1791,51 @@ public final class Hub {
          */
         public static Waiter ownForCurrent(Stack s, String what, Object on) {
             return reusable(s, what, on);
+        }
+
+        /**
+         * Returns the current greenlet's own waiter, woken already, for a wait that only lets the greenlets
+         * ready now have their turn first ({@code park(null)}, or {@code parkAsPrimitive} in a primitive,
+         * then ends once they have run): a late waiter queuing behind the waiters woken before it, a
+         * channel's putter letting its getter run. Returns null where the current code cannot wait, in the
+         * hub's own greenlet and in a {@code Coroutine} or {@code Generator} body running in a greenlet:
+         * the caller goes on at once. The caller unlinks the waiter before its wait returns, as for any.
+         *
+         * @param s the current stack
+         * @param what the waiting operation
+         * @param on what it waits for, or null
+         * @return a woken waiter to park with no time limit, or null
+         */
+        public static Waiter ownForTurn(Stack s, String what, Object on) {
+            return forTurn(s, what, on);
+        }
+
+        /**
+         * Like {@link #ownForTurn(Stack, String, Object)}, for a woven caller, which does not hold the stack.
+         *
+         * @param what the waiting operation
+         * @param on what it waits for, or null
+         * @return a woken waiter to park with no time limit, or null
+         */
+        public static Waiter ownForTurn(String what, Object on) {
+            return forTurn(Stack.current(), what, on);
+        }
+
+        /**
+         * Calls {@code callback}, a raw link of {@code linkedTo} (for {@code dev.weft.sync}'s waitable
+         * objects): one that throws is reported by this thread's hub, printed once with a line naming
+         * {@code linkedTo} and told to a test harness, and goes no further, so that the caller goes on
+         * with the other callbacks and waiters.
+         *
+         * @param callback the callback
+         * @param linkedTo what it is linked to, named in the report
+         */
+        public static void callLink(Runnable callback, Object linkedTo) {
+            try {
+                callback.run();
+            } catch (Throwable e) {
+                get().linkFailed(linkedTo, callback, e);
+            }
         }
 
         /**

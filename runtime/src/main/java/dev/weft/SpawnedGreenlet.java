@@ -13,11 +13,12 @@ import java.util.function.Consumer;
  * and one object serves both (a server keeps many of them).
  *
  * <p>It runs on the hub of the thread that spawned it. An exception escaping its body is printed once,
- * with its stack, to {@code System.err}, kept as {@link #exception()}, and does not stop the hub().
+ * with its stack, to {@code System.err}, kept as {@link #exception()}, and does not stop the hub.
  *
  * <p>Callbacks linked with {@link #onComplete}, {@link #onSuccess} and {@link #onFailure} (gevent's
  * {@code link}, {@code link_value} and {@code link_exception}) run after it has finished, in the hub's
- * own greenlet, in the order they were linked:
+ * own greenlet. Callbacks and joiners are notified in the order they were linked: a greenlet that joins
+ * after linking a callback resumes once the callback has run.
  *
  * <pre>{@code
  * SpawnedGreenlet<Integer> g = Hub.spawn(() -> compute());
@@ -100,33 +101,42 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
             callbacks |= r instanceof Link;
         }
         if (!callbacks) {
-            // the usual case, joiners' waiters only: run them, nothing more to keep
+            // the usual case, joiners' waiters only: wake them, nothing more to keep
             links = null;
             for (Runnable w : all) {
-                w.run();
+                notifyLink(w);
             }
             return;
         }
-        List<Runnable> woken = new ArrayList<>(all.size());
-        List<Link> due = new ArrayList<>(all.size());
-        for (Runnable r : all) {
+        // everything in the order it was linked: a callback goes on the run queue, in turn with the waiters
+        // woken, so that a joiner linked after a callback resumes once the callback has run
+        Runnable[] inOrder = all.toArray(new Runnable[0]);
+        // the callbacks stay listed until they run, so that unlink can still remove them
+        all.clear();
+        for (Runnable r : inOrder) {
             if (r instanceof Link) {
-                due.add((Link) r);
-            } else {
-                woken.add(r);
+                all.add(r);
             }
         }
-        // the callbacks stay listed until they run, so that unlink can still remove them
-        all.retainAll(due);
-        for (Runnable w : woken) {
-            w.run();
+        for (Runnable r : inOrder) {
+            if (r instanceof Link) {
+                hub().callSoon(r);
+            } else {
+                notifyLink(r);
+            }
         }
-        if (!due.isEmpty()) {
-            hub().callSoon(() -> {
-                for (Link l : due) {
-                    l.run();
-                }
-            });
+    }
+
+    /**
+     * Wakes a joiner's waiter, or calls a raw link, as this greenlet finishes: inside the trampoline, on the
+     * Java stack of the plain code running the hub, or in the greenlet that killed this one unstarted. What
+     * a raw link throws is reported by the hub and goes no further.
+     */
+    private void notifyLink(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable e) {
+            hub().linkFailed(this, r, e);
         }
     }
 
@@ -134,9 +144,12 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
      * Links {@code callback} to this greenlet (gevent's {@code link}): once it has finished, however it
      * finished, the hub calls {@code callback} with it. Callbacks run in the hub's own greenlet, not in
      * the finishing one, in the order they were linked, each once; a callback linked to a greenlet that
-     * has finished already runs when the hub next runs. A callback must not wait (a wait in the hub's
-     * greenlet throws {@code IllegalStateException}; spawn a greenlet for work that waits). An exception
-     * from a callback is printed once and stops neither the other callbacks nor the hub().
+     * has finished already runs when the hub next runs. Callbacks and joiners take turns in the order
+     * they were linked: after {@code g.onComplete(c); g.join();} the callback has run when {@code join}
+     * returns, and a joiner that joined before {@code c} was linked runs before it. A callback must not wait
+     * (a wait in the hub's greenlet throws {@code IllegalStateException}; spawn a greenlet for work that
+     * waits). An exception from a callback is reported by the hub, printed once with a line naming this
+     * greenlet, and stops neither the other callbacks, the joiners nor the hub.
      *
      * @param callback the callback, called with this greenlet
      * @return this greenlet, to link more
@@ -239,8 +252,7 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
                     ((Consumer<Object>) callback).accept(((Failure) g.outcome).exception);
                 }
             } catch (Throwable e) {
-                e.printStackTrace();
-                System.err.println("a callback linked to " + g + " failed with " + e.getClass().getName());
+                g.hub().linkFailed(g, callback, e);
             }
         }
     }
@@ -325,17 +337,18 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     }
 
     /**
-     * Calls {@code callback} once, in the greenlet itself just as it finishes (at once when it has
-     * finished already); for {@link Hub#wait} and {@link Hub#iwait}. Prefer {@link #onComplete}, whose
-     * callbacks run in the hub().
+     * Calls {@code callback} once, as this greenlet finishes (at once when it has finished already), in
+     * turn with the other links; for {@link Hub#wait} and {@link Hub#iwait}. Prefer {@link #onComplete},
+     * whose callbacks run in the hub. An exception from it is reported by the hub, printed once with a line
+     * naming this greenlet, and goes no further: not into whatever code finished or killed the greenlet.
      *
-     * @param callback called once; must not wait or throw
+     * @param callback called once; must not wait
      */
     @Override
     public void rawLink(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         if (isReady()) {
-            callback.run();
+            notifyLink(callback);
         } else {
             links().add(callback);
         }
@@ -393,7 +406,10 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
         return failed() ? null : (T) outcome;
     }
 
-    /** Waits until this greenlet has finished; the caller's hub runs meanwhile. */
+    /**
+     * Waits until this greenlet has finished; the caller's hub runs meanwhile. Callbacks linked before the
+     * join have run when it returns.
+     */
     @Suspendable
     public void join() {
         joinUntil("SpawnedGreenlet.join", false, 0);
@@ -468,6 +484,11 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
     @Suspendable
     boolean joinUntil(String what, boolean timed, long deadline) {
         if (isReady()) {
+            if (links != null && !links.isEmpty()) {
+                // callbacks linked before this join have not all run: their entries are on the run queue, and
+                // the join returns after them (only callbacks stay listed once it has finished)
+                awaitCallbacks(what);
+            }
             return true;
         }
         if (Trampoline.get() != hub().home) {
@@ -488,6 +509,18 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
             }
         }
         return isReady();
+    }
+
+    /**
+     * Waits until the callbacks linked to this finished greenlet so far have run: a join that comes after
+     * them returns after them. Returns at once where the current code cannot wait (the hub's own greenlet).
+     */
+    @Suspendable
+    private void awaitCallbacks(String what) {
+        Hub.Waiter w = Hub.Waiter.ownForTurn(what, this);
+        if (w != null) {
+            w.park(null);
+        }
     }
 
     @Override

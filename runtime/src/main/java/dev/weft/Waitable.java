@@ -19,7 +19,10 @@ public interface Waitable {
     /**
      * Calls {@code callback} once, as soon as it is ready: at once when it is ready already, otherwise
      * in whatever makes it ready, at that moment (gevent's {@code rawlink}). The callback must not wait
-     * and should not throw: it is what wakes the waiting greenlet, not the work that follows.
+     * and should not throw: it is what wakes the waiting greenlet, not the work that follows. Weft's own
+     * waitable objects call their links in turn with their waiters, in the order they were made, and an
+     * exception from one is reported by the hub (printed once, naming the object) instead of reaching
+     * whoever made the object ready.
      *
      * @param callback called once
      */

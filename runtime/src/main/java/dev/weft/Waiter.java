@@ -94,6 +94,36 @@ class Waiter extends Timer implements Runnable {
         return w;
     }
 
+    /**
+     * Returns the current greenlet's own waiter ({@link #reusable}), woken already, for a wait that only
+     * lets the greenlets ready now have their turn first: its entry is at the tail of the run queue, so a
+     * wait on it ends once they have run. For a late waiter queuing behind the waiters woken before it, and
+     * a channel's putter letting its getter run. Returns null where the current code cannot wait: the hub's
+     * own greenlet, and a {@code Coroutine} or {@code Generator} body running in a greenlet (whose switch
+     * is refused); the caller then goes on at once.
+     *
+     * @param s the current stack
+     * @param what the waiting operation
+     * @param on what it waits for, or null
+     * @return a woken waiter to park with no time limit, or null
+     */
+    static Hub.Waiter forTurn(Stack s, String what, Object on) {
+        Object running = s.owner();
+        if (!(running instanceof SpawnedGreenlet)) {
+            // not a spawned greenlet running its own body (which can always wait): plain code can, the hub
+            // cannot, and neither can a coroutine's body inside a greenlet
+            Trampoline home = Trampoline.get();
+            Hub hub = home.hub;
+            Greenlet me = home.current;
+            if (hub == null || me == hub.greenlet || (me != home.root && running != me)) {
+                return null;
+            }
+        }
+        Hub.Waiter w = reusable(s, what, on);
+        w.wake();
+        return w;
+    }
+
     /** The hub it waits on: its greenlet's. */
     final Hub hub() {
         return hub;

@@ -130,4 +130,58 @@ class HubLinkTest {
         assertEquals(List.of("after"), log);
         assertTrue(err.contains("in the hub's own greenlet, which must never wait"), err);
     }
+
+    @Test
+    void aJoinerReturnsAfterTheCallbacksLinkedBeforeItJoined() {
+        SpawnedGreenlet<?> g = Hub.spawn(() -> log.add("body"));
+        g.onComplete(x -> log.add(1));
+        g.join(); // plain code
+        assertEquals(List.of("body", 1), log);
+        SpawnedGreenlet<?> h = Hub.spawn(() -> log.add("body 2"));
+        SpawnedGreenlet<?> joiner = Hub.spawn(() -> {
+            h.onComplete(x -> log.add(2));
+            h.join(); // a spawned greenlet; h has finished already, its callback not yet run
+            log.add("joined 2 after " + log.get(log.size() - 1));
+        });
+        joiner.join();
+        assertEquals(List.of("body", 1, "body 2", 2, "joined 2 after 2"), log);
+    }
+
+    @Test
+    void callbacksAndJoinersAreNotifiedInTheOrderTheyWereLinked() {
+        Event go = new Event();
+        SpawnedGreenlet<?> g = Hub.spawn(() -> {
+            go.await();
+            log.add("body");
+        });
+        g.onSuccess(v -> log.add("callback 1"));
+        SpawnedGreenlet<?> joiner = Hub.spawn(() -> {
+            g.join();
+            log.add("joiner");
+        });
+        SpawnedGreenlet<?> getter = Hub.spawn(() -> log.add("getter got " + g.get()));
+        Hub.sleep(0); // g waits, joiner and getter join it
+        g.onComplete(x -> log.add("callback 2"));
+        go.set();
+        g.join(); // plain code joins last
+        log.add("plain code joined");
+        Hub.joinAll(joiner, getter);
+        assertEquals(List.of("body", "callback 1", "joiner", "getter got null", "callback 2", "plain code joined"), log);
+    }
+
+    @Test
+    void aJoinOfAFinishedGreenletInTheHubsOwnGreenletReturnsAtOnceEvenWithCallbacksPending() {
+        SpawnedGreenlet<?> done = Hub.spawn(() -> log.add("done"));
+        done.join();
+        done.onComplete(x -> log.add("pending callback"));
+        SpawnedGreenlet<?> other = Hub.spawn(() -> { });
+        other.onComplete(x -> {
+            done.join(); // in the hub's own greenlet, which cannot wait: returns at once
+            log.add("joined in the hub");
+        });
+        String err = capturingErr(other::join);
+        Hub.sleep(0);
+        assertEquals(List.of("done", "pending callback", "joined in the hub"), log, err);
+        assertFalse(err.contains("Exception"), err);
+    }
 }

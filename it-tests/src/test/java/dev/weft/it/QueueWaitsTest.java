@@ -239,8 +239,9 @@ class QueueWaitsTest {
         ch.put("y"); // plain code: runs the hub until the getter takes y
         log.add("plain code's y taken");
         getter.join();
-        // x: the putter finds plain code waiting and hands it over at once; y: plain code waits until taken
-        assertEquals(List.of("putter runs", "putter's item taken", "plain code got x", "getter got y",
+        // x: the putter finds plain code waiting, hands it over and goes on after it; y: plain code waits
+        // until taken
+        assertEquals(List.of("putter runs", "plain code got x", "putter's item taken", "getter got y",
                 "plain code's y taken"), log);
         assertEquals("Channel[0/0 items, 0 getters, 0 putters waiting, 2 unfinished]", ch.toString());
     }

@@ -519,8 +519,9 @@ class SyncTest {
         log.add("got " + ch.get());
         log.add("got " + ch.get());
         Hub.joinAll(producer);
-        // a: the producer waits until the root takes it; b: the root waits, so put hands it over at once
-        assertEquals(List.of("put a", "got a", "taken a", "put b", "taken b", "got b"), log);
+        // a: the producer waits until the root takes it; b: the root waits, so put hands it over and lets the
+        // root go on first (a rendezvous: the getter before the putter)
+        assertEquals(List.of("put a", "got a", "taken a", "put b", "got b", "taken b"), log);
         assertNull(ch.get(Duration.ofMillis(1)));
         assertFalse(ch.put("c", Duration.ofMillis(1)));
     }

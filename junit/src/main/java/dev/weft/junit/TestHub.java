@@ -33,6 +33,8 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
     private final Map<SpawnedGreenlet<?>, String> spawned = new LinkedHashMap<>();
     /** Failed greenlets whose exception nobody has looked at yet, in order of failure. */
     private final Map<SpawnedGreenlet<?>, Throwable> failures = new LinkedHashMap<>();
+    /** Link callbacks that threw since the last check, as the hub named them, in order of failure. */
+    private final List<Map.Entry<String, Throwable>> callbackFailures = new ArrayList<>();
     private final VirtualClock clock;
     /** The monitor's reports of a greenlet of this test's thread that ran too long without switching. */
     private final Queue<MonitorReports.Report> blocked = new ConcurrentLinkedQueue<>();
@@ -118,7 +120,8 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
 
     /**
      * Kills the greenlets among {@code candidates} that are still running and returns the failure that
-     * names them and the greenlets whose exception nobody looked at, if any; forgets what it reported.
+     * names them, the greenlets whose exception nobody looked at and the link callbacks that threw, if
+     * any; forgets what it reported.
      *
      * @param when the moment checked, for the message ("at its end")
      */
@@ -159,6 +162,20 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
                 }
             }
             failures.clear();
+        }
+        if (!callbackFailures.isEmpty()) {
+            lines.add(count(callbackFailures.size(), "callback") + " linked by the test threw (the hub printed "
+                    + (callbackFailures.size() == 1 ? "it" : "them") + " and went on; a callback must catch what "
+                    + "it cannot let fail):");
+            for (Map.Entry<String, Throwable> f : callbackFailures) {
+                lines.add("  " + f.getKey() + ": " + f.getValue());
+                if (first == null) {
+                    first = f.getValue();
+                } else {
+                    more.add(f.getValue());
+                }
+            }
+            callbackFailures.clear();
         }
         for (MonitorReports.Report r; (r = blocked.poll()) != null; ) {
             String where = SpawnSite.firstOfUser(r.stack());
@@ -207,6 +224,11 @@ final class TestHub implements HubHooks.Observer, AutoCloseable {
     @Override
     public void observed(SpawnedGreenlet<?> greenlet) {
         failures.remove(greenlet);
+    }
+
+    @Override
+    public void callbackFailed(String description, Throwable exception) {
+        callbackFailures.add(Map.entry(description, exception));
     }
 
     @Override

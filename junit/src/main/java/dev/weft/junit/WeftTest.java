@@ -21,8 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       {@link dev.weft.Suspendable @Suspendable} runs as a greenlet on that hub; parameters of
  *       type {@link dev.weft.Hub} receive the test's hub.
  *   <li>The test fails when a greenlet it spawned is still running at its end (it is then killed),
- *       or when an exception escaped a greenlet and nobody looked at it with
- *       {@code get()} or {@code exception()}.
+ *       when an exception escaped a greenlet and nobody looked at it with
+ *       {@code get()} or {@code exception()}, or when a callback linked to a greenlet, an
+ *       {@code Event} or an {@code AsyncResult} threw.
  *   <li>With {@link #virtualTime()}, sleeps, timeouts and {@code spawnLater} run on a virtual clock.
  * </ul>
  *

@@ -92,6 +92,22 @@ class WeftExtensionTest {
     }
 
     @Test
+    void aLinkCallbackThatThrowsFailsTheTestNamingWhatItWasLinkedTo() {
+        Throwable failure = failureOf(Fixtures.class, "linksACallbackThatThrows");
+        assertEquals("1 callback linked by the test threw (the hub printed it and went on; a callback must catch "
+                + "what it cannot let fail):\n"
+                + "  a callback linked to greenlet-2[done]: java.lang.IllegalStateException: callback boom",
+                failure.getMessage());
+        assertEquals("callback boom", failure.getCause().getMessage());
+        Throwable raw = failureOf(Fixtures.class, "linksARawLinkThatThrowsToAnEvent");
+        assertEquals("1 callback linked by the test threw (the hub printed it and went on; a callback must catch "
+                + "what it cannot let fail):\n"
+                + "  a callback linked to Event[set, 0 waiting]: java.lang.IllegalArgumentException: raw link boom",
+                raw.getMessage());
+        assertEquals("raw link boom", raw.getCause().getMessage());
+    }
+
+    @Test
     void anExceptionTheTestLookedAtDoesNotFailIt() {
         assertNull(failureOrNull(Fixtures.class, "looksAtTheFailedGreenlet"));
         assertNull(failureOrNull(Fixtures.class, "getsTheFailedGreenletsException"));
@@ -247,6 +263,25 @@ class WeftExtensionTest {
                 throw new IllegalStateException("boom");
             });
             Hub.sleep(0);
+        }
+
+        @Test
+        @Suspendable
+        void linksACallbackThatThrows() {
+            SpawnedGreenlet<?> g = Hub.spawn(() -> { });
+            g.onComplete(x -> {
+                throw new IllegalStateException("callback boom");
+            });
+            g.join(); // returns once the callback has run
+        }
+
+        @Test
+        void linksARawLinkThatThrowsToAnEvent() {
+            dev.weft.sync.Event e = new dev.weft.sync.Event();
+            e.rawLink(() -> {
+                throw new IllegalArgumentException("raw link boom");
+            });
+            e.set(); // does not throw: the hub reports it
         }
 
         @Test

@@ -41,6 +41,17 @@ public final class HubHooks {
         void observed(SpawnedGreenlet<?> greenlet);
 
         /**
+         * A callback linked to a greenlet ({@code onComplete}, {@code onSuccess}, {@code onFailure},
+         * {@code rawLink}), an {@code Event} or an {@code AsyncResult} threw; the hub has printed it and goes
+         * on with the other callbacks and waiters. Nobody else can look at such an exception.
+         *
+         * @param description what the callback was linked to, as the hub names it
+         *     ({@code a callback linked to greenlet-3[done]})
+         * @param exception what it threw
+         */
+        void callbackFailed(String description, Throwable exception);
+
+        /**
          * The clock the hub runs its timers on.
          *
          * @return a virtual clock, or null for real time ({@code System.nanoTime})

@@ -1,6 +1,7 @@
 package dev.weft.sync;
 
 import dev.weft.CoroutineException;
+import dev.weft.Hub;
 import dev.weft.Suspendable;
 import dev.weft.Waitable;
 import java.time.Duration;
@@ -10,6 +11,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * gevent's {@code AsyncResult}: a value or an exception that greenlets wait for, set once. As a
  * {@link Waitable} for {@code Hub.wait} and {@code Hub.iwait} it is ready once set.
+ *
+ * <p>Waiters and raw links are notified in the order they came. A greenlet that calls {@code get} once
+ * it is set, while greenlets the set woke have not all run yet, waits its turn behind them, as in gevent.
  *
  * @param <T> the type of the value
  */
@@ -24,7 +28,9 @@ public final class AsyncResult<T> implements Waitable {
     }
 
     /**
-     * Stores {@code value} and wakes every waiting greenlet, in the order they started waiting.
+     * Stores {@code value} and wakes every waiting greenlet, in the order they started waiting, and calls
+     * the raw links in turn with them. A raw link that throws is reported by the hub and does not stop
+     * {@code set}: the others are still called and woken.
      *
      * @param value the value, may be null
      * @throws IllegalStateException when a value or exception was set already
@@ -51,7 +57,7 @@ public final class AsyncResult<T> implements Waitable {
         ready = true;
         value = v;
         exception = e;
-        waiters.wakeAll();
+        waiters.wakeAll(this);
     }
 
     /** True once a value or an exception has been set. */
@@ -62,14 +68,15 @@ public final class AsyncResult<T> implements Waitable {
 
     /**
      * Calls {@code callback} at once when it is set already, otherwise in the {@code set} or
-     * {@code setException} that sets it.
+     * {@code setException} that sets it, in turn with the waiters. An exception from it is reported by the
+     * hub and goes no further.
      *
      * @param callback called once; must not wait
      */
     @Override
     public void rawLink(Runnable callback) {
         if (ready) {
-            callback.run();
+            Hub.Waiter.callLink(callback, this);
         } else {
             waiters.link(callback);
         }
@@ -87,7 +94,9 @@ public final class AsyncResult<T> implements Waitable {
 
     /**
      * Waits until a value or exception is set, then returns the value or throws the exception (a
-     * checked one wrapped in {@link CoroutineException}).
+     * checked one wrapped in {@link CoroutineException}). Once it is set, a greenlet that comes while
+     * greenlets the set woke have not all run yet waits its turn behind them (in the hub's own greenlet,
+     * which cannot wait, it returns at once).
      *
      * @return the value
      */
@@ -95,6 +104,8 @@ public final class AsyncResult<T> implements Waitable {
     public T get() {
         if (!ready) {
             awaitFor(null);
+        } else {
+            waiters.awaitTurn("AsyncResult.get");
         }
         return result();
     }
@@ -109,7 +120,9 @@ public final class AsyncResult<T> implements Waitable {
     @Suspendable
     public T get(Duration timeout) throws TimeoutException {
         Objects.requireNonNull(timeout, "timeout");
-        if (!ready && !awaitFor(timeout)) {
+        if (ready) {
+            waiters.awaitTurn("AsyncResult.get");
+        } else if (!awaitFor(timeout)) {
             throw new TimeoutException("AsyncResult not set within " + timeout);
         }
         return result();

@@ -10,6 +10,10 @@ import java.util.Objects;
 /**
  * gevent's {@code Event}: a flag that greenlets wait for; {@link #set()} wakes every waiter.
  *
+ * <p>Waiters and raw links are notified in the order they came. A greenlet that waits on an event that
+ * is set while waiters the set woke have not all run yet waits its turn behind them, as in gevent: after
+ * {@code e.set(); e.await();} those waiters have run.
+ *
  * <p>Python's {@code wait} is {@link #await()} here ({@code wait} is {@code Object.wait}). As a
  * {@link Waitable} for {@code Hub.wait} and {@code Hub.iwait} it is ready while set.
  */
@@ -21,10 +25,15 @@ public final class Event extends WaitList implements Waitable {
     public Event() {
     }
 
-    /** Sets the flag and wakes every waiting greenlet, in the order they started waiting. */
+    /**
+     * Sets the flag and wakes every waiting greenlet, in the order they started waiting, and calls the raw
+     * links in turn with them. The woken greenlets run when the hub next runs them, not inside {@code set}.
+     * A raw link that throws is reported by the hub and does not stop {@code set}: the others are still
+     * called and woken.
+     */
     public void set() {
         flag = true;
-        wakeAll();
+        wakeAll(this);
     }
 
     /** Clears the flag: later calls to {@link #await()} wait again. */
@@ -44,14 +53,15 @@ public final class Event extends WaitList implements Waitable {
     }
 
     /**
-     * Calls {@code callback} at once when the flag is set, otherwise in the next {@link #set()}.
+     * Calls {@code callback} at once when the flag is set, otherwise in the next {@link #set()}, in turn
+     * with the waiters. An exception from it is reported by the hub and goes no further.
      *
      * @param callback called once; must not wait
      */
     @Override
     public void rawLink(Runnable callback) {
         if (flag) {
-            callback.run();
+            Hub.Waiter.callLink(callback, this);
         } else {
             link(callback);
         }
@@ -67,7 +77,11 @@ public final class Event extends WaitList implements Waitable {
         unlink(callback);
     }
 
-    /** Waits until the flag is set; returns at once when it is set already. */
+    /**
+     * Waits until the flag is set. When it is set already, returns at once, unless greenlets woken by the
+     * {@code set} have not all run yet: then this one waits its turn behind them (in the hub's own
+     * greenlet, which cannot wait, it returns at once).
+     */
     @Suspendable
     public void await() {
         // a suspension primitive itself, not woven (it calls nothing that suspends): a greenlet waiting here
@@ -83,19 +97,25 @@ public final class Event extends WaitList implements Waitable {
             }
             return;
         }
+        Hub.Waiter w;
         if (!flag) {
-            Hub.Waiter w = Hub.Waiter.ownForCurrent(s, "Event.await", null);
-            add(w);
-            boolean over;
-            try {
-                over = w.parkAsPrimitive(s, AWAIT_ID, "Event.await");
-            } catch (Throwable t) {
-                remove(w);
-                throw t;
-            }
-            if (over) {
-                remove(w);
-            }
+            w = Hub.Waiter.ownForCurrent(s, "Event.await", null);
+        } else if (!hasWoken() || (w = Hub.Waiter.ownForTurn(s, "Event.await", null)) == null) {
+            // set, and every greenlet the set woke has run (or this is the hub's own greenlet, which
+            // cannot wait): nothing to wait for
+            return;
+        }
+        // a late waiter's own waiter is woken already: listed behind the others, it waits until they have run
+        add(w);
+        boolean over;
+        try {
+            over = w.parkAsPrimitive(s, AWAIT_ID, "Event.await");
+        } catch (Throwable t) {
+            remove(w);
+            throw t;
+        }
+        if (over) {
+            remove(w);
         }
     }
 
@@ -103,7 +123,8 @@ public final class Event extends WaitList implements Waitable {
     private static final int AWAIT_ID = Stack.primitive("await()V", "Event.await");
 
     /**
-     * Waits until the flag is set or {@code timeout} has passed.
+     * Waits until the flag is set or {@code timeout} has passed. When it is set already, waits its turn
+     * behind the greenlets woken by the set that have not run yet, as {@link #await()} does.
      *
      * @param timeout the longest time to wait
      * @return true when the flag was set (even if cleared again since), false when the time ran out
@@ -116,6 +137,7 @@ public final class Event extends WaitList implements Waitable {
     @Suspendable
     private boolean awaitFor(Duration timeout) {
         if (flag) {
+            awaitTurn("Event.await");
             return true;
         }
         return await("Event.await", timeout);

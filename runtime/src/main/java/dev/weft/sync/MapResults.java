@@ -201,7 +201,7 @@ public final class MapResults<R> implements AutoCloseable {
             report(positions, null, e);
         } finally {
             inputDone = true;
-            waiters.wakeAll();
+            waiters.wakeAll(this);
         }
     }
 
@@ -249,7 +249,7 @@ public final class MapResults<R> implements AutoCloseable {
             }
             stopOthers(pos);
         }
-        waiters.wakeAll();
+        waiters.wakeAll(this);
     }
 
     /**

@@ -107,12 +107,17 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
             return;
         }
         Objects.requireNonNull(item, "item");
-        if (offer(item)) {
+        Hub.Waiter w;
+        if (!offer(item)) {
+            w = Hub.Waiter.ownForCurrent(s, "Queue.put", null);
+            putters.add(w);
+            putters.add(item);
+        } else if (capacity != 0 || (w = Hub.Waiter.ownForTurn(s, "Queue.put", null)) == null) {
+            // in a queue, or where a Channel's putter cannot wait (the hub's own greenlet): done
             return;
         }
-        Hub.Waiter w = Hub.Waiter.ownForCurrent(s, "Queue.put", null);
-        putters.add(w);
-        putters.add(item);
+        // a putter waiting for room, or a Channel's putter whose item a getter was handed: a rendezvous, so
+        // it waits, woken already, until the getter has run
         boolean over;
         try {
             over = w.parkAsPrimitive(s, PUT_ID, "Queue.put");
@@ -212,6 +217,9 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
     @Suspendable
     private boolean putFor(T item, Duration timeout) {
         if (offer(item)) {
+            if (capacity == 0) {
+                letGetterRun();
+            }
             return true;
         }
         // a waiter of its own, which its time limit puts on the hub's timer heap
@@ -225,6 +233,18 @@ public sealed class Queue<T> permits PriorityQueue, LifoQueue, Channel {
             throw t;
         }
         return leavePut(w, w.wasWoken());
+    }
+
+    /**
+     * A Channel's putter whose item was handed to a waiting getter: waits until the getter has run, unless
+     * it cannot wait here (the hub's own greenlet). The item is the getter's either way.
+     */
+    @Suspendable
+    private void letGetterRun() {
+        Hub.Waiter w = Hub.Waiter.ownForTurn("Queue.put", null);
+        if (w != null) {
+            w.park(null);
+        }
     }
 
     /**
