@@ -77,7 +77,12 @@ public final class Coroutine<S, Y> {
     @SuppressWarnings("unchecked")
     public Y send(S value) {
         checkSendable(value);
-        return (Y) Nesting.resumePlain(task, value);
+        Object out = task.resume(value, null);
+        if (out == Nesting.SWITCHING) {
+            // the body waits, and this caller cannot suspend: refused at the wait
+            out = Nesting.refuseSwitches(task);
+        }
+        return (Y) out;
     }
 
     /** {@code send} and {@code next} called by woven code, which suspends when the body waits (see {@link Nesting}). */

@@ -140,7 +140,12 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
             return false;
         }
         checkNotWaiting();
-        pending = (T) Nesting.resumePlain(task, null);
+        Object out = task.resume(null, null);
+        if (out == Nesting.SWITCHING) {
+            // the body waits, and this caller cannot suspend: refused at the wait
+            out = Nesting.refuseSwitches(task);
+        }
+        pending = (T) out;
         ready = !task.isDone();
         return ready;
     }

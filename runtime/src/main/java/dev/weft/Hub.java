@@ -1797,9 +1797,9 @@ public final class Hub {
          * Returns the current greenlet's own waiter, woken already, for a wait that only lets the greenlets
          * ready now have their turn first ({@code park(null)}, or {@code parkAsPrimitive} in a primitive,
          * then ends once they have run): a late waiter queuing behind the waiters woken before it, a
-         * channel's putter letting its getter run. Returns null where the current code cannot wait, in the
-         * hub's own greenlet and in a {@code Coroutine} or {@code Generator} body running in a greenlet:
-         * the caller goes on at once. The caller unlinks the waiter before its wait returns, as for any.
+         * channel's putter letting its getter run. Returns null in the hub's own greenlet, which cannot wait,
+         * and in a {@code Coroutine} or {@code Generator} body running in a greenlet, whose driver may not be
+         * able to suspend: the caller goes on at once. The caller unlinks the waiter before its wait returns, as for any.
          *
          * @param s the current stack
          * @param what the waiting operation

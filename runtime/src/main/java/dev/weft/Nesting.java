@@ -28,7 +28,7 @@ import dev.weft.internal.Task;
  * <p>A driver can suspend its caller only when the caller is woven and reached it through
  * {@code dev.weft.internal.Forward}, which the agent puts in place of {@code Iterator.hasNext()},
  * {@code Iterator.next()} and {@code Coroutine.send}/{@code next} in resumable methods. Reached any
- * other way ({@link #resumePlain}: a stream, a method that is not woven), it cancels the switch, puts
+ * other way ({@link #refuseSwitches}: a stream, a method that is not woven), it cancels the switch, puts
  * back the greenlet the wait was to hand control to, and raises {@link SwitchRefused} at the wait.
  * Plain code (the thread's root) never gets here: its waits run the hub on its own Java stack.
  */
@@ -124,14 +124,16 @@ final class Nesting {
     }
 
     /**
-     * Resumes {@code task} for a caller that cannot suspend (the public {@code hasNext}, {@code next},
-     * {@code send}): a switch the body asks for is refused at its wait with {@link SwitchRefused}.
+     * For a caller that cannot suspend (the public {@code hasNext}, {@code next}, {@code send}) whose
+     * {@code task.resume} returned {@link #SWITCHING}: refuses the switch the body asks for, at its wait,
+     * with {@link SwitchRefused}, as often as the body asks, and returns what the body yields or ends
+     * with at last. Out of the callers' usual path, which costs one comparison.
      */
-    static Object resumePlain(Task task, Object sent) {
-        Object out = task.resume(sent, null);
-        while (out == SWITCHING) {
+    static Object refuseSwitches(Task task) {
+        Object out;
+        do {
             out = task.resume(null, refused(task));
-        }
+        } while (out == SWITCHING);
         return out;
     }
 

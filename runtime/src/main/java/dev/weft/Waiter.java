@@ -98,9 +98,10 @@ class Waiter extends Timer implements Runnable {
      * Returns the current greenlet's own waiter ({@link #reusable}), woken already, for a wait that only
      * lets the greenlets ready now have their turn first: its entry is at the tail of the run queue, so a
      * wait on it ends once they have run. For a late waiter queuing behind the waiters woken before it, and
-     * a channel's putter letting its getter run. Returns null where the current code cannot wait: the hub's
-     * own greenlet, and a {@code Coroutine} or {@code Generator} body running in a greenlet (whose switch
-     * is refused); the caller then goes on at once.
+     * a channel's putter letting its getter run. Returns null where the current code cannot wait, or need
+     * not: the hub's own greenlet, and a {@code Coroutine} or {@code Generator} body running in a greenlet
+     * (whose driver may be code that cannot suspend, which would refuse the wait: a turn is not worth an
+     * error); the caller then goes on at once.
      *
      * @param s the current stack
      * @param what the waiting operation
@@ -111,7 +112,7 @@ class Waiter extends Timer implements Runnable {
         Object running = s.owner();
         if (!(running instanceof SpawnedGreenlet)) {
             // not a spawned greenlet running its own body (which can always wait): plain code can, the hub
-            // cannot, and neither can a coroutine's body inside a greenlet
+            // cannot, and a coroutine's body inside a greenlet does not try (see above)
             Trampoline home = Trampoline.get();
             Hub hub = home.hub;
             Greenlet me = home.current;
