@@ -35,8 +35,6 @@ public final class Coroutine<S, Y> {
     }
 
     private final Task task;
-    /** True while the body waits in the greenlet that drives it (see {@link Nesting}). */
-    private boolean waiting;
 
     private Coroutine(SuspendableRunnable body) {
         this.task = new Task(body, this);
@@ -87,26 +85,16 @@ public final class Coroutine<S, Y> {
 
     /** {@code send} and {@code next} called by woven code, which suspends when the body waits (see {@link Nesting}). */
     private Object sendFrom(Object value, boolean next, Stack caller) {
-        if (caller.mode == Stack.RESUMING) {
-            // the greenlet is back from the body's wait: the body goes on
-            waiting = false;
-        } else {
+        if (caller.mode != Stack.RESUMING) {
+            // resuming, the greenlet is back from the body's wait, and the body goes on
             checkSendable(value);
         }
         Object out = Nesting.resume(task, value, caller, next ? Nesting.NEXT_ID : Nesting.SEND_ID,
                 next ? "Coroutine.next()" : "Coroutine.send(value)");
-        if (out == Nesting.SUSPENDED) {
-            waiting = true;
-            return null;
-        }
-        return out;
+        return out == Nesting.SUSPENDED ? null : out;
     }
 
     private void checkSendable(Object value) {
-        if (waiting) {
-            throw new IllegalStateException("coroutine already running: its body waits in the greenlet that "
-                    + "drives it, and goes on when that greenlet is resumed");
-        }
         if (value != null && task.isNew()) {
             throw new IllegalStateException("can't send a non-null value to a coroutine that has not started: "
                     + "call next() first");
@@ -126,10 +114,6 @@ public final class Coroutine<S, Y> {
      *     is waiting in the greenlet that drives it
      */
     public void close() {
-        if (waiting) {
-            throw new IllegalStateException("coroutine already running: its body waits in the greenlet that "
-                    + "drives it, and goes on when that greenlet is resumed");
-        }
         task.close();
     }
 

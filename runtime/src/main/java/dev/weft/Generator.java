@@ -34,8 +34,6 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
     private final Task task;
     private boolean ready;
     private T pending;
-    /** True while the body waits in the greenlet that iterates it (see {@link Nesting}). */
-    private boolean waiting;
 
     private Generator(SuspendableRunnable body) {
         this.task = new Task(body, this);
@@ -121,7 +119,6 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
      */
     @Override
     public void close() {
-        checkNotWaiting();
         ready = false;
         pending = null;
         task.close();
@@ -139,7 +136,6 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         if (task.isDone()) {
             return false;
         }
-        checkNotWaiting();
         Object out = task.resume(null, null);
         if (out == Nesting.SWITCHING) {
             // the body waits, and this caller cannot suspend: refused at the wait
@@ -153,21 +149,17 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
     /** Runs the body to its next element unless one is ready, for woven code, which suspends when the body waits. */
     @SuppressWarnings("unchecked")
     private Step advance(Stack caller, int id, String what) {
-        if (caller.mode == Stack.RESUMING) {
-            // the greenlet is back from the body's wait: the body goes on
-            waiting = false;
-        } else {
+        // resuming, the greenlet is back from the body's wait, and the body goes on
+        if (caller.mode != Stack.RESUMING) {
             if (ready) {
                 return Step.READY;
             }
             if (task.isDone()) {
                 return Step.DONE;
             }
-            checkNotWaiting();
         }
         Object out = Nesting.resume(task, null, caller, id, what);
         if (out == Nesting.SUSPENDED) {
-            waiting = true;
             return Step.SUSPENDED;
         }
         pending = (T) out;
@@ -180,13 +172,5 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         T v = pending;
         pending = null;
         return v;
-    }
-
-    /** Refuses to run a body that waits, suspended with the greenlet that iterates it: it is still running there. */
-    private void checkNotWaiting() {
-        if (waiting) {
-            throw new IllegalStateException("generator already running: its body waits in the greenlet that "
-                    + "iterates it, and goes on when that greenlet is resumed");
-        }
     }
 }

@@ -102,7 +102,7 @@ final class Nesting {
             } catch (Throwable t) {
                 raised = t;
             }
-            out = task.resume(back, raised);
+            out = task.resumeWaiting(back, raised);
         } else {
             out = task.resume(sent, null);
         }
@@ -111,6 +111,8 @@ final class Nesting {
                 try {
                     // a body's task hands its own driver the same mark; a greenlet's task hands nothing
                     Task.suspend(caller.owner() instanceof Greenlet ? null : SWITCHING, id, what, caller);
+                    // running, for anyone but this driver, until the greenlet is back
+                    task.markWaiting();
                     return SUSPENDED;
                 } catch (RuntimeException | Error e) {
                     Trampoline.get().cancelRequest();

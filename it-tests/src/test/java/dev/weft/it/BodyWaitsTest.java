@@ -419,7 +419,7 @@ class BodyWaitsTest {
         });
         second.get();
         assertEquals(1, first.get());
-        String running = "generator already running: its body waits in the greenlet that iterates it, and goes "
+        String running = "generator already running: its body waits in the greenlet that drives it, and goes "
                 + "on when that greenlet is resumed";
         assertEquals(List.of(running, running), log);
     }

@@ -26,6 +26,13 @@ public final class Task extends Stack {
     private static final int DONE = 4;
     /** Done because a suspension was lost: the body ended while its frames were unwinding. */
     private static final int LOST = 5;
+    /**
+     * Suspended in a wait of the greenlet that drives it (see {@code dev.weft.Nesting}): running, for
+     * anyone but its driver, which resumes it with {@link #resumeWaiting}.
+     */
+    private static final int WAITING = -1;
+    private static final String WAITING_MESSAGE = "already running: its body waits in the greenlet that drives it, and "
+            + "goes on when that greenlet is resumed";
 
     /** The identity of {@code SuspendableRunnable.run()}, the frame the driver calls. */
     private static final int BODY_ID = Stack.idOf("run()V");
@@ -153,10 +160,35 @@ public final class Task extends Stack {
         return value;
     }
 
+    /**
+     * Marks this task, suspended because its body waits in the greenlet that drives it, as running for
+     * anyone but its driver: {@link #resume} and {@link #close} refuse it until {@link #resumeWaiting}.
+     */
+    public void markWaiting() {
+        mode = WAITING;
+    }
+
+    /**
+     * The driver's {@link #resume} of a task marked by {@link #markWaiting}, once the greenlet is back.
+     *
+     * @param sent what the greenlet's switch returned, which the body's wait returns
+     * @param toThrow raised at the body's wait instead, or null
+     * @return what {@link #resume} returns
+     */
+    public Object resumeWaiting(Object sent, Throwable toThrow) {
+        if (mode == WAITING) {
+            mode = Stack.SUSPENDING;
+        }
+        return resume(sent, toThrow);
+    }
+
     /** Checks a first run is allowed and prepares it; anything else here is misuse. */
     private void start(Throwable toThrow) {
         if (mode >= DONE) {
             throw new IllegalStateException("coroutine already finished");
+        }
+        if (mode == WAITING) {
+            throw new IllegalStateException(kind() + " " + WAITING_MESSAGE);
         }
         if (mode != NEW) {
             throw new IllegalStateException("coroutine already running: it cannot resume itself");
@@ -212,6 +244,9 @@ public final class Task extends Stack {
     public void close() {
         if (mode == Stack.RUNNING || mode == Stack.RESUMING) {
             throw new IllegalStateException("coroutine is running: it cannot close itself");
+        }
+        if (mode == WAITING) {
+            throw new IllegalStateException(kind() + " " + WAITING_MESSAGE);
         }
         if (mode != Stack.SUSPENDING) {
             if (mode == NEW) {
@@ -270,6 +305,11 @@ public final class Task extends Stack {
             throw cannotSuspend(s, what);
         }
         return null;
+    }
+
+    /** {@return "generator" or "coroutine", after the owner's class, for messages} */
+    private String kind() {
+        return owner != null && owner.getClass().getSimpleName().equals("Generator") ? "generator" : "coroutine";
     }
 
     private static IllegalStateException cannotSuspend(Stack s, String what) {
