@@ -31,8 +31,6 @@ public final class Task extends Stack {
      * anyone but its driver, which resumes it with {@link #resumeWaiting}.
      */
     private static final int WAITING = -1;
-    private static final String WAITING_MESSAGE = "already running: its body waits in the greenlet that drives it, and "
-            + "goes on when that greenlet is resumed";
 
     /** The identity of {@code SuspendableRunnable.run()}, the frame the driver calls. */
     private static final int BODY_ID = Stack.idOf("run()V");
@@ -188,7 +186,7 @@ public final class Task extends Stack {
             throw new IllegalStateException("coroutine already finished");
         }
         if (mode == WAITING) {
-            throw new IllegalStateException(kind() + " " + WAITING_MESSAGE);
+            throw waiting();
         }
         if (mode != NEW) {
             throw new IllegalStateException("coroutine already running: it cannot resume itself");
@@ -246,7 +244,7 @@ public final class Task extends Stack {
             throw new IllegalStateException("coroutine is running: it cannot close itself");
         }
         if (mode == WAITING) {
-            throw new IllegalStateException(kind() + " " + WAITING_MESSAGE);
+            throw waiting();
         }
         if (mode != Stack.SUSPENDING) {
             if (mode == NEW) {
@@ -307,9 +305,11 @@ public final class Task extends Stack {
         return null;
     }
 
-    /** {@return "generator" or "coroutine", after the owner's class, for messages} */
-    private String kind() {
-        return owner != null && owner.getClass().getSimpleName().equals("Generator") ? "generator" : "coroutine";
+    /** The error for a task whose body waits in the greenlet that drives it (see {@link #markWaiting}). */
+    private IllegalStateException waiting() {
+        String kind = owner != null && owner.getClass().getSimpleName().equals("Generator") ? "generator" : "coroutine";
+        return new IllegalStateException(kind + " already running: its body waits in the greenlet that drives it, "
+                + "and goes on when that greenlet is resumed");
     }
 
     private static IllegalStateException cannotSuspend(Stack s, String what) {
