@@ -75,12 +75,7 @@ public final class Coroutine<S, Y> {
     @SuppressWarnings("unchecked")
     public Y send(S value) {
         checkSendable(value);
-        Object out = task.resume(value, null);
-        if (out == Nesting.SWITCHING) {
-            // the body waits, and this caller cannot suspend: refused at the wait
-            out = Nesting.refuseSwitches(task);
-        }
-        return (Y) out;
+        return (Y) Nesting.resumePlain(task, value);
     }
 
     /** {@code send} and {@code next} called by woven code, which suspends when the body waits (see {@link Nesting}). */

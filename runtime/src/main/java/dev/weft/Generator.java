@@ -136,12 +136,7 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
         if (task.isDone()) {
             return false;
         }
-        Object out = task.resume(null, null);
-        if (out == Nesting.SWITCHING) {
-            // the body waits, and this caller cannot suspend: refused at the wait
-            out = Nesting.refuseSwitches(task);
-        }
-        pending = (T) out;
+        pending = (T) Nesting.resumePlain(task, null);
         ready = !task.isDone();
         return ready;
     }
