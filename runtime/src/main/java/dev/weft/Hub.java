@@ -25,6 +25,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+/*
+ * Long because the hub's public API (spawn, sleep, joins, waits, timeouts) and its machinery (the loop,
+ * the run-queue ring, timers, the registries of live and parked greenlets, cross-thread submission) are
+ * still one class, so that the hot paths reach the hub's fields directly; splitting them into files of
+ * their own, with the hand-off measured before and after, is the next change to this class.
+ */
+
 /**
  * gevent's scheduler for one thread: spawned greenlets, sleeps and joins, run by the thread's hub.
  *
@@ -362,22 +369,7 @@ public final class Hub {
      */
     @Suspendable
     public static void killAll(SpawnedGreenlet<?>... greenlets) {
-        SpawnedGreenlet<?> self = null;
-        for (SpawnedGreenlet<?> g : greenlets) {
-            if (g == Greenlet.current()) {
-                self = g;
-            } else {
-                g.requestKill();
-            }
-        }
-        for (SpawnedGreenlet<?> g : greenlets) {
-            if (g != self) {
-                g.joinUntil("Hub.killAll", false, 0);
-            }
-        }
-        if (self != null) {
-            self.kill();
-        }
+        killAll(greenlets, false, 0);
     }
 
     /**
@@ -399,7 +391,15 @@ public final class Hub {
     @Suspendable
     public static List<SpawnedGreenlet<?>> killAll(Duration timeout, SpawnedGreenlet<?>... greenlets) {
         Objects.requireNonNull(timeout, "timeout");
-        long deadline = get().deadlineAfter(saturatedNanos(timeout));
+        return killAll(greenlets, true, get().deadlineAfter(saturatedNanos(timeout)));
+    }
+
+    /**
+     * Both {@code killAll}s: kills the greenlets in order, the current one last, waiting for them until
+     * {@code deadline} when {@code timed}; returns those that had not finished.
+     */
+    @Suspendable
+    private static List<SpawnedGreenlet<?>> killAll(SpawnedGreenlet<?>[] greenlets, boolean timed, long deadline) {
         SpawnedGreenlet<?> self = null;
         for (SpawnedGreenlet<?> g : greenlets) {
             if (g == Greenlet.current()) {
@@ -411,7 +411,7 @@ public final class Hub {
         // a kill is a run-queue entry queued before the joiner's timer can fire, so even a deadline that
         // has passed lets every kill be delivered first
         for (SpawnedGreenlet<?> g : greenlets) {
-            if (g != self && !g.joinUntil("Hub.killAll", true, deadline)) {
+            if (g != self && !g.joinUntil("Hub.killAll", timed, deadline)) {
                 break;
             }
         }
