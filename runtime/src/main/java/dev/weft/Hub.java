@@ -1220,6 +1220,10 @@ public final class Hub {
                 }
     
             } catch (Throwable died) {
+                if (died instanceof dev.weft.internal.NotWovenError) {
+                    // nothing is woven: every greenlet would fail the same way, so the hub stops with the error
+                    throw (dev.weft.internal.NotWovenError) died;
+                }
                 // A greenlet's exception reaches its parent, this greenlet, only when its own code did not
                 // catch it: spawned greenlets catch everything, so this is a driver's error, such as a
                 // suspension lost in a method that is not woven. It is that greenlet's end, not the hub's.

@@ -1,5 +1,6 @@
 package dev.weft;
 
+import dev.weft.internal.NotWovenError;
 import dev.weft.internal.Stack;
 import dev.weft.internal.Task;
 import java.lang.invoke.MethodHandles;
@@ -199,6 +200,10 @@ final class Trampoline {
                 g.resume(v, t);
             } catch (Throwable died) {
                 current = root;
+                if (died instanceof NotWovenError) {
+                    // nothing is woven: no greenlet can run, so the root gets the one error at once
+                    throw (NotWovenError) died;
+                }
                 if (target != null) {
                     // it asked to switch, then died on its way out (a suspension lost in a method that is
                     // not woven): a greenlet it took from its hub's run queue must not be lost with it

@@ -512,11 +512,11 @@ public sealed class Stack permits Task {
     }
 
     /**
-     * What to do about code that was not woven: install the agent when it is missing, otherwise
-     * annotate the method.
+     * What to do about code that was not woven: install the agent when nothing is woven (see
+     * {@link Weaving}), otherwise annotate the method.
      */
     static String fixForUnwoven() {
-        if (System.getProperty("weft.agent") == null) {
+        if (!Weaving.woven && System.getProperty("weft.agent") == null) {
             return "The Weft agent is not installed, so nothing is woven: start the JVM with "
                     + "-javaagent:weft-agent.jar (or test with the Weft JUnit extension)";
         }

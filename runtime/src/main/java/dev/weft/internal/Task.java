@@ -191,6 +191,10 @@ public final class Task extends Stack {
         if (mode != NEW) {
             throw new IllegalStateException("coroutine already running: it cannot resume itself");
         }
+        if (!Weaving.woven) {
+            // the first task of the JVM: when nothing is woven, one clear error now, before any body runs
+            Weaving.require(owner);
+        }
         mode = Stack.RUNNING;
         if (toThrow != null) {
             mode = DONE;
