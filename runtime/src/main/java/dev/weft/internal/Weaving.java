@@ -8,13 +8,15 @@ import dev.weft.SuspendableRunnable;
  * Whether woven code runs in this JVM, found out once, before the first coroutine starts: a task
  * whose body, this class's {@link #run}, yields. Woven, the body suspends and its driver gets the
  * yield; not woven (no agent, and no weaving at build time), the body returns while its suspension
- * unwinds. Asking the code itself, not the agent's system property, is what tells a runtime woven at
- * build time from one nobody wove.
+ * unwinds. Asking the code itself, not only the agent's system property, is what tells a runtime woven
+ * at build time from one nobody wove. With the agent installed ({@code weft.agent} set) nothing is
+ * asked: woven code can be expected even where the runtime's own classes are not woven (a weaver's
+ * tests weave their fixtures only), and a method left unwoven is reported where its suspension is lost.
  *
  * <p>Only a positive answer is kept: the JUnit extension attaches the agent after classes have loaded
  * and weaves them again, so a JVM may run woven code after a first "no".
  */
-public final class Weaving implements SuspendableRunnable {
+final class Weaving implements SuspendableRunnable {
     /** True once the probe has suspended: woven code runs here. Racy on purpose: the probe is idempotent. */
     static boolean woven;
 
@@ -32,7 +34,7 @@ public final class Weaving implements SuspendableRunnable {
         if (owner instanceof Weaving) {
             return;
         }
-        if (!probe()) {
+        if (System.getProperty("weft.agent") == null && !probe()) {
             throw new NotWovenError(installAdvice());
         }
         woven = true;
