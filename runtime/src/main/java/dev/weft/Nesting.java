@@ -161,7 +161,7 @@ final class Nesting {
         String greenlet = home.hub != null ? home.hub.nameOf(g) : g.toString();
         String body = task.owner() instanceof Generator ? "Generator" : "Coroutine";
         String driven = body.equals("Generator") ? "iterated" : "driven";
-        return new SwitchRefused(what + " was called in a " + body + " body that runs in " + greenlet
+        return new SwitchRefused(what, " was called in a " + body + " body that runs in " + greenlet
                 + ", but the " + body.toLowerCase() + " is " + driven + " by code that cannot suspend ("
                 + callerOfDriver() + "), so the greenlet cannot switch away from under it. Fix: "
                 + (body.equals("Generator") ? "iterate the generator with a for loop (or hasNext and next)"

@@ -296,7 +296,11 @@ public final class Task extends Stack {
         if (s.mode == Stack.RESUMING) {
             Object in = s.endResume(id, what);
             if (in instanceof Stack.Thrown) {
-                throw Task.<RuntimeException>sneaky(((Stack.Thrown) in).exception);
+                Throwable raised = ((Stack.Thrown) in).exception;
+                if (raised instanceof SwitchRefused) {
+                    ((SwitchRefused) raised).raisedAtWait();
+                }
+                throw Task.<RuntimeException>sneaky(raised);
             }
             return in;
         }

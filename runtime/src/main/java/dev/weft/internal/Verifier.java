@@ -35,13 +35,9 @@ final class Verifier {
                 .dropWhile(Verifier::isPrimitive)
                 .takeWhile(f -> !isDriver(f))
                 .collect(Collectors.toList()));
-        for (StackWalker.StackFrame f : frames) {
-            if (!isSuspendable(f)) {
-                throw new IllegalStateException("Weft verify: " + what + " would suspend through "
-                        + f.getClassName() + "." + f.getMethodName() + f.getDescriptor() + " (" + f.getFileName()
-                        + ":" + f.getLineNumber() + "), which is not suspendable, so it would go on running "
-                        + "instead of suspending. Fix: annotate " + f.getClassName() + "." + f.getMethodName()
-                        + " with @Suspendable");
+        for (int i = 0; i < frames.size(); i++) {
+            if (!isSuspendable(frames.get(i))) {
+                throw new IllegalStateException(VerifyMessage.of(what, frames, i));
             }
         }
     }

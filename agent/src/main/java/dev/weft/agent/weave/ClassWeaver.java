@@ -176,10 +176,12 @@ public final class ClassWeaver {
                     }
                 } else {
                     MethodInsnNode first = points.get(0);
-                    message = name + " line " + Code.lineOf(first) + " calls suspendable method "
-                            + first.owner.replace('/', '.') + "." + first.name + first.desc
-                            + " but is not suspendable itself, so a suspension cannot pass through it. "
-                            + "Fix: annotate " + cls.name.replace('/', '.') + "." + m.name + " with @Suspendable";
+                    String callee = first.owner.replace('/', '.') + "." + first.name + first.desc;
+                    message = isLambdaBody(m)
+                            ? lambdaMessage(cls, m, name, Code.lineOf(first), callee)
+                            : name + " line " + Code.lineOf(first) + " calls suspendable method " + callee
+                                    + " but is not suspendable itself, so a suspension cannot pass through it. "
+                                    + "Fix: annotate " + cls.name.replace('/', '.') + "." + m.name + " with @Suspendable";
                 }
                 MethodWeaver.refuse(m, points, message);
                 changed = true;
@@ -240,6 +242,34 @@ public final class ClassWeaver {
                 + "which belongs to a thread, not to a coroutine. Fix: use dev.weft.sync.Lock instead of "
                 + "synchronized, or make the reflective call outside the synchronized block");
         return true;
+    }
+
+    /** True for the method javac makes of a lambda's body ({@code lambda$main$0}), which no one can annotate. */
+    private static boolean isLambdaBody(MethodNode m) {
+        return m.name.startsWith("lambda$") && (m.access & Opcodes.ACC_SYNTHETIC) != 0;
+    }
+
+    /**
+     * The refusal of a lambda body that calls suspendable code: a lambda cannot be annotated, so the fix
+     * is the interface it is passed as, or not to suspend inside the code that runs it.
+     */
+    private static String lambdaMessage(ClassNode cls, MethodNode m, String name, int line, String callee) {
+        String iface = LambdaTargets.interfaceOf(cls, m);
+        String enclosing = m.name.substring("lambda$".length());
+        int end = enclosing.indexOf('$');
+        enclosing = end < 0 ? enclosing : enclosing.substring(0, end);
+        String owner = cls.name.replace('/', '.');
+        enclosing = enclosing.equals("new") ? "a constructor of " + owner
+                : enclosing.equals("static") ? "the static initialiser of " + owner : owner + "." + enclosing;
+        return name + " line " + line + ", the body of a lambda in " + enclosing
+                + (iface == null ? "" : " that implements " + iface) + ", calls suspendable method " + callee
+                + " but is not suspendable itself, so a suspension cannot pass through it. "
+                + "Fix: a lambda cannot be annotated. Where you pass it, have a SuspendableRunnable, "
+                + "SuspendableCallable or SuspendableFunction (or an interface of yours whose method is @Suspendable) "
+                + "taken instead; when a library or JDK method runs it (forEach, a stream, assertThrows), the "
+                + "suspension cannot pass through that method either, which is not woven: make the suspending call "
+                + "outside it, in a @Suspendable method (a for loop instead of forEach, a try/catch instead of "
+                + "assertThrows)";
     }
 
     /** The runtime's own drivers call suspendable bodies from plain code on purpose. */

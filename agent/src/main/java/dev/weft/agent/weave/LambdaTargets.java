@@ -67,6 +67,32 @@ final class LambdaTargets {
         return fi.getSort() == Type.OBJECT && hierarchy.isSuspendable(fi.getInternalName(), indy.name, samDesc);
     }
 
+    /**
+     * The functional interface that a lambda body of {@code cls} implements, from the {@code invokedynamic}
+     * that creates it, as a Java name ({@code java.util.function.Consumer}); null when no site in the class
+     * names it.
+     */
+    static String interfaceOf(ClassNode cls, MethodNode body) {
+        for (MethodNode m : cls.methods) {
+            if (m.instructions == null) {
+                continue;
+            }
+            for (AbstractInsnNode insn : m.instructions) {
+                if (insn instanceof InvokeDynamicInsnNode) {
+                    InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) insn;
+                    if (indy.bsmArgs.length >= 2 && indy.bsmArgs[1] instanceof Handle) {
+                        Handle impl = (Handle) indy.bsmArgs[1];
+                        if (impl.getOwner().equals(cls.name) && impl.getName().equals(body.name)
+                                && impl.getDesc().equals(body.desc)) {
+                            return Type.getReturnType(indy.desc).getClassName();
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     /** True when the implementation is a lambda body javac wrote into this class, not a method reference. */
     static boolean isLambdaBody(ClassNode cls, Handle impl) {
         return impl.getOwner().equals(cls.name) && impl.getName().startsWith("lambda$");
