@@ -17,7 +17,10 @@ import dev.weft.SuspendableRunnable;
  * and weaves them again, so a JVM may run woven code after a first "no".
  */
 final class Weaving implements SuspendableRunnable {
-    /** True once the probe has suspended: woven code runs here. Racy on purpose: the probe is idempotent. */
+    /**
+     * True once woven code is known to run here (the probe suspended, or the agent is installed). Racy on
+     * purpose: the probe is idempotent.
+     */
     static boolean woven;
 
     private Weaving() {
