@@ -72,6 +72,12 @@ class ThreadSleepsWeavingTest {
         assertEquals("java/lang/Thread.sleep(J)V", calls.get("synchronizedSleeps"));
     }
 
+    /** A class that is no Thread, with a static {@code sleep(long)} of its own. */
+    static final class Clock {
+        static void sleep(long millis) {
+        }
+    }
+
     /** TimeUnit's sleep, a sleep named through a subclass of Thread, and a park, which is no sleep. */
     static final class UnitSleepers extends Thread {
         @Suspendable
@@ -79,6 +85,7 @@ class ThreadSleepsWeavingTest {
             java.util.concurrent.TimeUnit.SECONDS.sleep(1);
             unit.sleep(2);
             sleep(3); // javac names the owner UnitSleepers
+            Clock.sleep(4); // a sleep of another class: left alone
             java.util.concurrent.locks.LockSupport.parkNanos(4);
         }
 
@@ -106,6 +113,7 @@ class ThreadSleepsWeavingTest {
         assertTrue(sleeps.contains("dev/weft/internal/Sleeps.sleep(Ljava/util/concurrent/TimeUnit;J)V")
                 && sleeps.contains("dev/weft/internal/Sleeps.sleep(J)V") && sleeps.contains("Stack.unwind"), sleeps);
         assertTrue(!sleeps.contains("TimeUnit.sleep") && !sleeps.contains("UnitSleepers.sleep"), sleeps);
+        assertTrue(sleeps.contains("ThreadSleepsWeavingTest$Clock.sleep(J)V"), sleeps);
         assertTrue(parks(result.bytes), "LockSupport.parkNanos stays as it is");
         assertEquals("java/util/concurrent/TimeUnit.sleep(J)V", calls.get("plain"), "a plain method keeps TimeUnit.sleep");
         assertEquals("java/util/concurrent/TimeUnit.sleep(J)V", calls.get("underMonitor"), "under a monitor the thread sleeps");
