@@ -19,7 +19,10 @@ final class AgentOptions {
     final Path dump;
     /** The directory of the jars' indexes kept between runs; null: none kept. */
     final Path cache;
-    /** Whether {@code Thread.sleep} in woven methods becomes a cooperative sleep in a hub's greenlet. */
+    /**
+     * Whether {@code Thread.sleep} and {@code TimeUnit.sleep} in woven methods become a cooperative sleep
+     * in a hub's greenlet.
+     */
     final boolean cooperativeSleep;
 
     private AgentOptions(boolean verify, boolean verbose, List<String> include, List<String> exclude, Path dump,

@@ -6,10 +6,12 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
- * What the agent puts in place of {@code Thread.sleep} in woven methods: gevent's patched
- * {@code time.sleep}. Not API.
+ * What the agent puts in place of {@code Thread.sleep} and {@code TimeUnit.sleep} in woven methods:
+ * gevent's patched {@code time.sleep}. Not API.
  *
  * <p>In a greenlet of its thread's hub ({@link Hub#inHubGreenlet()}), a sleep is {@link Hub#sleep}:
  * it suspends only the greenlet. The arguments are checked as {@code Thread.sleep} checks them, and a
@@ -95,6 +97,33 @@ public final class Sleeps {
             Hub.sleep(duration);
         } catch (SwitchRefused refused) {
             threadSleep(duration);
+        }
+    }
+
+    /**
+     * {@code unit.sleep(timeout)}, cooperative in a hub's greenlet: the agent rewrites the virtual call
+     * {@code TimeUnit.sleep(long)} into this static one, with the receiver as first argument. A timeout
+     * of zero or less returns at once, without looking at the interrupt status, as there.
+     *
+     * @param unit the unit the call was made on
+     * @param timeout the time to sleep, in {@code unit}
+     * @throws InterruptedException when the thread's interrupt status is set
+     */
+    @Suspendable
+    public static void sleep(TimeUnit unit, long timeout) throws InterruptedException {
+        if (!Hub.inHubGreenlet()) {
+            unit.sleep(timeout);
+            return;
+        }
+        Objects.requireNonNull(unit, "unit"); // as the virtual call it replaces would have thrown
+        if (timeout <= 0) {
+            return;
+        }
+        checkInterrupt();
+        try {
+            Hub.sleep(Duration.ofNanos(unit.toNanos(timeout)));
+        } catch (SwitchRefused refused) {
+            unit.sleep(timeout);
         }
     }
 

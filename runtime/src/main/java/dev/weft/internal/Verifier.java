@@ -1,9 +1,11 @@
 package dev.weft.internal;
 
-import dev.weft.Suspendable;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -61,42 +63,43 @@ final class Verifier {
             // Lambda proxies forward to the lambda body; the body is woven with its interface.
             return true;
         }
-        Method m = find(owner, f.getMethodName(), f.getDescriptor());
-        if (m == null) {
-            return false;
+        String key = f.getMethodName() + f.getDescriptor();
+        Map<String, Boolean> known = KNOWN.get(owner);
+        Boolean suspendable = known.get(key);
+        if (suspendable == null) {
+            Method m = find(owner, f.getMethodName(), f.getDescriptor());
+            // A bridge is no exception: it is woven when the method it implements is suspendable, which
+            // Overrides finds by its erased signature, and else a suspension through it is lost.
+            suspendable = m != null && Overrides.isAnnotated(owner, m);
+            known.put(key, suspendable);
         }
-        return m.isBridge() || isAnnotated(owner, m.getName(), m.getParameterTypes());
+        return suspendable;
     }
 
+    /** What {@link #isSuspendable} found, by class and then name and descriptor. */
+    private static final ClassValue<Map<String, Boolean>> KNOWN = new ClassValue<>() {
+        @Override
+        protected Map<String, Boolean> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    /**
+     * The method a frame runs: matched by return type too, since a class may declare a bridge and its
+     * target with the same parameters (a covariant return), where {@code getDeclaredMethod} picks the target.
+     */
     private static Method find(Class<?> owner, String name, String descriptor) {
         try {
             MethodType type = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
-            return owner.getDeclaredMethod(name, type.parameterArray());
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            for (Method m : owner.getDeclaredMethods()) {
+                if (m.getName().equals(name) && m.getReturnType() == type.returnType()
+                        && Arrays.equals(m.getParameterTypes(), type.parameterArray())) {
+                    return m;
+                }
+            }
+            return null;
+        } catch (RuntimeException | LinkageError e) {
             return null;
         }
-    }
-
-    /** True when the method, or one it overrides anywhere up the hierarchy, is annotated. */
-    private static boolean isAnnotated(Class<?> c, String name, Class<?>[] params) {
-        if (c == null) {
-            return false;
-        }
-        try {
-            if (c.getDeclaredMethod(name, params).isAnnotationPresent(Suspendable.class)) {
-                return true;
-            }
-        } catch (NoSuchMethodException e) {
-            // not declared here; look further up
-        }
-        if (isAnnotated(c.getSuperclass(), name, params)) {
-            return true;
-        }
-        for (Class<?> i : c.getInterfaces()) {
-            if (isAnnotated(i, name, params)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -147,7 +147,7 @@ public final class ClassWeaver {
                 changed |= guardReflectiveCallsUnderMonitor(m, name);
                 if (cooperativeSleep && !runtime) {
                     // the runtime's own Thread.sleep calls (Sleeps itself) stay what they are
-                    changed |= ThreadSleeps.redirect(m);
+                    changed |= ThreadSleeps.redirect(m, hierarchy);
                 }
             }
             List<MethodInsnNode> points = MethodWeaver.suspensionPoints(m, hierarchy);

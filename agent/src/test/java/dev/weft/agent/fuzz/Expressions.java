@@ -198,8 +198,18 @@ final class Expressions {
                 emit(m.params.get(i), depth + 1);
             }
         }
-        mv.visitMethodInsn(m.isStatic ? Opcodes.INVOKESTATIC : Opcodes.INVOKEVIRTUAL, ProgramGenerator.CLASS, m.name,
-                m.desc(), false);
+        if (m.bridged != null && rnd(2) == 0) {
+            // through the suspendable method it overrides: the bridge forwards to it
+            ProgramGenerator.BridgeShape b = m.bridged;
+            mv.visitMethodInsn(b.isInterface() ? Opcodes.INVOKEINTERFACE : Opcodes.INVOKEVIRTUAL, b.owner, b.name, b.erased,
+                    b.isInterface());
+            if (m.ret != VType.OBJECT) {
+                mv.visitTypeInsn(Opcodes.CHECKCAST, m.ret.internalName());
+            }
+        } else {
+            mv.visitMethodInsn(m.isStatic ? Opcodes.INVOKESTATIC : Opcodes.INVOKEVIRTUAL, ProgramGenerator.CLASS, m.name,
+                    m.desc(), false);
+        }
         if (self) {
             mv.visitJumpInsn(Opcodes.GOTO, end);
             mv.visitLabel(alt);

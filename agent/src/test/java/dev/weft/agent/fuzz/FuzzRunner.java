@@ -60,6 +60,8 @@ final class FuzzRunner {
     long points;
     int suspended;
     int threw;
+    /** Programs whose P overrides a suspendable method through a bridge. */
+    int bridged;
     /** How many programs ended with each exception type. */
     final java.util.Map<String, Integer> thrown = new java.util.TreeMap<>();
 
@@ -117,6 +119,7 @@ final class FuzzRunner {
         } catch (LinkageError | ReflectiveOperationException e) {
             return report(seed, "the woven classes failed to load: " + stackTrace(e), program, woven);
         }
+        bridged += hasBridge(program.get(ProgramGenerator.CLASS)) ? 1 : 0;
         points += plain.trace.size();
         suspended += plain.trace.isEmpty() ? 0 : 1;
         if (plain.outcome.startsWith("threw")) {
@@ -140,6 +143,19 @@ final class FuzzRunner {
                     + (co.trace.equals(co.yields) ? "" : "\n  woven yields " + co.yields);
         }
         return null;
+    }
+
+    private static boolean hasBridge(byte[] bytes) {
+        boolean[] found = {false};
+        new ClassReader(bytes).accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+            @Override
+            public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String descriptor,
+                    String signature, String[] exceptions) {
+                found[0] |= (access & org.objectweb.asm.Opcodes.ACC_BRIDGE) != 0;
+                return null;
+            }
+        }, ClassReader.SKIP_CODE);
+        return found[0];
     }
 
     private static String tail(List<?> trace, int from) {

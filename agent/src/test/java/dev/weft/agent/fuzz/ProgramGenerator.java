@@ -19,6 +19,10 @@ import org.objectweb.asm.Opcodes;
  * <p>Programs are deterministic and terminate: loops are counted, recursion is bounded by a
  * parameter, and a static fuel counter checked at every method entry and loop iteration throws when
  * it runs out. Methods are emitted straight as bytecode; ASM computes frames.
+ *
+ * <p>Some programs have a {@link BridgeShape}: P inherits a suspendable method through generics, and
+ * overrides it with an unannotated method of another erasure, reached through a synthetic bridge as
+ * javac writes one, or called directly.
  */
 final class ProgramGenerator {
     static final String CLASS = "fuzz/P";
@@ -27,6 +31,44 @@ final class ProgramGenerator {
     static final String POINTS = "dev/weft/agent/fuzz/Points";
     static final String SUSPENDABLE = "Ldev/weft/Suspendable;";
     static final String INIT_DESC = "(IJLjava/lang/String;)V";
+    /** The generic superclass of the {@link BridgeShape#SUPERCLASS} shape. */
+    static final String BASE = "fuzz/B";
+
+    /** How P comes to override a suspendable method through a bridge. */
+    enum BridgeShape {
+        /** {@code SuspendableFunction<String, Object>}: {@code Object apply(String)}, bridge {@code apply(Object)}. */
+        INTERFACE("dev/weft/SuspendableFunction", "Ldev/weft/SuspendableFunction<Ljava/lang/String;Ljava/lang/Object;>;",
+                "apply", List.of(VType.STRING), VType.OBJECT, "(Ljava/lang/Object;)Ljava/lang/Object;"),
+        /** {@code SuspendableCallable<String>}: a covariant {@code String call()}, bridge {@code Object call()}. */
+        COVARIANT("dev/weft/SuspendableCallable", "Ldev/weft/SuspendableCallable<Ljava/lang/String;>;", "call", List.of(),
+                VType.STRING, "()Ljava/lang/Object;"),
+        /** {@code B<T>} declares {@code @Suspendable abstract T gen(T)}; P extends {@code B<String>}. */
+        SUPERCLASS(BASE, "Lfuzz/B<Ljava/lang/String;>;", "gen", List.of(VType.STRING), VType.STRING,
+                "(Ljava/lang/Object;)Ljava/lang/Object;");
+
+        /** The interface P implements, or the class it extends, that declares the suspendable method. */
+        final String owner;
+        /** The owner as P's signature names it, with its type argument. */
+        final String signature;
+        final String name;
+        final List<VType> params;
+        final VType ret;
+        /** The descriptor of the suspendable method, and of the bridge. */
+        final String erased;
+
+        BridgeShape(String owner, String signature, String name, List<VType> params, VType ret, String erased) {
+            this.owner = owner;
+            this.signature = signature;
+            this.name = name;
+            this.params = params;
+            this.ret = ret;
+            this.erased = erased;
+        }
+
+        boolean isInterface() {
+            return this != SUPERCLASS;
+        }
+    }
 
     /** One generated method. */
     static final class MethodSpec {
@@ -43,6 +85,8 @@ final class ProgramGenerator {
         final int statements;
         /** Lambda bodies are private static synthetic methods called only through a {@code SuspendableCallable}. */
         final boolean lambda;
+        /** The shape for the unannotated override that a bridge forwards to; null for every other method. */
+        BridgeShape bridged;
 
         MethodSpec(int index, String name, boolean isStatic, VType ret, List<VType> params, boolean recursive,
                 boolean plain, int statements) {
@@ -83,6 +127,8 @@ final class ProgramGenerator {
     boolean hasSub;
     /** The helpers {@value #SUB} overrides. */
     final List<MethodSpec> overrides = new ArrayList<>();
+    /** How P overrides a suspendable method through a bridge; null: it does not. */
+    BridgeShape bridge;
 
     private ProgramGenerator(long seed) {
         this.r = new Random(seed);
@@ -98,6 +144,9 @@ final class ProgramGenerator {
         ProgramGenerator g = new ProgramGenerator(seed);
         Map<String, byte[]> classes = new LinkedHashMap<>();
         classes.put(CLASS, g.emit());
+        if (g.bridge == BridgeShape.SUPERCLASS) {
+            classes.put(BASE, g.emitBase());
+        }
         if (g.hasSub) {
             classes.put(SUB, g.emitSub());
         }
@@ -133,17 +182,60 @@ final class ProgramGenerator {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         for (MethodSpec m : overrides) {
-            new MethodGen(this, m, cw.visitMethod(0, m.name, m.desc(), null, null), true).generate();
+            int access = m.bridged != null ? Opcodes.ACC_PUBLIC : 0;
+            new MethodGen(this, m, cw.visitMethod(access, m.name, m.desc(), null, null), true).generate();
         }
         cw.visitEnd();
         return cw.toByteArray();
     }
 
+    /** {@code abstract class B<T> { @Suspendable public abstract T gen(T t); }}, with its constructor. */
+    private byte[] emitBase() {
+        ClassWriter cw = writer();
+        cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER | Opcodes.ACC_ABSTRACT, BASE,
+                "<T:Ljava/lang/Object;>Ljava/lang/Object;", "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "gen", BridgeShape.SUPERCLASS.erased, "(TT;)TT;", null);
+        mv.visitAnnotation(SUSPENDABLE, true).visitEnd();
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private String superName() {
+        return bridge == BridgeShape.SUPERCLASS ? BASE : "java/lang/Object";
+    }
+
+    /** The bridge javac writes: casts the arguments to the override's types and calls it. */
+    private void emitBridge(ClassWriter cw, MethodSpec target) {
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE, bridge.name,
+                bridge.erased, null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        for (int i = 0; i < target.params.size(); i++) {
+            mv.visitVarInsn(Opcodes.ALOAD, 1 + i);
+            mv.visitTypeInsn(Opcodes.CHECKCAST, target.params.get(i).internalName());
+        }
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, CLASS, target.name, target.desc(), false);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
     private byte[] emit() {
         planMethods();
         ClassWriter cw = writer();
-        cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, CLASS, null, "java/lang/Object",
-                new String[] {"dev/weft/SuspendableRunnable"});
+        String[] interfaces = bridge != null && bridge.isInterface()
+                ? new String[] {"dev/weft/SuspendableRunnable", bridge.owner} : new String[] {"dev/weft/SuspendableRunnable"};
+        String signature = bridge == null ? null : (bridge.isInterface() ? "Ljava/lang/Object;" : bridge.signature)
+                + "Ldev/weft/SuspendableRunnable;" + (bridge.isInterface() ? bridge.signature : "");
+        cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, CLASS, signature, superName(), interfaces);
         cw.visitSource("P.gen", null);
         cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_PUBLIC, "H", "J", null, null).visitEnd();
         cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_PUBLIC, "RESULT", "J", null, null).visitEnd();
@@ -153,13 +245,16 @@ final class ProgramGenerator {
         cw.visitField(0, "fs", "Ljava/lang/String;", null, null).visitEnd();
         emitPlumbing(cw);
         for (MethodSpec m : methods) {
-            int access = (m.isStatic ? Opcodes.ACC_STATIC : 0) | (m.index == 0 ? Opcodes.ACC_PUBLIC : 0)
+            int access = (m.isStatic ? Opcodes.ACC_STATIC : 0) | (m.index == 0 || m.bridged != null ? Opcodes.ACC_PUBLIC : 0)
                     | (m.lambda ? Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC : 0);
             MethodVisitor mv = cw.visitMethod(access, m.name, m.desc(), null, null);
-            if (!m.plain && !m.lambda) {
+            if (!m.plain && !m.lambda && m.bridged == null) {
                 mv.visitAnnotation(SUSPENDABLE, true).visitEnd();
             }
             new MethodGen(this, m, mv, false).generate();
+            if (m.bridged != null) {
+                emitBridge(cw, m);
+            }
         }
         cw.visitEnd();
         return cw.toByteArray();
@@ -194,6 +289,14 @@ final class ProgramGenerator {
             methods.add(new MethodSpec(i, "m" + i, r.nextInt(5) < 3, ret, params, recursive, isPlain,
                     2 + r.nextInt(7)));
         }
+        if (r.nextInt(3) == 0) {
+            // last, so that every suspendable method may call it
+            bridge = BridgeShape.values()[r.nextInt(BridgeShape.values().length)];
+            MethodSpec target = new MethodSpec(methods.size(), bridge.name, false, bridge.ret, bridge.params, false, false,
+                    2 + r.nextInt(6));
+            target.bridged = bridge;
+            methods.add(target);
+        }
         hasSub = r.nextInt(3) == 0;
         for (MethodSpec m : methods) {
             if (hasSub && !m.isStatic && r.nextInt(4) != 0) {
@@ -215,7 +318,7 @@ final class ProgramGenerator {
         mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", INIT_DESC, null, null);
         mv.visitCode();
         mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, superName(), "<init>", "()V", false);
         mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitVarInsn(Opcodes.ILOAD, 1);
         mv.visitFieldInsn(Opcodes.PUTFIELD, CLASS, "fi", "I");

@@ -72,6 +72,66 @@ class ThreadSleepsWeavingTest {
         assertEquals("java/lang/Thread.sleep(J)V", calls.get("synchronizedSleeps"));
     }
 
+    /** A class that is no Thread, with a static {@code sleep(long)} of its own. */
+    static final class Clock {
+        static void sleep(long millis) {
+        }
+    }
+
+    /** TimeUnit's sleep, a sleep named through a subclass of Thread, and a park, which is no sleep. */
+    static final class UnitSleepers extends Thread {
+        @Suspendable
+        static void sleeps(java.util.concurrent.TimeUnit unit) throws InterruptedException {
+            java.util.concurrent.TimeUnit.SECONDS.sleep(1);
+            unit.sleep(2);
+            sleep(3); // javac names the owner UnitSleepers
+            Clock.sleep(4); // a sleep of another class: left alone
+            java.util.concurrent.locks.LockSupport.parkNanos(4);
+        }
+
+        static void plain() throws InterruptedException {
+            java.util.concurrent.TimeUnit.SECONDS.sleep(1);
+        }
+
+        @Suspendable
+        static void underMonitor(Object lock) throws InterruptedException {
+            synchronized (lock) {
+                java.util.concurrent.TimeUnit.SECONDS.sleep(1);
+            }
+        }
+    }
+
+    @Test
+    void timeUnitSleepsAndSleepsThroughAThreadSubclassAreRedirectedButParksAreNot() {
+        byte[] original = ClassFiles.bytesOf(TEST_LOADER, UnitSleepers.class.getName().replace('.', '/'));
+        ClassWeaver.Result result = ClassWeaver.weave(original, ClassHierarchy.of(TEST_LOADER));
+        assertNotNull(result.bytes);
+        assertEquals(List.of(), result.refusals);
+        assertEquals("", ClassFiles.check(result.bytes, TEST_LOADER), "CheckClassAdapter");
+        Map<String, String> calls = callsOf(result.bytes);
+        String sleeps = calls.get("sleeps");
+        assertTrue(sleeps.contains("dev/weft/internal/Sleeps.sleep(Ljava/util/concurrent/TimeUnit;J)V")
+                && sleeps.contains("dev/weft/internal/Sleeps.sleep(J)V") && sleeps.contains("Stack.unwind"), sleeps);
+        assertTrue(!sleeps.contains("TimeUnit.sleep") && !sleeps.contains("UnitSleepers.sleep"), sleeps);
+        assertTrue(sleeps.contains("ThreadSleepsWeavingTest$Clock.sleep(J)V"), sleeps);
+        assertTrue(parks(result.bytes), "LockSupport.parkNanos stays as it is");
+        assertEquals("java/util/concurrent/TimeUnit.sleep(J)V", calls.get("plain"), "a plain method keeps TimeUnit.sleep");
+        assertEquals("java/util/concurrent/TimeUnit.sleep(J)V", calls.get("underMonitor"), "under a monitor the thread sleeps");
+    }
+
+    private static boolean parks(byte[] bytes) {
+        ClassNode woven = new ClassNode();
+        new ClassReader(bytes).accept(woven, 0);
+        for (MethodNode m : woven.methods) {
+            for (AbstractInsnNode insn : m.instructions) {
+                if (insn instanceof MethodInsnNode && ((MethodInsnNode) insn).name.equals("parkNanos")) {
+                    return ((MethodInsnNode) insn).owner.equals("java/util/concurrent/locks/LockSupport");
+                }
+            }
+        }
+        return false;
+    }
+
     @Test
     void withSleepThreadNothingChanges() {
         byte[] original = ClassFiles.bytesOf(TEST_LOADER, Sleepers.class.getName().replace('.', '/'));
