@@ -61,6 +61,29 @@ class ServerCloseRacesTest {
     }
 
     @Test
+    void aServerStartedAsItsGroupClosesStopsAndReleasesItsPort() throws Throwable {
+        List<String> before = NetFixture.openDescriptors();
+        HubGroup group = HubGroup.start(1);
+        CountDownLatch closing = new CountDownLatch(1);
+        CountDownLatch startSubmitted = new CountDownLatch(1);
+        // the start's callback reaches hub 0 behind the close: the accepting greenlet is killed before it starts
+        group.hub(0).submit(() -> {
+            group.close();
+            closing.countDown();
+            await(startSubmitted);
+        });
+        assertTrue(closing.await(60, TimeUnit.SECONDS));
+        StreamServer server = new StreamServer(ANY, socket -> { }).start(group);
+        startSubmitted.countDown();
+        FutureTask<Void> serving = new FutureTask<>(server::serveForever, null);
+        new Thread(serving, "serving").start();
+        serving.get(20, TimeUnit.SECONDS);
+        assertTrue(server.isStopped());
+        group.close();
+        NetFixture.assertNoneLeft(before);
+    }
+
+    @Test
     void stopCloseAndServeForeverFromOtherThreadsRacingTheGroupsCloseAllReturn() throws Throwable {
         List<String> before = NetFixture.openDescriptors();
         int threadsBefore = GroupCloseRacesTest.hubThreads();
