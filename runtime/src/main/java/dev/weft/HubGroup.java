@@ -104,12 +104,15 @@ public final class HubGroup implements AutoCloseable {
             waiter.park(null);
             killLive(hub);
         } finally {
-            // a submit from now on is refused; one accepted before runs now, and its greenlets are killed unstarted
-            if (hub.endSubmissions()) {
-                killLive(hub);
+            try {
+                // a submit from now on is refused; one accepted before runs now, and its greenlets are killed unstarted
+                if (hub.endSubmissions()) {
+                    killLive(hub);
+                }
+            } finally {
+                alive.close();
+                hub.closeSelector();
             }
-            alive.close();
-            hub.closeSelector();
         }
     }
 

@@ -519,17 +519,9 @@ public final class StreamServer implements AutoCloseable {
         List<CompletableFuture<List<String>>> others = new ArrayList<>();
         for (int i = 1; i < all.length; i++) {
             Map<SpawnedGreenlet<?>, SocketChannel> running = handlers.get(i);
-            CompletableFuture<List<String>> left = new CompletableFuture<>();
             try {
-                all[i].submit(() -> Hub.spawn(() -> {
-                    try {
-                        left.complete(killHere(running, true));
-                    } finally {
-                        // killed itself (the group closing): nothing more to report
-                        left.complete(List.of());
-                    }
-                }));
-                others.add(left);
+                // completes however its greenlet ends, killed before it starts too
+                others.add(all[i].submitSpawn(() -> killHere(running, true)));
             } catch (IllegalStateException ended) {
                 // that hub's thread has ended: its handlers are gone
             }
@@ -537,7 +529,8 @@ public final class StreamServer implements AutoCloseable {
         List<String> names = new ArrayList<>(killHere(handlers.get(0), all.length > 1));
         for (CompletableFuture<List<String>> left : others) {
             CrossHub.await(left, "StreamServer.stop: killing handlers", this);
-            names.addAll(left.join());
+            // one that failed was killed (the group closing): nothing more to report
+            names.addAll(left.isCompletedExceptionally() ? List.of() : left.join());
         }
         return names;
     }
