@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -197,28 +198,60 @@ public final class Hub {
      * another thread will submit the work that ends such a wait, hold a {@link #keepAlive()} until it
      * has: a hub with nothing ready, no timers, no I/O and nothing outstanding ends the wait with an
      * error. Once the hub's thread has ended, {@code submit} throws; a callback submitted just before
-     * the thread ended is never run.
+     * the thread ended is never run. A hub of a {@link HubGroup} ends its submissions as its thread
+     * ends: every callback it accepted runs (once the group's close has killed its greenlets, so that a
+     * greenlet such a late callback spawns is killed before it starts), and a later {@code submit}
+     * throws.
      *
      * @param callback the work to run on the hub's thread
-     * @throws IllegalStateException when the hub's thread has ended
+     * @throws IllegalStateException when the hub's thread has ended, or its submissions have
      */
     public void submit(Runnable callback) {
         Callback c = new Callback(Objects.requireNonNull(callback, "callback"));
-        if (!home.thread.isAlive()) {
+        if (!home.thread.isAlive() || !push(c)) {
             throw new IllegalStateException("cannot submit to the hub of thread \"" + home.thread.getName()
-                    + "\": the thread has ended, so the callback would never run");
+                    + (home.thread.isAlive() ? "\": the hub has ended (its HubGroup closed)" : "\": the thread has ended")
+                    + ", so the callback would never run");
         }
-        push(c);
     }
 
-    /** Pushes a callback onto the submitted ones and wakes the loop; from any thread. */
-    private void push(Callback c) {
+    /**
+     * Pushes a callback onto the submitted ones and wakes the loop, from any thread; false, pushing
+     * nothing, once the hub has ended its submissions ({@link #endSubmissions}).
+     */
+    private boolean push(Callback c) {
         Callback head;
         do {
             head = submitted;
+            if (head == ENDED) {
+                return false;
+            }
             c.next = head;
         } while (!SUBMITTED.compareAndSet(this, head, c));
         wake();
+        return true;
+    }
+
+    /**
+     * Ends the hub's submissions, on its thread, as a {@link HubGroup}'s thread ends: a submit from now
+     * on is refused, and the callbacks submitted before run now, oldest first, in the plain code of
+     * the hub's thread (the caller). Every callback is thus either refused at once (its submitter
+     * knows) or run; the end marker is the head of the submitted stack itself, so no submit slips in
+     * between the last look and the end. Returns whether any callback ran; calling it again runs nothing.
+     */
+    boolean endSubmissions() {
+        Callback c = (Callback) SUBMITTED.getAndSet(this, ENDED);
+        if (c == ENDED || c == null) {
+            return false;
+        }
+        runAll(c);
+        return true;
+    }
+
+    /** True when a callback waits in the submitted stack (not the end marker). */
+    private boolean hasSubmitted() {
+        Callback s = submitted;
+        return s != null && s != ENDED;
     }
 
     /**
@@ -229,10 +262,12 @@ public final class Hub {
      * ever instead of raising {@link LoopExit}.
      */
     void nudge() {
-        push(new Callback(NOTHING));
+        push(new Callback(NOTHING)); // refused once submissions have ended: nothing more runs then
     }
 
     private static final Runnable NOTHING = () -> { };
+    /** The head of the submitted stack once the hub has ended its submissions (see {@link #endSubmissions}). */
+    private static final Callback ENDED = new Callback(NOTHING);
 
     /**
      * Tells the hub that another thread will {@link #submit} work to it: until the returned keep-alive
@@ -631,19 +666,27 @@ public final class Hub {
      * exception that escaped {@code call}, which is the future's (not printed, and the greenlet ends
      * normally); or, when the greenlet is killed, with a {@code CancellationException}. A future
      * cancelled before the hub spawned the greenlet spawns nothing; cancelling it later does not kill
-     * the greenlet. (A {@code HubGroup}'s {@code spawn(index, call)} works the same way.)
+     * the greenlet. A greenlet killed before it started (its {@code HubGroup} closing, say) completes
+     * the future with a {@code CancellationException} too. (A {@code HubGroup}'s
+     * {@code spawn(index, call)} works the same way.)
      *
      * @param call the body; its result completes the future
      * @param <T> the type of the value
      * @return a future of the greenlet's value
-     * @throws IllegalStateException when the hub's thread has ended
+     * @throws IllegalStateException when the hub's thread has ended, or its submissions have
      */
     public <T> CompletableFuture<T> submitSpawn(SuspendableCallable<T> call) {
         Objects.requireNonNull(call, "call");
         CompletableFuture<T> future = new CompletableFuture<>();
         submit(() -> {
             if (!future.isDone()) {
-                spawn(() -> FutureAwait.completing(future, call));
+                SpawnedGreenlet<Void> g = spawn(() -> FutureAwait.completing(future, call));
+                // killed before it starts, the body that completes the future never runs
+                g.rawLink(() -> {
+                    if (!future.isDone()) {
+                        future.completeExceptionally(new CancellationException("the greenlet was killed before it started"));
+                    }
+                });
             }
         });
         return future;
@@ -1175,7 +1218,7 @@ public final class Hub {
                         if (io != null && io.hasWaits()) {
                             io.select(0);
                         }
-                        if (readyCount == 0 && submitted == null) {
+                        if (readyCount == 0 && !hasSubmitted()) {
                             clock.advanceTo(timers.peekDeadline());
                         }
                     } else {
@@ -1457,7 +1500,7 @@ public final class Hub {
      */
     private boolean expectsWork() {
         Poller io = poller;
-        return submitted != null || outstanding.get() > 0 || (io != null && io.hasWaits());
+        return hasSubmitted() || outstanding.get() > 0 || (io != null && io.hasWaits());
     }
 
     /**
@@ -1469,13 +1512,19 @@ public final class Hub {
         if (nanos == 0) {
             return;
         }
-        if (spinNanos > 0 && outstanding.get() > 0 && submitted == null && (poller == null || !poller.hasWaits())
-                && spinForSubmit(nanos < 0 ? spinNanos : Math.min(nanos, spinNanos))) {
-            return;
+        if (spinNanos > 0 && outstanding.get() > 0 && submitted == null && (poller == null || !poller.hasWaits())) {
+            // waiting, for the monitor, though the thread runs: it only looks for a submission
+            idle = true;
+            boolean came = spinForSubmit(nanos < 0 ? spinNanos : Math.min(nanos, spinNanos));
+            idle = false;
+            if (came) {
+                home.countSwitch();
+                return;
+            }
         }
         waiting.set(true);
         idle = true;
-        if (submitted == null) {
+        if (!hasSubmitted()) {
             Poller io = poller;
             if (io != null) {
                 io.select(nanos);
@@ -1542,10 +1591,16 @@ public final class Hub {
 
     /** Runs the callbacks submitted since the last pass, oldest first; one that throws is printed and the rest run. */
     private void runSubmitted() {
-        if (submitted == null) {
+        Callback head = submitted;
+        if (head == null || head == ENDED) {
             return;
         }
-        Callback c = (Callback) SUBMITTED.getAndSet(this, (Callback) null);
+        // only this thread ends the submissions, so the stack cannot have ended since the read above
+        runAll((Callback) SUBMITTED.getAndSet(this, (Callback) null));
+    }
+
+    /** Runs the callbacks of a submitted stack taken whole, oldest first; one that throws is printed and the rest run. */
+    private void runAll(Callback c) {
         Callback fifo = null;
         while (c != null) {
             Callback next = c.next;

@@ -2,6 +2,7 @@ package dev.weft;
 
 import dev.weft.internal.CarrierThread;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -87,7 +88,11 @@ public final class HubGroup implements AutoCloseable {
         return start(Runtime.getRuntime().availableProcessors());
     }
 
-    /** A hub thread's body: serves until woken by close, then kills what runs and closes the selector. */
+    /**
+     * A hub thread's body: serves until woken by close, then kills what runs, ends the hub's
+     * submissions (running those it accepted, and killing the greenlets they spawn before these start)
+     * and closes the selector.
+     */
     private void serve(int index, CountDownLatch ready) {
         Hub hub = Hub.current();
         Hub.KeepAlive alive = hub.keepAlive();
@@ -97,18 +102,29 @@ public final class HubGroup implements AutoCloseable {
         ready.countDown();
         try {
             waiter.park(null);
-            List<SpawnedGreenlet<?>> live = new ArrayList<>();
-            // killing may spawn more (a finally block that spawns): go on until none is left
-            while (hub.firstLive != null) {
-                live.clear();
-                for (SpawnedGreenlet<?> g = hub.firstLive; g != null; g = g.nextLive) {
-                    live.add(g);
-                }
-                Hub.killAll(live.toArray(new SpawnedGreenlet<?>[0]));
-            }
+            killLive(hub);
         } finally {
-            alive.close();
-            hub.closeSelector();
+            try {
+                // a submit from now on is refused; one accepted before runs now, and its greenlets are killed unstarted
+                if (hub.endSubmissions()) {
+                    killLive(hub);
+                }
+            } finally {
+                alive.close();
+                hub.closeSelector();
+            }
+        }
+    }
+
+    /** Kills the hub's greenlets; killing may spawn more (a finally block that spawns): goes on until none is left. */
+    private static void killLive(Hub hub) {
+        List<SpawnedGreenlet<?>> live = new ArrayList<>();
+        while (hub.firstLive != null) {
+            live.clear();
+            for (SpawnedGreenlet<?> g = hub.firstLive; g != null; g = g.nextLive) {
+                live.add(g);
+            }
+            Hub.killAll(live.toArray(new SpawnedGreenlet<?>[0]));
         }
     }
 
@@ -152,42 +168,31 @@ public final class HubGroup implements AutoCloseable {
         if (closed.get()) {
             throw new IllegalStateException("cannot spawn on a closed HubGroup");
         }
-        CompletableFuture<T> future = new CompletableFuture<>();
         try {
-            hub.submit(() -> Hub.spawn(() -> {
-                try {
-                    future.complete(call.call());
-                } catch (GreenletExit killed) {
-                    future.completeExceptionally(new CancellationException("the greenlet was killed"));
-                    throw killed;
-                } catch (Throwable e) {
-                    future.completeExceptionally(e);
-                }
-                return null;
-            }));
+            return hub.submitSpawn(call);
         } catch (IllegalStateException ended) {
             throw new IllegalStateException("cannot spawn on hub " + index + " of a closed HubGroup", ended);
         }
-        return future;
     }
 
     /**
      * Kills every greenlet running on the group's hubs, ends their threads and waits for them; closing
-     * again does nothing. Callable from any thread; from one of the group's own threads it does not
-     * wait for that thread, which ends once the current greenlet has been killed.
+     * again waits for them too (a close under way on another thread, say) and does nothing more.
+     * Callable from any thread; from one of the group's own threads it does not wait for that thread,
+     * which ends once the current greenlet has been killed, and closing again there returns at once
+     * (two threads of the group would otherwise wait for each other).
+     *
+     * <p>As a hub's thread ends, the callbacks submitted to it before run (a spawn's greenlet is then
+     * killed before it starts, and its future cancelled), and a later submit or spawn throws
+     * {@link IllegalStateException}: work handed to the group while it closes is either refused at
+     * once or ends, and every future that {@link #spawn} returned completes.
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (closed.compareAndSet(false, true)) {
+            wakeAll();
+        } else if (Arrays.asList(threads).contains(Thread.currentThread())) {
             return;
-        }
-        for (int i = 0; i < hubs.length; i++) {
-            Hub.Waiter w = serving[i];
-            try {
-                hubs[i].submit(w::wake);
-            } catch (IllegalStateException ended) {
-                // that thread has ended already
-            }
         }
         boolean interrupted = false;
         for (Thread t : threads) {
@@ -205,6 +210,18 @@ public final class HubGroup implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Wakes every hub's serving thread, which then kills its greenlets and ends. */
+    private void wakeAll() {
+        for (int i = 0; i < hubs.length; i++) {
+            Hub.Waiter w = serving[i];
+            try {
+                hubs[i].submit(w::wake);
+            } catch (IllegalStateException ended) {
+                // that thread has ended already
+            }
         }
     }
 

@@ -87,6 +87,8 @@ public final class StreamServer implements AutoCloseable {
     private int active;
     private int next;
     private boolean stopping;
+    /** Set as the accepting greenlet's body ends: a link that finds it unset knows the body never ran. */
+    private boolean acceptorEnded;
     private Hub.Waiter slotWaiter;
     private Hub.Waiter drainWaiter;
     /** Per hub, its running handlers and their connections; each map is used on its hub's thread only. */
@@ -204,6 +206,11 @@ public final class StreamServer implements AutoCloseable {
             throw new UncheckedIOException("StreamServer could not listen on " + bound, e);
         }
         acceptor = Hub.spawn(this::acceptLoop);
+        acceptor.rawLink(() -> {
+            if (!acceptorEnded) {
+                stopWithoutStopper(); // killed before it started: its group closed
+            }
+        });
         if (stopRequested.get()) {
             // stopped before accepting began (from another thread): the stop's own greenlet follows
             listener.close();
@@ -213,6 +220,7 @@ public final class StreamServer implements AutoCloseable {
     @Suspendable
     private void acceptLoop() {
         int burst = 0;
+        boolean leftLoop = false; // by itself: the listener closed, or a stop under way
         try {
             while (!stopping) {
                 int limit = maxConnections;
@@ -248,13 +256,27 @@ public final class StreamServer implements AutoCloseable {
                     Hub.sleep(0);
                 }
             }
+            leftLoop = true;
         } finally {
-            if (!stopping && !stopRequested.get()) {
-                // killed (its hub or group closed): the server has stopped; the handlers are the killer's
-                stopping = true;
-                listener.close();
-                stopped.complete(null);
+            acceptorEnded = true;
+            if (!leftLoop || !stopRequested.get()) {
+                // killed (its hub or group closed), perhaps with a stop requested whose greenlet will never run:
+                // the server has stopped; the handlers are the killer's
+                stopWithoutStopper();
             }
+        }
+    }
+
+    /**
+     * On the accepting hub, when the server ends otherwise than by {@link #stopHere} (its hub or group
+     * closing killed the accepting greenlet or the stop's): closes the listener and completes
+     * {@link #stopped}, unless a stop is under way.
+     */
+    private void stopWithoutStopper() {
+        if (!stopping) {
+            stopping = true;
+            listener.close();
+            stopped.complete(null);
         }
     }
 
@@ -424,15 +446,23 @@ public final class StreamServer implements AutoCloseable {
         if (Thread.currentThread() == acceptorThread) {
             // frees the port at once and wakes the accepting greenlet
             listener.close();
-            Hub.spawn(this::stopHere);
+            spawnStop();
             return;
         }
         try {
-            all[0].submit(() -> Hub.spawn(this::stopHere));
+            // runs, or is refused here: a hub of a closing group runs what it accepted before it ends
+            all[0].submit(this::spawnStop);
         } catch (IllegalStateException ended) {
             closeChannel(ch);
             stopped.complete(null);
         }
+    }
+
+    /** On the accepting hub: spawns the stop's greenlet, which its group's closing may kill before it starts. */
+    private void spawnStop() {
+        SpawnedGreenlet<Void> g = Hub.spawn(this::stopHere);
+        // killed unstarted, stopHere never runs: its waiters are released all the same
+        g.rawLink(this::stopWithoutStopper);
     }
 
     /** On the accepting hub, in a greenlet of its own: the stop itself. */
@@ -489,17 +519,9 @@ public final class StreamServer implements AutoCloseable {
         List<CompletableFuture<List<String>>> others = new ArrayList<>();
         for (int i = 1; i < all.length; i++) {
             Map<SpawnedGreenlet<?>, SocketChannel> running = handlers.get(i);
-            CompletableFuture<List<String>> left = new CompletableFuture<>();
             try {
-                all[i].submit(() -> Hub.spawn(() -> {
-                    try {
-                        left.complete(killHere(running, true));
-                    } finally {
-                        // killed itself (the group closing): nothing more to report
-                        left.complete(List.of());
-                    }
-                }));
-                others.add(left);
+                // completes however its greenlet ends, killed before it starts too
+                others.add(all[i].submitSpawn(() -> killHere(running, true)));
             } catch (IllegalStateException ended) {
                 // that hub's thread has ended: its handlers are gone
             }
@@ -507,7 +529,8 @@ public final class StreamServer implements AutoCloseable {
         List<String> names = new ArrayList<>(killHere(handlers.get(0), all.length > 1));
         for (CompletableFuture<List<String>> left : others) {
             CrossHub.await(left, "StreamServer.stop: killing handlers", this);
-            names.addAll(left.join());
+            // one that failed was killed (the group closing): nothing more to report
+            names.addAll(left.isCompletedExceptionally() ? List.of() : left.join());
         }
         return names;
     }

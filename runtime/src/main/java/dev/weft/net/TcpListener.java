@@ -187,10 +187,14 @@ public final class TcpListener implements AutoCloseable {
      * Connections accepted already are not affected. From another thread than the listener's own,
      * the closing is submitted to the listener's hub, which does it on its next pass (at once when that
      * thread has ended).
+     * A close on the owner's thread after such a submitted one, which the hub has not done yet, closes
+     * at once all the same.
      */
     @Override
     public void close() {
-        if (closed) {
+        // closed already, or closing from another thread by way of the owner's hub: only the owner, whose
+        // hub may never run that close, still closes now
+        if (closed && (Thread.currentThread() != owner || !channel.isOpen())) {
             return;
         }
         closed = true;

@@ -136,10 +136,14 @@ public final class UdpSocket implements AutoCloseable {
      * Closes the socket and wakes the greenlets waiting on it (their waits throw
      * {@link java.nio.channels.AsynchronousCloseException}); closing again does nothing. From another
      * thread, the closing is submitted to the socket's hub.
+     * A close on the owner's thread after such a submitted one, which the hub has not done yet, closes
+     * at once all the same.
      */
     @Override
     public void close() {
-        if (closed) {
+        // closed already, or closing from another thread by way of the owner's hub: only the owner, whose
+        // hub may never run that close, still closes now
+        if (closed && (Thread.currentThread() != owner || !channel.isOpen())) {
             return;
         }
         closed = true;
