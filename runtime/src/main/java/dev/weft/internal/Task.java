@@ -170,9 +170,6 @@ public final class Task extends Stack {
             }
         } catch (Throwable t) {
             carrier.stack = previous;
-            if (started != null) {
-                throw failedClosingStarted(t, wrap);
-            }
             throw failed(t, wrap);
         }
         carrier.stack = previous;
@@ -184,11 +181,7 @@ public final class Task extends Stack {
             }
             return out;
         }
-        if (started != null) {
-            endedClosingStarted();
-        } else {
-            ended();
-        }
+        ended();
         return value;
     }
 
@@ -196,7 +189,7 @@ public final class Task extends Stack {
     private RuntimeException failedClosingStarted(Throwable t, boolean wrap) {
         Throwable out;
         try {
-            out = failed(t, wrap);
+            out = failedOnly(t, wrap);
         } catch (Throwable thrown) {
             out = thrown;
         }
@@ -208,7 +201,7 @@ public final class Task extends Stack {
     /** {@link #ended}, then the tasks the body started are closed: the first exception they throw comes out here. */
     private void endedClosingStarted() {
         try {
-            ended();
+            endedOnly();
         } catch (RuntimeException | Error e) {
             closeStarted(e);
             throw e;
@@ -342,8 +335,15 @@ public final class Task extends Stack {
         return first;
     }
 
-    /** The body threw: the task is done, and a throw in the middle of an unwinding means a lost suspension. */
+    /** The body threw: {@link #failedOnly}, then the tasks it started are closed. */
     private RuntimeException failed(Throwable t, boolean wrap) {
+        // the tasks the body started are handled here, not in resume: resume's size is what a
+        // generator's element pays for in inlining (GeneratorIteration), and it stays as it was
+        return started == null ? failedOnly(t, wrap) : failedClosingStarted(t, wrap);
+    }
+
+    /** The body threw: the task is done, and a throw in the middle of an unwinding means a lost suspension. */
+    private RuntimeException failedOnly(Throwable t, boolean wrap) {
         Stack s = this;
         boolean lost = s.mode == Stack.SUSPENDING && !(t instanceof dev.weft.WeaveError);
         int end = s.mode == Stack.SUSPENDING ? LOST : DONE;
@@ -359,8 +359,17 @@ public final class Task extends Stack {
         return wrap ? unchecked(t) : Task.<RuntimeException>sneaky(t);
     }
 
+    /** The body returned without a proper suspension: {@link #endedOnly}, then the tasks it started are closed. */
+    private void ended() {
+        if (started == null) {
+            endedOnly();
+        } else {
+            endedClosingStarted();
+        }
+    }
+
     /** The body returned without a proper suspension: it finished, or something was not woven. */
-    private Object ended() {
+    private Object endedOnly() {
         Stack s = this;
         int mode = s.mode;
         s.reset();
