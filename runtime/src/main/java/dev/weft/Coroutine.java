@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param <S> the type of the values sent in
  * @param <Y> the type of the values yielded out
  */
-public final class Coroutine<S, Y> {
+public final class Coroutine<S, Y> implements AutoCloseable {
     private static final int YIELD_ID = Stack.primitive("yield(Ljava/lang/Object;)Ljava/lang/Object;", "Coroutine.yield(value)");
     private static final int YIELD0_ID = Stack.primitive("yield()Ljava/lang/Object;", "Coroutine.yield()");
 
@@ -38,6 +38,7 @@ public final class Coroutine<S, Y> {
 
     private Coroutine(SuspendableRunnable body) {
         this.task = new Task(body, this);
+        task.closeStartedOnEnd();
     }
 
     /**
@@ -103,11 +104,15 @@ public final class Coroutine<S, Y> {
 
     /**
      * Ends the coroutine: a suspended body gets a {@link CoroutineExit} at its yield, so its
-     * {@code finally} blocks run. Does nothing on a finished coroutine.
+     * {@code finally} blocks run; then the generators and coroutines the body started and left
+     * unfinished are closed, the latest started first (what their {@code finally} blocks throw comes
+     * out of here). A body that ends by itself closes them the same way. Does nothing on a finished
+     * coroutine.
      *
      * @throws IllegalStateException when the body catches the exit and yields again, or when the body
      *     is waiting in the greenlet that drives it
      */
+    @Override
     public void close() {
         task.close();
     }

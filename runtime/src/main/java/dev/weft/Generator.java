@@ -37,6 +37,7 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
 
     private Generator(SuspendableRunnable body) {
         this.task = new Task(body, this);
+        task.closeStartedOnEnd();
     }
 
     /**
@@ -113,9 +114,14 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
 
     /**
      * Stops the generator: a suspended body gets a {@link CoroutineExit} at its yield, so its
-     * {@code finally} blocks run.
+     * {@code finally} blocks run; then the generators and coroutines the body started and left
+     * unfinished are closed, the latest started first. Does nothing on a finished generator.
      *
-     * @throws IllegalStateException when the body is waiting in the greenlet that iterates it
+     * <p>A body that ends by itself closes what it started the same way; a generator it only created
+     * and handed out, without taking an element from it, is left alone.
+     *
+     * @throws IllegalStateException when the body is waiting in the greenlet that iterates it, or
+     *     what a {@code finally} block of a generator the body started threw
      */
     @Override
     public void close() {

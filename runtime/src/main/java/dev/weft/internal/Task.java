@@ -4,6 +4,7 @@ import dev.weft.CoroutineException;
 import dev.weft.CoroutineExit;
 import dev.weft.SuspendableCallable;
 import dev.weft.SuspendableRunnable;
+import java.util.Arrays;
 
 /**
  * A suspendable body and its saved frames: the engine under {@code Coroutine}, {@code Generator} and
@@ -40,6 +41,22 @@ public final class Task extends Stack {
     /** A {@link SuspendableRunnable}, or a {@link SuspendableCallable} whose value the last resume returns. */
     private final Object body;
 
+    /*
+     * A task was 72 bytes (JOL, compressed references), which left no gap: these two fields make it 80,
+     * as either alone would, a greenlet's task too. Kept here rather than in Generator and Coroutine,
+     * because only a first resume and a body's end read them, and the end reads one field of this.
+     */
+    /**
+     * Set for a generator's or coroutine's task: its body closes, when it ends, the generators' and
+     * coroutines' tasks it started and left unfinished.
+     */
+    private boolean closesStarted;
+    /**
+     * The tasks this body started (resumed first), oldest first, null slots at the end; null until the
+     * first. Only a first resume writes it, so no element of any generator pays for it.
+     */
+    private Task[] started;
+
     /**
      * Creates a task that has not started.
      *
@@ -64,6 +81,16 @@ public final class Task extends Stack {
         super(owner);
         this.body = body;
         this.mode = NEW;
+    }
+
+    /**
+     * Makes this task, a generator's or a coroutine's, close when its body ends (returns, throws, or is
+     * closed) every task that the body started and left unfinished, the latest started first, after
+     * the body's own {@code finally} blocks: what a Python generator's frame does to the generators it
+     * holds, as it is freed.
+     */
+    public void closeStartedOnEnd() {
+        closesStarted = true;
     }
 
     /** {@return the body, as given} */
@@ -158,6 +185,33 @@ public final class Task extends Stack {
         return value;
     }
 
+    /** {@link #failed}, then the tasks the body started are closed: their exceptions go with the body's. */
+    private RuntimeException failedClosingStarted(Throwable t, boolean wrap) {
+        Throwable out;
+        try {
+            out = failedOnly(t, wrap);
+        } catch (Throwable thrown) {
+            out = thrown;
+        }
+        Throwable left = closeStarted(out);
+        // left: the body was closed, and its CoroutineExit holds nothing; close() throws what they threw
+        throw Task.<RuntimeException>sneaky(left != null ? left : out);
+    }
+
+    /** {@link #ended}, then the tasks the body started are closed: the first exception they throw comes out here. */
+    private void endedClosingStarted() {
+        try {
+            endedOnly();
+        } catch (RuntimeException | Error e) {
+            closeStarted(e);
+            throw e;
+        }
+        Throwable left = closeStarted(null);
+        if (left != null) {
+            throw Task.<RuntimeException>sneaky(left);
+        }
+    }
+
     /**
      * Marks this task, suspended because its body waits in the greenlet that drives it, as running for
      * anyone but its driver: {@link #resume} and {@link #close} refuse it until {@link #resumeWaiting}.
@@ -200,10 +254,100 @@ public final class Task extends Stack {
             mode = DONE;
             throw unchecked(toThrow);
         }
+        if (closesStarted) {
+            // a generator or coroutine started in the body of another: never a greenlet, which a body's
+            // wait in plain code may start as it runs the hub
+            Stack by = Stack.current();
+            if (by instanceof Task && ((Task) by).closesStarted) {
+                ((Task) by).startedHere(this);
+            }
+        }
+    }
+
+    /**
+     * Notes {@code child}, started by this body, after the others. The tasks noted fill the array from
+     * its start; when it is full, the finished ones are dropped first, and it grows only when more than
+     * half are still unfinished, so that a body that runs many generators to their end keeps a short array.
+     */
+    private void startedHere(Task child) {
+        Task[] tasks = started;
+        if (tasks == null) {
+            started = tasks = new Task[2];
+        }
+        int n = filled(tasks);
+        if (n == tasks.length) {
+            n = 0;
+            for (Task t : tasks) {
+                if (!t.isDone()) {
+                    tasks[n++] = t;
+                }
+            }
+            Arrays.fill(tasks, n, tasks.length, null);
+            if (n > tasks.length / 2) {
+                started = tasks = Arrays.copyOf(tasks, tasks.length * 2);
+            }
+        }
+        tasks[n] = child;
+    }
+
+    /** {@return how many slots at the start of {@code tasks} are taken} (they are all at the start) */
+    private static int filled(Task[] tasks) {
+        int lo = 0;
+        int hi = tasks.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (tasks[mid] != null) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Closes the tasks this body started and left unfinished, the latest first (each closes its own in
+     * turn). What they throw is added to {@code propagating}, the exception the body ended with, when
+     * that can hold it; otherwise it is returned (the first, the others suppressed onto it).
+     *
+     * @return what no exception could take, or null
+     */
+    private Throwable closeStarted(Throwable propagating) {
+        Task[] tasks = started;
+        started = null;
+        Throwable first = null;
+        boolean attach = propagating != null && !(propagating instanceof CoroutineExit);
+        for (int i = tasks.length - 1; i >= 0; i--) {
+            Task t = tasks[i];
+            // one running now (driven by code below this body on the thread, or waiting in a greenlet
+            // that iterates it) is its driver's to close
+            if (t == null || t.isDone() || t.mode == Stack.RUNNING || t.mode == Stack.RESUMING || t.mode == WAITING) {
+                continue;
+            }
+            try {
+                t.close();
+            } catch (Throwable x) {
+                if (attach) {
+                    propagating.addSuppressed(x);
+                } else if (first == null) {
+                    first = x;
+                } else {
+                    first.addSuppressed(x);
+                }
+            }
+        }
+        return first;
+    }
+
+    /** The body threw: {@link #failedOnly}, then the tasks it started are closed. */
+    private RuntimeException failed(Throwable t, boolean wrap) {
+        // the tasks the body started are handled here, not in resume: resume's size is what a
+        // generator's element pays for in inlining (GeneratorIteration), and it stays as it was
+        return started == null ? failedOnly(t, wrap) : failedClosingStarted(t, wrap);
     }
 
     /** The body threw: the task is done, and a throw in the middle of an unwinding means a lost suspension. */
-    private RuntimeException failed(Throwable t, boolean wrap) {
+    private RuntimeException failedOnly(Throwable t, boolean wrap) {
         Stack s = this;
         boolean lost = s.mode == Stack.SUSPENDING && !(t instanceof dev.weft.WeaveError);
         int end = s.mode == Stack.SUSPENDING ? LOST : DONE;
@@ -219,8 +363,17 @@ public final class Task extends Stack {
         return wrap ? unchecked(t) : Task.<RuntimeException>sneaky(t);
     }
 
+    /** The body returned without a proper suspension: {@link #endedOnly}, then the tasks it started are closed. */
+    private void ended() {
+        if (started == null) {
+            endedOnly();
+        } else {
+            endedClosingStarted();
+        }
+    }
+
     /** The body returned without a proper suspension: it finished, or something was not woven. */
-    private Object ended() {
+    private Object endedOnly() {
         Stack s = this;
         int mode = s.mode;
         s.reset();
@@ -264,7 +417,11 @@ public final class Task extends Stack {
         if (mode < DONE) {
             reset();
             mode = DONE;
-            throw new IllegalStateException("coroutine ignored CoroutineExit: it suspended again after close()");
+            IllegalStateException e = new IllegalStateException("coroutine ignored CoroutineExit: it suspended again after close()");
+            if (started != null) {
+                closeStarted(e);
+            }
+            throw e;
         }
     }
 
