@@ -103,10 +103,11 @@ public final class Coroutine<S, Y> implements AutoCloseable {
     }
 
     /**
-     * Ends the coroutine: a suspended body gets a {@link CoroutineExit} at its yield, so its
-     * {@code finally} blocks run; then the generators and coroutines the body started and left
+     * Ends the coroutine, innermost first: the generators and coroutines the body started and left
      * unfinished are closed, the latest started first (what their {@code finally} blocks throw comes
-     * out of here). A body that ends by itself closes them the same way. Does nothing on a finished
+     * out of here), then the suspended body gets a {@link CoroutineExit} at its yield, so its
+     * {@code finally} blocks run. A body that ends by itself closes them after its own
+     * {@code finally} blocks. Does nothing on a finished
      * coroutine.
      *
      * @throws IllegalStateException when the body catches the exit and yields again, or when the body

@@ -113,11 +113,13 @@ public final class Generator<T> implements Iterable<T>, AutoCloseable {
     }
 
     /**
-     * Stops the generator: a suspended body gets a {@link CoroutineExit} at its yield, so its
-     * {@code finally} blocks run; then the generators and coroutines the body started and left
-     * unfinished are closed, the latest started first. Does nothing on a finished generator.
+     * Stops the generator, innermost first: the generators and coroutines the body started and left
+     * unfinished are closed, the latest started first, then the suspended body gets a
+     * {@link CoroutineExit} at its yield, so its {@code finally} blocks run. Does nothing on a finished
+     * generator.
      *
-     * <p>A body that ends by itself closes what it started the same way; a generator it only created
+     * <p>A body that ends by itself (returns or throws) closes what it started after its own
+     * {@code finally} blocks; a generator it only created
      * and handed out, without taking an element from it, is left alone.
      *
      * @throws IllegalStateException when the body is waiting in the greenlet that iterates it, or

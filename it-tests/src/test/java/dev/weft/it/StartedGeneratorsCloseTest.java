@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A generator's or coroutine's body closes, when it ends (returns, throws, or is closed), the
- * generators and coroutines it started and left unfinished: its own {@code finally} blocks first,
- * then those, the latest started first, each in turn closing its own. What their {@code finally}
+ * generators and coroutines it started and left unfinished, the latest started first, each in turn
+ * closing its own: on a close, innermost first (before the body's own {@code finally} blocks, as
+ * Python's unwinding frees a loop's generator), and after them when the body returns or throws. What their {@code finally}
  * blocks throw is kept; a generator the body only created and handed out is left alone.
  *
  * <p>Not a {@code @WeftTest}: the first of those in a JVM turns verification on for every test after
@@ -67,8 +68,8 @@ class StartedGeneratorsCloseTest {
         Generator<Integer> outer = stage("outer", stage("middle", reader("source")));
         assertEquals(List.of(100, 200), take(outer.iterator(), 2));
         outer.close();
-        assertEquals(List.of("source opened", "outer closed", "middle closed", "source closed"), log,
-                "each body's own finally, then the generators it started");
+        assertEquals(List.of("source opened", "source closed", "middle closed", "outer closed"), log,
+                "innermost first: the generators a body started, then the body's own finally");
         assertFalse(outer.iterator().hasNext());
     }
 
@@ -77,7 +78,7 @@ class StartedGeneratorsCloseTest {
         try (Generator<Integer> outer = stage("outer", stage("middle", reader("source")))) {
             assertEquals(List.of(100), take(outer.iterator(), 1));
         }
-        assertEquals(List.of("source opened", "outer closed", "middle closed", "source closed"), log);
+        assertEquals(List.of("source opened", "source closed", "middle closed", "outer closed"), log);
     }
 
     @Test
@@ -86,7 +87,7 @@ class StartedGeneratorsCloseTest {
         take(outer.iterator(), 1);
         outer.close();
         outer.close();
-        assertEquals(List.of("source opened", "outer closed", "source closed"), log);
+        assertEquals(List.of("source opened", "source closed", "outer closed"), log);
     }
 
     @Test
@@ -243,7 +244,7 @@ class StartedGeneratorsCloseTest {
             assertEquals(0, adder.next());
             assertEquals(10, adder.send(10));
         }
-        assertEquals(List.of("numbers opened", "adder closed", "numbers closed"), log);
+        assertEquals(List.of("numbers opened", "numbers closed", "adder closed"), log);
 
         log.clear();
         Coroutine<Object, String> echo = Coroutine.of(() -> {
@@ -302,7 +303,7 @@ class StartedGeneratorsCloseTest {
         });
         assertEquals(List.of(100, 200, 300), consumer.get());
         other.join();
-        assertEquals(List.of("source opened", "other ran", "outer closed", "middle closed", "source closed", "consumer done"), log);
+        assertEquals(List.of("source opened", "other ran", "source closed", "middle closed", "outer closed", "consumer done"), log);
         assertTrue(hub.nanoTime() - start >= Duration.ofMillis(30).toNanos(), "three sleeps of the source");
     }
 

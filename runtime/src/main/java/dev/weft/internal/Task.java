@@ -85,9 +85,10 @@ public final class Task extends Stack {
 
     /**
      * Makes this task, a generator's or a coroutine's, close when its body ends (returns, throws, or is
-     * closed) every task that the body started and left unfinished, the latest started first, after
-     * the body's own {@code finally} blocks: what a Python generator's frame does to the generators it
-     * holds, as it is freed.
+     * closed) every task that the body started and left unfinished, the latest started first: on a
+     * {@link #close}, before the exit reaches the body (innermost first, as Python's unwinding frees a
+     * loop's generator before the handlers run); after the body's own {@code finally} blocks when it
+     * returns or throws.
      */
     public void closeStartedOnEnd() {
         closesStarted = true;
@@ -409,10 +410,21 @@ public final class Task extends Stack {
             }
             return;
         }
+        // innermost first, as Python's unwinding frees a loop's generator before the handlers run: what
+        // the body started is closed before the exit reaches the body's own finally blocks
+        Throwable inner = started == null ? null : closeStarted(null);
         try {
             resume(null, new CoroutineExit());
         } catch (CoroutineExit expected) {
+            if (inner != null) {
+                throw Task.<RuntimeException>sneaky(inner);
+            }
             return;
+        } catch (Throwable other) {
+            if (inner != null && other != inner) {
+                other.addSuppressed(inner);
+            }
+            throw other;
         }
         if (mode < DONE) {
             reset();
