@@ -140,8 +140,13 @@ public final class RespSession {
         if (needed > maxInbox) {
             throw new RespProtocolException("request larger than " + maxInbox + " bytes");
         }
-        // grow by doubling as bytes arrive, not to what a length announces: announcing costs nothing
+        // grow by doubling as bytes arrive, not to what a length announces: announcing costs nothing.
+        // Once a megabyte has really arrived, grow straight to the whole request: the doublings of a
+        // large value would allocate and copy it twice over, holding up the hub's other connections
         long size = Math.min((long) in.capacity() * 2, maxInbox);
+        if (unparsed >= CHECKED_GROWTH && needed > size) {
+            size = needed;
+        }
         if (size > CHECKED_GROWTH && store.overMemory(size)) {
             // the request cannot be received without going over the limit: refused, not a heap exhausted
             throw new OutOfMemory();
