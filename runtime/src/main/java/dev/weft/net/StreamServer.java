@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+// Long (over 900 lines): accepting on every hub, admission (pool, maxClients, back-off), the handlers'
+// bookkeeping across hubs and the bounded stop share this class's state; the next split is the
+// accepting side (acceptLoop to released) into a class of its own.
 /**
  * gevent's {@code StreamServer}: accepts TCP connections and runs a handler greenlet for each.
  *
