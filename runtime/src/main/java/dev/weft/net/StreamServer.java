@@ -62,7 +62,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code System.err}, backs off (5 ms, doubling up to 100 ms, ended early when a handler ends), says
  * once when it accepts again, and serves on. What closing or writing a socket needs for itself from
  * the JDK is initialised before the first connection is accepted, so running out of descriptors at
- * any moment leaves nothing broken. {@link #stop(Duration)} closes the listener, gives the running handlers the time to
+ * any moment leaves nothing broken.
+ *
+ * <p>{@link #stop(Duration)} closes the listener, gives the running handlers the time to
  * finish, then kills those still running (their {@code finally} blocks run); it returns by its time
  * limit even when a handler ignores the kill, closing that handler's connection and naming it.
  *
