@@ -9,6 +9,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Several hubs, each on a thread of its own, to use every core: gevent's one-thread model, n times.
@@ -37,6 +38,8 @@ public final class HubGroup implements AutoCloseable {
     /** Per hub, the waiter of its thread's plain code, which serves until woken by {@link #close()}. */
     private final Hub.Waiter[] serving;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Completed with the error that ended a hub's thread, should one end so. */
+    private final CompletableFuture<Void> hubFailure = new CompletableFuture<>();
 
     private HubGroup(int n) {
         hubs = new Hub[n];
@@ -101,7 +104,13 @@ public final class HubGroup implements AutoCloseable {
         serving[index] = waiter;
         ready.countDown();
         try {
-            waiter.park(null);
+            try {
+                waiter.park(null);
+            } catch (Throwable died) {
+                // the hub's loop could not go on (an error escaped it): its greenlets are lost for good
+                hubFailure.completeExceptionally(died);
+                throw died;
+            }
             killLive(hub);
         } finally {
             try {
@@ -126,6 +135,23 @@ public final class HubGroup implements AutoCloseable {
             }
             Hub.killAll(live.toArray(new SpawnedGreenlet<?>[0]));
         }
+    }
+
+    /**
+     * Calls {@code callback} with the error that ended a hub's thread, should one end so before the group
+     * is closed: its loop met an error it could not go on after, and the greenlets on that hub are
+     * lost. The callback runs on the dying hub's thread (at once when a hub has died already); it must
+     * not wait. A server on the group stops on it, so that a program serving in {@code main} ends.
+     *
+     * @param callback what to do with the error
+     */
+    public void onHubFailure(Consumer<? super Throwable> callback) {
+        Objects.requireNonNull(callback, "callback");
+        hubFailure.whenComplete((nothing, died) -> {
+            if (died != null) {
+                callback.accept(died);
+            }
+        });
     }
 
     /**

@@ -77,8 +77,12 @@ public final class SpawnedGreenlet<T> extends Greenlet implements Waitable {
      */
     void ended(Throwable died) {
         if (died != null && !(died instanceof GreenletExit)) {
-            died.printStackTrace();
-            System.err.println(this + " failed with " + died.getClass().getName());
+            try {
+                died.printStackTrace();
+                System.err.println(this + " failed with " + died.getClass().getName());
+            } catch (Throwable unprintable) {
+                // out of memory, printing may fail too: the greenlet must still finish, and its links run
+            }
             outcome = new Failure(died);
             if (hub().observer != null) {
                 hub().observer.failed(this, died);

@@ -8,6 +8,7 @@ import dev.weft.Suspendable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -19,7 +20,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
+// Long (over 900 lines): accepting on every hub, admission (pool, maxClients, back-off), the handlers'
+// bookkeeping across hubs and the bounded stop share this class's state; the next split is the
+// accepting side (acceptLoop to released) into a class of its own.
 /**
  * gevent's {@code StreamServer}: accepts TCP connections and runs a handler greenlet for each.
  *
@@ -36,14 +43,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * <p>{@link #start()} binds the address and accepts in a greenlet of the current thread's hub, whose
- * handlers run on that hub; {@link #start(HubGroup)} accepts in a greenlet of the group's hub 0 and
- * hands the connections round-robin to the group's hubs, each handler running on the hub that got its
- * connection. The server closes a connection when its handler returns or throws; an exception from
- * a handler is printed once to {@code System.err} and never stops the server.
+ * handlers run on that hub; {@link #start(HubGroup)} accepts in a greenlet of every hub of the group,
+ * all on the one listening socket, so that a hub held up (by a handler that computes for long, say)
+ * delays no new client: a hub that is free takes the connection, and hands it to the hub running the
+ * fewest handlers, itself when no other runs fewer. The server closes a connection when its handler
+ * returns or throws; an exception from a handler, an {@code Error} such as {@code OutOfMemoryError}
+ * included, is printed once to {@code System.err}, drops that connection and never stops the server.
+ * When a hub of the group ends for good instead (its thread died), the server stops and
+ * {@link #serveForever()} throws, so that a program serving in {@code main} ends and a supervisor can
+ * restart it.
  *
  * <p>{@link #pool} limits how many handlers run at once: while that many run, the server stops
  * accepting, so further connections wait in the listener's backlog until a handler finishes; none is
- * dropped. {@link #stop(Duration)} closes the listener, gives the running handlers the time to
+ * dropped. {@link #maxClients} refuses them instead: a connection over that limit is accepted, sent a
+ * refusal (Redis's {@code -ERR max number of clients reached}, say) and closed.
+ *
+ * <p>When accepting fails (the process is out of file descriptors, say), the server says so once on
+ * {@code System.err}, backs off (5 ms, doubling up to 100 ms, ended early when a handler ends), says
+ * once when it accepts again, and serves on. What closing or writing a socket needs for itself from
+ * the JDK is initialised before the first connection is accepted, so running out of descriptors at
+ * any moment leaves nothing broken.
+ *
+ * <p>{@link #stop(Duration)} closes the listener, gives the running handlers the time to
  * finish, then kills those still running (their {@code finally} blocks run); it returns by its time
  * limit even when a handler ignores the kill, closing that handler's connection and naming it.
  *
@@ -66,6 +87,9 @@ public final class StreamServer implements AutoCloseable {
 
     /** Connections accepted in a row before the accepting greenlet lets the others run (gevent's max_accept). */
     private static final int ACCEPT_BURST = 64;
+    /** The first pause after a failed accept; it doubles with each failure in a row, up to the next. */
+    private static final long FIRST_BACKOFF_MILLIS = 5;
+    private static final long MAX_BACKOFF_MILLIS = 100;
 
     private final InetSocketAddress requested;
     private final Handler handler;
@@ -75,6 +99,20 @@ public final class StreamServer implements AutoCloseable {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private volatile Duration stopTimeout;
     private volatile int maxConnections;
+    private volatile int maxClients;
+    private volatile byte[] refusal;
+    /** The handlers running, on every hub: what the pool and maxClients limit. */
+    private final AtomicInteger clients = new AtomicInteger();
+    /** Per hub, the handlers it runs or has been handed. */
+    private volatile AtomicIntegerArray load;
+    /** Where the hubs tied for the fewest handlers start: they take turns. */
+    private final AtomicInteger turn = new AtomicInteger();
+    /** Per hub, its accepting greenlet's waiter while it pauses (pool full, or backing off). */
+    private volatile AtomicReferenceArray<Hub.Waiter> paused;
+    /** Set once hub 0's accepting greenlet has ended: the other hubs' end too. */
+    private volatile boolean acceptingEnded;
+    /** The error that ended a hub of the group, which stopped the server; null otherwise. */
+    private volatile Throwable failure;
     private volatile InetSocketAddress bound;
     private volatile ServerSocketChannel channel;
     /** The hubs handlers run on; index 0 accepts. Set by start. */
@@ -85,9 +123,8 @@ public final class StreamServer implements AutoCloseable {
     private TcpListener listener;
     private SpawnedGreenlet<Void> acceptor;
     private int active;
-    private int next;
     private boolean stopping;
-    /** Set as the accepting greenlet's body ends: a link that finds it unset knows the body never ran. */
+    /** Set as hub 0's accepting greenlet's body ends: a link that finds it unset knows the body never ran. */
     private boolean acceptorEnded;
     private Hub.Waiter slotWaiter;
     private Hub.Waiter drainWaiter;
@@ -125,6 +162,32 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
+     * Refuses connections while {@code maxClients} handlers run (Redis's {@code maxclients}): a
+     * connection over the limit is accepted, sent {@code refusal} (as much of it as the socket takes
+     * at once), and closed, with no handler. Unlike {@link #pool}, which lets further connections
+     * wait, this answers them at once. What the client sent already is read and dropped first, so that
+     * it sees the refusal and then the end of the stream rather than a reset.
+     *
+     * @param maxClients the limit, at least 1
+     * @param refusal the bytes sent to a refused connection (copied), empty for none
+     * @return this server
+     * @throws IllegalArgumentException when {@code maxClients} is less than 1
+     * @throws IllegalStateException when the server has started
+     */
+    public StreamServer maxClients(int maxClients, byte[] refusal) {
+        if (maxClients < 1) {
+            throw new IllegalArgumentException("maxClients must be at least 1, but was " + maxClients);
+        }
+        Objects.requireNonNull(refusal, "refusal");
+        if (started.get()) {
+            throw new IllegalStateException("set maxClients before the server starts");
+        }
+        this.refusal = refusal.clone();
+        this.maxClients = maxClients;
+        return this;
+    }
+
+    /**
      * Binds the address and accepts connections in a greenlet of the current thread's hub, which runs
      * the handlers too; the greenlets run while the hub runs (while something on this thread waits,
      * {@link #serveForever()} for example).
@@ -142,8 +205,9 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /**
-     * Binds the address and accepts connections in a greenlet of {@code group}'s hub 0, handing them
-     * round-robin to the group's hubs, whose greenlets run their handlers.
+     * Binds the address and accepts connections in a greenlet of each of {@code group}'s hubs, whose
+     * greenlets run their handlers (see the class comment). Should a hub's thread die (an error
+     * escaping its loop), the server stops and {@link #serveForever()} throws.
      *
      * @param group the hubs to serve on
      * @return this server
@@ -159,6 +223,7 @@ public final class StreamServer implements AutoCloseable {
             all[i] = group.hub(i);
         }
         hubs = all;
+        group.onHubFailure(this::hubFailed);
         try {
             all[0].submit(() -> beginAccepting(ch));
         } catch (IllegalStateException ended) {
@@ -190,14 +255,17 @@ public final class StreamServer implements AutoCloseable {
         }
     }
 
-    /** On the accepting hub's thread: wraps the listener and spawns the accepting greenlet. */
+    /** On the accepting hub's thread: wraps the listener and spawns the accepting greenlets. */
     private void beginAccepting(ServerSocketChannel ch) {
         acceptorThread = Thread.currentThread();
         handlers = new ArrayList<>();
         for (int i = 0; i < hubs.length; i++) {
             handlers.add(new LinkedHashMap<>());
         }
+        load = new AtomicIntegerArray(hubs.length);
+        paused = new AtomicReferenceArray<>(hubs.length);
         try {
+            DescriptorWarmUp.run();
             listener = new TcpListener(ch);
         } catch (IOException e) {
             closeChannel(ch);
@@ -205,51 +273,93 @@ public final class StreamServer implements AutoCloseable {
             stopped.complete(null);
             throw new UncheckedIOException("StreamServer could not listen on " + bound, e);
         }
-        acceptor = Hub.spawn(this::acceptLoop);
+        acceptor = Hub.spawn(() -> acceptLoop(0, listener));
         acceptor.rawLink(() -> {
             if (!acceptorEnded) {
-                stopWithoutStopper(); // killed before it started: its group closed
+                acceptingEnded(true); // killed before it started: its group closed
             }
         });
         if (stopRequested.get()) {
             // stopped before accepting began (from another thread): the stop's own greenlet follows
             listener.close();
+            return;
+        }
+        // every hub accepts from the one listening socket, so that a hub held up by a long handler
+        // delays no new client: whichever hub is free takes the connection
+        for (int i = 1; i < hubs.length; i++) {
+            int index = i;
+            try {
+                hubs[i].submit(() -> {
+                    if (!acceptingEnded) {
+                        try {
+                            TcpListener l = new TcpListener(ch);
+                            Hub.spawn(() -> acceptLoop(index, l));
+                        } catch (IOException closed) {
+                            // the listener was closed meanwhile: nothing to accept on this hub
+                        }
+                    }
+                });
+            } catch (IllegalStateException ended) {
+                // that hub's thread has ended (its group closed): hub 0 accepts alone
+            }
         }
     }
 
+    /**
+     * Hub {@code index}'s accepting greenlet: accepts from {@code from} (hub 0's listener, or that
+     * hub's view of the same socket) until the listener closes, pausing while the pool is full and
+     * backing off while accepting fails (out of file descriptors, say).
+     */
     @Suspendable
-    private void acceptLoop() {
+    private void acceptLoop(int index, TcpListener from) {
         int burst = 0;
+        int failures = 0;
+        long failingSince = 0;
+        long backoff = 0;
         boolean leftLoop = false; // by itself: the listener closed, or a stop under way
         try {
-            while (!stopping) {
+            while (!acceptingEnded && (index != 0 || !stopping)) {
                 int limit = maxConnections;
-                if (limit > 0 && active >= limit) {
-                    Hub.Waiter w = Hub.Waiter.forCurrent("StreamServer: pool full, not accepting", this);
-                    slotWaiter = w;
-                    try {
-                        w.park(null);
-                    } finally {
-                        slotWaiter = null;
-                    }
+                if (limit > 0 && clients.get() >= limit) {
+                    pause(index, "StreamServer: pool full, not accepting", null, limit);
                     continue;
                 }
                 SocketChannel ch;
                 try {
-                    ch = listener.acceptChannel(null);
+                    ch = from.acceptChannel(null);
                 } catch (ClosedChannelException closed) {
                     break;
                 } catch (IOException e) {
-                    if (stopping || listener.isClosed()) {
+                    if (acceptingEnded || (index == 0 && (stopping || from.isClosed())) || !channel.isOpen()) {
                         break;
                     }
-                    // too many open files, say: try again shortly rather than spin or give up
-                    System.err.println("[weft] " + this + " could not accept a connection, trying again in 100 ms: " + e);
-                    Hub.sleep(100);
+                    // too many open files, say: the connection stays in the backlog and the listener stays
+                    // ready, so back off (a handler ending frees a descriptor and ends the pause early)
+                    if (failures++ == 0) {
+                        failingSince = System.nanoTime();
+                        backoff = FIRST_BACKOFF_MILLIS;
+                        report("cannot accept connections (" + e.getMessage() + "); backing off, and accepting"
+                                + " again as soon as it can", null);
+                    } else {
+                        backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                    }
+                    pause(index, "StreamServer: backing off after a failed accept", Duration.ofMillis(backoff), 0);
                     continue;
                 }
-                active++;
-                dispatch(ch);
+                if (failures > 0) {
+                    report("accepts connections again, after " + failures + " failed accepts in "
+                            + (System.nanoTime() - failingSince) / 1_000_000 + " ms", null);
+                    failures = 0;
+                }
+                int admitted = admit(index);
+                if (admitted > 0) {
+                    dispatch(index, ch);
+                } else if (admitted == 0) {
+                    refuse(ch);
+                } else {
+                    closeChannel(ch);
+                    break;
+                }
                 if (++burst == ACCEPT_BURST) {
                     // a full backlog never makes accept wait: let the handlers run between bursts
                     burst = 0;
@@ -258,45 +368,219 @@ public final class StreamServer implements AutoCloseable {
             }
             leftLoop = true;
         } finally {
-            acceptorEnded = true;
-            if (!leftLoop || !stopRequested.get()) {
-                // killed (its hub or group closed), perhaps with a stop requested whose greenlet will never run:
-                // the server has stopped; the handlers are the killer's
-                stopWithoutStopper();
+            if (index == 0) {
+                acceptorEnded = true;
+                acceptingEnded(!leftLoop);
             }
         }
     }
 
     /**
-     * On the accepting hub, when the server ends otherwise than by {@link #stopHere} (its hub or group
-     * closing killed the accepting greenlet or the stop's): closes the listener and completes
-     * {@link #stopped}, unless a stop is under way.
+     * Counts an accepted connection among the clients: 1 when counted, 0 when {@link #maxClients}
+     * refuses it, -1 when the server stopped meanwhile. With the pool full (another hub took the last
+     * place since this one looked) it waits for a place, so that no more handlers than the pool's
+     * limit ever run.
      */
-    private void stopWithoutStopper() {
-        if (!stopping) {
+    @Suspendable
+    private int admit(int index) {
+        while (true) {
+            if (acceptingEnded || (index == 0 && stopping)) {
+                return -1;
+            }
+            int n = clients.get();
+            int most = maxClients;
+            if (most > 0 && n >= most) {
+                return 0;
+            }
+            int limit = maxConnections;
+            if (limit > 0 && n >= limit) {
+                pause(index, "StreamServer: pool full, an accepted connection waits", null, limit);
+                continue;
+            }
+            if (clients.compareAndSet(n, n + 1)) {
+                return 1;
+            }
+        }
+    }
+
+    /**
+     * On hub 0, as its accepting greenlet ends, or the stop's greenlet is killed before it starts: the
+     * other hubs' accepting greenlets end too. Unless a stop is under way, the server has stopped: the
+     * listener is closed and {@link #stopped} completed.
+     *
+     * @param killed true when the greenlet ending was killed (its hub or group closing), perhaps with a
+     *     stop requested whose greenlet will never run
+     */
+    private void acceptingEnded(boolean killed) {
+        acceptingEnded = true;
+        if (!stopping && (killed || !stopRequested.get())) {
+            // killed (its hub or group closed): the server has stopped; the handlers are the killer's
             stopping = true;
             listener.close();
             stopped.complete(null);
         }
+        ServerSocketChannel ch = channel;
+        for (int i = 1; i < hubs.length; i++) {
+            int index = i;
+            try {
+                hubs[i].submit(() -> {
+                    // their waits are on this hub's selector: only this hub can end them
+                    Hub.Waiter.cancelChannelWaits(ch);
+                    Hub.Waiter w = paused.get(index);
+                    if (w != null) {
+                        w.wake();
+                    }
+                });
+            } catch (IllegalStateException ended) {
+                // that hub's thread has ended, and its accepting greenlet with it
+            }
+        }
     }
 
-    /** On the accepting hub: hands the connection to the next hub, round-robin. */
-    private void dispatch(SocketChannel ch) {
-        Hub[] all = hubs;
-        int index = next;
-        next = index + 1 == all.length ? 0 : index + 1;
+    /**
+     * On hub 0, stopping: ends the other hubs' accepting greenlets and waits until each of those hubs
+     * has let the listening socket go (its selector holds the descriptor open until then), so that the
+     * port is free when the stop returns.
+     */
+    @Suspendable
+    private void awaitListenerReleased() {
+        acceptingEnded = true;
+        ServerSocketChannel ch = channel;
+        List<CompletableFuture<Void>> released = new ArrayList<>();
+        for (int i = 1; i < hubs.length; i++) {
+            int index = i;
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            try {
+                hubs[i].submit(() -> {
+                    try {
+                        Hub.Waiter.cancelChannelWaits(ch);
+                        Hub.Waiter w = paused.get(index);
+                        if (w != null) {
+                            w.wake();
+                        }
+                    } finally {
+                        done.complete(null);
+                    }
+                });
+                released.add(done);
+            } catch (IllegalStateException ended) {
+                // that hub's thread has ended, and its selector with it
+            }
+        }
+        for (CompletableFuture<Void> done : released) {
+            CrossHub.await(done, "StreamServer.stop: the other hubs let the listener go", this);
+        }
+    }
+
+    /**
+     * Suspends hub {@code index}'s accepting greenlet until a handler ends (anywhere) or the server
+     * stops, or at most {@code timeout} when not null. With a {@code poolLimit}, it does not wait when
+     * a handler ended meanwhile: the waiter is published before the count is read again, and a handler
+     * ending on another hub lowers the count before it looks for waiters.
+     */
+    @Suspendable
+    private void pause(int index, String what, Duration timeout, int poolLimit) {
+        Hub.Waiter w = Hub.Waiter.forCurrent(what, this);
+        paused.set(index, w);
         if (index == 0) {
-            startHandler(0, ch, null);
+            slotWaiter = w;
+        }
+        try {
+            if (poolLimit == 0 || clients.get() >= poolLimit) {
+                w.park(timeout);
+            }
+        } finally {
+            paused.set(index, null);
+            if (index == 0) {
+                slotWaiter = null;
+            }
+        }
+    }
+
+    /**
+     * On accepting hub {@code from}: hands the connection to the hub with the fewest handlers, itself
+     * when no other has fewer (other hubs tied take turns). A hub whose handler holds it up has that
+     * handler counted, and does not accept meanwhile, so new connections go to the others.
+     */
+    private void dispatch(int from, SocketChannel ch) {
+        Hub[] all = hubs;
+        int index = from;
+        if (all.length > 1) {
+            // this hub is surely not held up (it has just accepted): another gets the connection only
+            // when it has fewer handlers, so that a held-up hub with as many as this one gets none
+            int start = Math.floorMod(turn.getAndIncrement(), all.length);
+            int fewest = load.get(from);
+            for (int k = 0; k < all.length; k++) {
+                int i = (start + k) % all.length;
+                if (i == from) {
+                    continue;
+                }
+                int n = load.get(i);
+                if (n < fewest) {
+                    fewest = n;
+                    index = i;
+                }
+            }
+        }
+        load.incrementAndGet(index);
+        int target = index;
+        if (target == 0) {
+            if (from == 0) {
+                active++;
+                startHandler(0, ch, null);
+                return;
+            }
+            if (!handOver(from, 0, () -> {
+                active++;
+                startHandler(0, ch, null);
+            })) {
+                abandon(target, ch);
+            }
             return;
         }
         Hub.KeepAlive alive = all[0].keepAlive();
-        try {
-            all[index].submit(() -> startHandler(index, ch, alive));
-        } catch (IllegalStateException ended) {
+        // counted on hub 0 before the handler can end: both go through hub 0's submissions in order
+        if (from == 0) {
+            active++;
+        } else if (!handOver(from, 0, () -> active++)) {
             alive.close();
-            closeChannel(ch);
-            released();
+            abandon(target, ch);
+            return;
         }
+        if (target == from) {
+            startHandler(target, ch, alive);
+            return;
+        }
+        if (!handOver(from, target, () -> startHandler(target, ch, alive))) {
+            alive.close();
+            abandon(target, ch);
+            if (from == 0) {
+                released();
+            } else {
+                handOver(from, 0, this::released);
+            }
+        }
+    }
+
+    /** Runs {@code work} on hub {@code to} (at once when it is {@code from}); false when that hub has ended. */
+    private boolean handOver(int from, int to, Runnable work) {
+        if (from == to) {
+            work.run();
+            return true;
+        }
+        try {
+            hubs[to].submit(work);
+            return true;
+        } catch (IllegalStateException ended) {
+            return false;
+        }
+    }
+
+    /** A connection that no hub will serve (its hub's thread has ended): closed, and not counted. */
+    private void abandon(int index, SocketChannel ch) {
+        closeChannel(ch);
+        load.decrementAndGet(index);
+        clients.decrementAndGet();
     }
 
     /**
@@ -312,6 +596,9 @@ public final class StreamServer implements AutoCloseable {
             running.remove(g);
             // a greenlet killed before it started never ran serve, which closes the connection
             closeChannel(ch);
+            load.decrementAndGet(index);
+            clients.decrementAndGet();
+            wakeAcceptors(index);
             if (alive == null) {
                 released();
                 return;
@@ -326,6 +613,57 @@ public final class StreamServer implements AutoCloseable {
         });
     }
 
+    /**
+     * On hub {@code here}: a handler has ended, so the paused accepting greenlets of the other hubs than
+     * hub 0 may accept again (hub 0's is woken by {@link #released()}, which always runs on hub 0).
+     */
+    private void wakeAcceptors(int here) {
+        for (int i = 1; i < hubs.length; i++) {
+            if (paused.get(i) == null) {
+                continue;
+            }
+            if (i == here) {
+                paused.get(i).wake();
+                continue;
+            }
+            int index = i;
+            try {
+                hubs[i].submit(() -> {
+                    Hub.Waiter again = paused.get(index);
+                    if (again != null) {
+                        again.wake();
+                    }
+                });
+            } catch (IllegalStateException ended) {
+                // that hub's accepting greenlet has ended with its thread
+            }
+        }
+    }
+
+    /**
+     * A connection over {@link #maxClients}: sent the refusal (if the socket takes it at once), what
+     * the client sent already is dropped (so that closing sends an end of stream, not a reset that
+     * could destroy the refusal), and it is closed; no handler runs.
+     */
+    private void refuse(SocketChannel ch) {
+        try {
+            ch.configureBlocking(false);
+            byte[] reply = refusal;
+            if (reply != null && reply.length > 0) {
+                ch.write(ByteBuffer.wrap(reply));
+            }
+            ch.shutdownOutput();
+            ByteBuffer dropped = ByteBuffer.allocate(512);
+            for (int i = 0; i < 8 && ch.read(dropped) > 0; i++) {
+                dropped.clear();
+            }
+        } catch (IOException e) {
+            // the client has gone already
+        } finally {
+            closeChannel(ch);
+        }
+    }
+
     @Suspendable
     private void serve(SocketChannel ch) {
         TcpSocket socket = null;
@@ -335,10 +673,9 @@ public final class StreamServer implements AutoCloseable {
         } catch (GreenletExit killed) {
             throw killed;
         } catch (Throwable e) {
+            // an Error too (out of memory, say): this connection is dropped, the server goes on
             String peer = socket == null ? "a connection" : String.valueOf(socket.remoteAddress());
-            System.err.println("[weft] " + this + ": the handler for " + peer + " failed with "
-                    + e.getClass().getName() + "; the server goes on");
-            e.printStackTrace();
+            report("the handler for " + peer + " failed with " + e.getClass().getName() + "; the server goes on", e);
         } finally {
             if (socket != null) {
                 socket.close();
@@ -346,7 +683,24 @@ public final class StreamServer implements AutoCloseable {
         }
     }
 
-    /** On the accepting hub: a handler has ended. */
+    /**
+     * Prints one line (and {@code e}'s stack, when not null) to {@code System.err}. Never throws: out
+     * of memory, printing may fail as well, and that must not take the hub down with the handler.
+     */
+    private void report(String message, Throwable e) {
+        try {
+            if (e != null) {
+                e.printStackTrace();
+            }
+            System.err.println("[weft] " + this + ": " + message);
+        } catch (Throwable unprintable) {
+            // nothing left to report with; the server goes on all the same
+        }
+    }
+
+    /**
+     * On hub 0: a handler has ended.
+     */
     private void released() {
         active--;
         if (slotWaiter != null) {
@@ -374,6 +728,9 @@ public final class StreamServer implements AutoCloseable {
     /**
      * Starts the server unless it has started, then waits until it is stopped (by {@link #stop},
      * {@link #close()} or, on a group, by the group's closing); the caller's hub runs meanwhile.
+     *
+     * @throws IllegalStateException when the server stopped because a hub of its group died (its
+     *     thread ended with an error that its loop could not survive); the cause is that error
      */
     @Suspendable
     public void serveForever() {
@@ -381,6 +738,33 @@ public final class StreamServer implements AutoCloseable {
             start();
         }
         CrossHub.await(stopped, "StreamServer.serveForever", this);
+        Throwable died = failure;
+        if (died != null) {
+            throw new IllegalStateException(this + " stopped: a hub of its group died of " + died, died);
+        }
+    }
+
+    /**
+     * On the thread of a group's hub that is dying: the server cannot serve on, so it stops at once
+     * and frees its port (the handlers on the other hubs end as the group closes).
+     */
+    private void hubFailed(Throwable died) {
+        failure = died;
+        acceptingEnded = true;
+        ServerSocketChannel ch = channel;
+        if (ch != null) {
+            closeChannel(ch);
+            Hub[] all = hubs;
+            for (Hub hub : all) {
+                try {
+                    // the port is free once every selector the listener is registered with has let it go
+                    hub.submit(() -> Hub.Waiter.cancelChannelWaits(ch));
+                } catch (IllegalStateException ended) {
+                    // that hub's thread has ended, and its selector with it
+                }
+            }
+        }
+        stopped.complete(null);
     }
 
     /**
@@ -462,7 +846,11 @@ public final class StreamServer implements AutoCloseable {
     private void spawnStop() {
         SpawnedGreenlet<Void> g = Hub.spawn(this::stopHere);
         // killed unstarted, stopHere never runs: its waiters are released all the same
-        g.rawLink(this::stopWithoutStopper);
+        g.rawLink(() -> {
+            if (!stopping) {
+                acceptingEnded(true);
+            }
+        });
     }
 
     /** On the accepting hub, in a greenlet of its own: the stop itself. */
@@ -492,6 +880,7 @@ public final class StreamServer implements AutoCloseable {
             }
             // it ends as the listener closes; a kill ends it too should it be pausing after an accept error
             acceptor.kill();
+            awaitListenerReleased();
         } finally {
             stopped.complete(null);
         }

@@ -32,6 +32,11 @@ import java.util.Objects;
  * writes. It is backed by a non-blocking {@link SocketChannel} registered with the hub's selector,
  * with {@code TCP_NODELAY} set (as Redis and most servers do: a reply goes out at once).
  *
+ * <p>A large buffer moves in system calls of at most 1 MiB, and a socket that has moved 1 MiB
+ * without having to wait lets the other greenlets of its hub run before it moves more (as
+ * {@code Hub.sleep(0)} does), so that a large value on a fast connection holds up its hub's other
+ * connections for about a millisecond at a time, not for the whole value.
+ *
  * <p>Each reading, writing and connecting operation may be limited by {@link #setTimeout}: when it
  * has not finished in time it throws {@link SocketTimeoutException}, and the socket stays usable.
  * {@link #close()} wakes every greenlet waiting on the socket, whose wait then throws
@@ -44,6 +49,13 @@ import java.util.Objects;
  * suspension point and a wait inside it is reported as a lost suspension.
  */
 public final class TcpSocket implements AutoCloseable {
+    /**
+     * The most bytes one system call reads or writes, and the most a socket moves without letting the
+     * other greenlets of its hub run: 1 MiB. It also bounds the temporary direct buffer the JDK copies a
+     * heap buffer through, which is otherwise as large as the whole buffer.
+     */
+    static final int CHUNK = 1024 * 1024;
+
     private final SocketChannel channel;
     private final Hub hub;
     private final Thread owner;
@@ -56,6 +68,12 @@ public final class TcpSocket implements AutoCloseable {
      * nothing, as in a request and reply protocol, where the peer sends again only once answered.
      */
     private boolean drained;
+    /**
+     * Bytes read and written since the socket last waited or let the hub's other greenlets run: once
+     * it reaches {@link #CHUNK}, the next read or write yields first, so that a large transfer that
+     * never has to wait (a fast peer on loopback) cannot hold its hub.
+     */
+    private long unyielded;
     private SocketInputStream in;
     private SocketOutputStream out;
 
@@ -137,6 +155,9 @@ public final class TcpSocket implements AutoCloseable {
     @Suspendable
     public int read(ByteBuffer dst) throws IOException {
         Duration t = timeout;
+        if (unyielded >= CHUNK) {
+            yieldTurn();
+        }
         if (drained && t == null && dst.hasRemaining() && Thread.currentThread() == owner) {
             // readiness first: ready now, it ends the wait at the hub's next select, with no read in vain
             return readWaiting(dst, null, 0);
@@ -148,11 +169,56 @@ public final class TcpSocket implements AutoCloseable {
         return readWaiting(dst, t, IoWait.deadline(t));
     }
 
-    /** One read, without waiting; notes whether it emptied the kernel's buffer. */
+    /** One read of at most {@link #CHUNK} bytes, without waiting; notes whether it emptied the kernel's buffer. */
     private int readNow(ByteBuffer dst) throws IOException {
         int room = dst.remaining();
-        int n = channel.read(dst);
+        int n;
+        if (room > CHUNK) {
+            int limit = dst.limit();
+            dst.limit(dst.position() + CHUNK);
+            try {
+                n = channel.read(dst);
+            } finally {
+                dst.limit(limit);
+            }
+            room = CHUNK;
+        } else {
+            n = channel.read(dst);
+        }
         drained = n < room;
+        if (n > 0) {
+            unyielded += n;
+        }
+        return n;
+    }
+
+    /**
+     * Lets the other greenlets of the hub run once, when called on the socket's own thread; a socket
+     * that has moved {@link #CHUNK} bytes without waiting calls it before it moves more.
+     */
+    @Suspendable
+    private void yieldTurn() {
+        unyielded = 0;
+        if (Thread.currentThread() == owner) {
+            Hub.sleep(0);
+        }
+    }
+
+    /** One write of at most {@link #CHUNK} bytes, without waiting. */
+    private int writeNow(ByteBuffer src) throws IOException {
+        int n;
+        if (src.remaining() > CHUNK) {
+            int limit = src.limit();
+            src.limit(src.position() + CHUNK);
+            try {
+                n = channel.write(src);
+            } finally {
+                src.limit(limit);
+            }
+        } else {
+            n = channel.write(src);
+        }
+        unyielded += n;
         return n;
     }
 
@@ -185,6 +251,9 @@ public final class TcpSocket implements AutoCloseable {
         long deadline = IoWait.deadline(t);
         int wanted = dst.remaining();
         while (dst.hasRemaining()) {
+            if (unyielded >= CHUNK) {
+                yieldTurn();
+            }
             int n = readNow(dst);
             if (n == 0) {
                 n = readWaiting(dst, t, deadline);
@@ -220,6 +289,7 @@ public final class TcpSocket implements AutoCloseable {
             } else {
                 IoWait.await(channel, SelectionKey.OP_READ, t, deadline, "TcpSocket.read", this);
             }
+            unyielded = 0;
             int n = readNow(dst);
             if (n != 0) {
                 return n;
@@ -239,16 +309,27 @@ public final class TcpSocket implements AutoCloseable {
      */
     @Suspendable
     public void write(ByteBuffer src) throws IOException {
-        channel.write(src);
+        if (unyielded >= CHUNK) {
+            yieldTurn();
+        }
+        writeNow(src);
         if (!src.hasRemaining()) {
             return;
         }
         Duration t = timeout;
         long deadline = IoWait.deadline(t);
         do {
+            if (unyielded >= CHUNK) {
+                // the kernel took a whole chunk without making us wait: let the others run before the next
+                yieldTurn();
+                if (writeNow(src) > 0) {
+                    continue;
+                }
+            }
             checkOwner();
             IoWait.await(channel, SelectionKey.OP_WRITE, t, deadline, "TcpSocket.write", this);
-            channel.write(src);
+            unyielded = 0;
+            writeNow(src);
         } while (src.hasRemaining());
     }
 

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
  * {@code COMMAND} (both answered with an empty array, which is enough for {@code redis-cli} and
  * {@code redis-benchmark} at start-up), and {@code QUIT}.
  *
+ * <p>{@code SET} and {@code INCR} are refused with Redis's {@code -OOM} error while the store is over
+ * its memory limit ({@link RespStore#overMemory}); reads and {@code DEL} still work, as in Redis.
+ *
  * <p>Replies and errors are Redis 7's, word for word; {@code SET}'s options ({@code EX}, {@code NX}
  * and the like) are not supported and answered with Redis's {@code syntax error}. Command names are
  * matched ignoring ASCII case, on the request's bytes, without building strings.
@@ -30,6 +33,8 @@ public final class RespCommands {
     private static final byte[] OK = ascii("+OK\r\n");
     private static final byte[] PONG = ascii("+PONG\r\n");
     private static final byte[] ONE = ascii(":1\r\n");
+    /** Redis's reply to a write refused above maxmemory. */
+    static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
     /** The longest part of a request quoted in an error, as Redis cuts it. */
     private static final int QUOTED = 128;
 
@@ -75,6 +80,10 @@ public final class RespCommands {
                         out.error("ERR syntax error");
                         return true;
                     }
+                    if (store.overMemory(request.argLength(1) + (long) request.argLength(2))) {
+                        out.error(OOM);
+                        return true;
+                    }
                     store.set(key(request, 1), request.argBytes(2));
                     out.raw(OK);
                     return true;
@@ -105,6 +114,10 @@ public final class RespCommands {
                 if (request.argIs(0, INCR)) {
                     if (argc != 2) {
                         return arity(out, "incr");
+                    }
+                    if (store.overMemory(request.argLength(1) + 32L)) {
+                        out.error(OOM);
+                        return true;
                     }
                     try {
                         long value = store.increment(key(request, 1));

@@ -20,6 +20,9 @@ import java.util.Objects;
  * }</pre>
  */
 public final class RespServer implements AutoCloseable {
+    private static final byte[] MAX_CLIENTS_REACHED =
+            "-ERR max number of clients reached\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final HubGroup group;
     private final StreamServer server;
     private final RespStore store;
@@ -41,11 +44,37 @@ public final class RespServer implements AutoCloseable {
      * @throws IllegalArgumentException when {@code hubs} is less than 1
      */
     public static RespServer start(InetSocketAddress address, int hubs, RespLimits limits) {
+        return start(address, hubs, limits, 0, 0);
+    }
+
+    /**
+     * Starts {@code hubs} hubs and serves RESP on {@code address} until closed, with Redis's
+     * {@code maxclients} and {@code maxmemory}.
+     *
+     * @param address where to listen; port 0 picks a free port ({@link #address()} tells which)
+     * @param hubs how many hubs (threads), at least 1
+     * @param limits the largest requests accepted
+     * @param maxClients the most connections served at once, 0 for no limit; a connection over it is
+     *     answered {@code -ERR max number of clients reached} and closed
+     * @param maxMemory the most Java heap in use at which writes are accepted (see
+     *     {@link RespStore#overMemory}), 0 for no limit
+     * @return the running server
+     * @throws java.io.UncheckedIOException when the address cannot be bound
+     * @throws IllegalArgumentException when {@code hubs} is less than 1 or a limit is negative
+     */
+    public static RespServer start(InetSocketAddress address, int hubs, RespLimits limits, int maxClients, long maxMemory) {
         Objects.requireNonNull(address, "address");
-        RespStore store = new RespStore();
+        if (maxClients < 0) {
+            throw new IllegalArgumentException("maxClients must not be negative, but was " + maxClients);
+        }
+        RespStore store = new RespStore(maxMemory);
         HubGroup group = HubGroup.start(hubs);
         try {
-            StreamServer server = new StreamServer(address, new RespHandler(store, limits)).start(group);
+            StreamServer server = new StreamServer(address, new RespHandler(store, limits));
+            if (maxClients > 0) {
+                server.maxClients(maxClients, MAX_CLIENTS_REACHED);
+            }
+            server.start(group);
             return new RespServer(group, server, store);
         } catch (RuntimeException e) {
             group.close();
@@ -80,10 +109,20 @@ public final class RespServer implements AutoCloseable {
         return group.size();
     }
 
-    /** Waits, on the calling thread, until the server is stopped (by {@link #close()}, from another thread). */
+    /**
+     * Waits, on the calling thread, until the server is stopped (by {@link #close()}, from another thread).
+     *
+     * @throws IllegalStateException when a hub died of an error it could not go on after (see
+     *     {@link StreamServer#serveForever()}); the hubs are closed first, so the process can end
+     */
     @Suspendable
     public void awaitStop() {
-        server.serveForever();
+        try {
+            server.serveForever();
+        } catch (IllegalStateException fatal) {
+            group.close();
+            throw fatal;
+        }
     }
 
     /** Stops listening, kills the connections' greenlets, and ends the hubs' threads. */

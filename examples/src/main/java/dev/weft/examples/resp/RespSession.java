@@ -24,7 +24,9 @@ import java.util.Objects;
  * replies to everything one read brought leave in one write. It stops early when the replies reach
  * 64 KB, so that a client pipelining large {@code GET}s is answered in pieces instead of the server
  * buffering without bound. The receive buffer grows only to hold a request that does not fit (up to
- * the limits) and shrinks back afterwards.
+ * the limits) and shrinks back afterwards; past 1 MB it grows only while the store is under its memory
+ * limit, and a request that would take it over is answered with Redis's {@code -OOM} error and the
+ * connection closed.
  */
 public final class RespSession {
     /** What the connection should do after {@link #process()} and writing the replies. */
@@ -43,8 +45,12 @@ public final class RespSession {
     /** The most a receive buffer may hold; Java arrays end a little below 2 GB. */
     private static final long MAX_INBOX = Integer.MAX_VALUE - 16;
 
+    /** Receive buffers larger than this grow only while the store is under its memory limit. */
+    private static final int CHECKED_GROWTH = 1024 * 1024;
+
     private final RespParser parser;
     private final RespCommands commands;
+    private final RespStore store;
     private final RespOutput output = new RespOutput(8 * 1024);
     private final long maxInbox;
     /** Received bytes in write mode: the unparsed bytes are [0, position). */
@@ -59,7 +65,8 @@ public final class RespSession {
      */
     public RespSession(RespStore store, RespLimits limits) {
         this.parser = new RespParser(Objects.requireNonNull(limits, "limits"));
-        this.commands = new RespCommands(Objects.requireNonNull(store, "store"));
+        this.store = Objects.requireNonNull(store, "store");
+        this.commands = new RespCommands(store);
         // the largest request: every argument at its largest, with its "$N\r\n" and CRLF
         this.maxInbox = Math.min(MAX_INBOX, 16 + (long) limits.maxArguments() * (limits.maxBulkBytes() + 32L));
     }
@@ -96,6 +103,20 @@ public final class RespSession {
         } catch (RespProtocolException e) {
             refuse(e);
             return Next.CLOSE;
+        } catch (OutOfMemory e) {
+            output.error(RespCommands.OOM);
+            inbox = ByteBuffer.allocate(INITIAL_INBOX);
+            closing = true;
+            return Next.CLOSE;
+        }
+    }
+
+    /** A request too large for the memory left: refused with Redis's {@code -OOM}, and the connection closed. */
+    private static final class OutOfMemory extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutOfMemory() {
+            super(null, null, false, false);
         }
     }
 
@@ -119,8 +140,17 @@ public final class RespSession {
         if (needed > maxInbox) {
             throw new RespProtocolException("request larger than " + maxInbox + " bytes");
         }
-        // grow by doubling as bytes arrive, not to what a length announces: announcing costs nothing
+        // grow by doubling as bytes arrive, not to what a length announces: announcing costs nothing.
+        // Once a megabyte has really arrived, grow straight to the whole request: the doublings of a
+        // large value would allocate and copy it twice over, holding up the hub's other connections
         long size = Math.min((long) in.capacity() * 2, maxInbox);
+        if (unparsed >= CHECKED_GROWTH && needed > size) {
+            size = needed;
+        }
+        if (size > CHECKED_GROWTH && store.overMemory(size)) {
+            // the request cannot be received without going over the limit: refused, not a heap exhausted
+            throw new OutOfMemory();
+        }
         ByteBuffer bigger = ByteBuffer.allocate((int) size);
         bigger.put(in.flip());
         inbox = bigger;

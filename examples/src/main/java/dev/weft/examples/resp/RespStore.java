@@ -24,6 +24,52 @@ public final class RespStore {
     private static final byte[] ONE = {'1'};
 
     private final ConcurrentHashMap<Key, Slot> map = new ConcurrentHashMap<>();
+    /** Redis's maxmemory, for the Java heap: the most heap in use at which writes are accepted; 0 for no limit. */
+    private final long maxMemory;
+
+    /** A store with no memory limit. */
+    public RespStore() {
+        this(0);
+    }
+
+    /**
+     * A store that refuses writes while more than {@code maxMemory} bytes of the Java heap are in use
+     * (see {@link #overMemory(long)}).
+     *
+     * @param maxMemory the limit in bytes, 0 for none
+     * @throws IllegalArgumentException when {@code maxMemory} is negative
+     */
+    public RespStore(long maxMemory) {
+        if (maxMemory < 0) {
+            throw new IllegalArgumentException("maxMemory must not be negative, but was " + maxMemory);
+        }
+        this.maxMemory = maxMemory;
+    }
+
+    /**
+     * Whether a write that needs {@code extra} more bytes must be refused, as Redis refuses it above
+     * {@code maxmemory}: the heap in use (garbage not collected yet included, so set the limit with
+     * room to spare) plus {@code extra} is over the limit.
+     *
+     * @param extra the bytes the write is about to take
+     * @return true when it must be refused
+     */
+    public boolean overMemory(long extra) {
+        if (maxMemory == 0) {
+            return false;
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory() + extra > maxMemory;
+    }
+
+    /**
+     * The limit given to the constructor.
+     *
+     * @return the most heap in use at which writes are accepted, 0 for no limit
+     */
+    public long maxMemory() {
+        return maxMemory;
+    }
 
     /** A key's current value; replaced only by compare-and-set. */
     private static final class Slot extends AtomicReference<byte[]> {

@@ -132,6 +132,28 @@ class RespSessionTest {
     }
 
     @Test
+    void overMaxMemoryWritesAreRefusedWithOomAndReadsStillWork() {
+        RespStore store = new RespStore();
+        Conversation free = new Conversation(store, RespLimits.DEFAULT);
+        assertEquals("+OK\r\n", free.send(request("SET", "k", "v")));
+        // a limit of one byte: the heap in use is always over it
+        RespStore full = new RespStore(1);
+        Conversation c = new Conversation(full, RespLimits.DEFAULT);
+        String oom = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
+        assertEquals(oom, c.send(request("SET", "k", "v")));
+        assertEquals(oom, c.send(request("INCR", "n")));
+        assertEquals("$-1\r\n+PONG\r\n:0\r\n", c.send(request("GET", "k") + request("PING") + request("DEL", "k")));
+        assertFalse(c.closed());
+        // a request that could not even be received under the limit: refused before its bytes are held
+        byte[] big = new byte[4 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'x');
+        c.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + big.length + "\r\n");
+        c.send(big);
+        assertTrue(c.closed());
+        assertTrue(c.session.inbox().capacity() <= 2 * 1024 * 1024, "inbox of " + c.session.inbox().capacity());
+    }
+
+    @Test
     void anAnnouncedBulkCostsOnlyTheBytesThatArrive() {
         c.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870912\r\n");
         c.send("x".repeat(100_000));

@@ -159,17 +159,28 @@ class HubGroupTest {
                 handlerThreads.add(Thread.currentThread().getName());
                 StreamServerTest.echo(socket);
             }).start(group);
-            // plain blocking sockets on this (JUnit) thread, which runs no hub: the group serves alone
-            for (int i = 0; i < 12; i++) {
-                try (Socket c = new Socket()) {
+            // plain blocking sockets on this (JUnit) thread, which runs no hub: the group serves alone.
+            // Six connections at once, each answered before the next opens: each goes to a hub running
+            // the fewest handlers, so every hub runs two
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    Socket c = new Socket();
+                    clients.add(c);
                     c.connect(server.address(), 30_000);
                     c.setSoTimeout(30_000);
-                    OutputStream out = c.getOutputStream();
-                    InputStream in = c.getInputStream();
-                    byte[] msg = ("message " + i).getBytes(StandardCharsets.UTF_8);
-                    out.write(msg);
+                    c.getOutputStream().write(("message " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                    byte[] reply = new byte[("message " + i + "\n").length()];
+                    new java.io.DataInputStream(c.getInputStream()).readFully(reply);
+                    assertEquals("message " + i + "\n", new String(reply, StandardCharsets.UTF_8));
+                }
+                for (Socket c : clients) {
                     c.shutdownOutput();
-                    assertEquals("message " + i, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    assertEquals(-1, c.getInputStream().read());
+                }
+            } finally {
+                for (Socket c : clients) {
+                    c.close();
                 }
             }
             server.stop(Duration.ofSeconds(5));
