@@ -118,6 +118,13 @@ public final class Hub {
     boolean inCallback;
     /** True while the loop waits for work: the monitor then knows nothing is running. */
     volatile boolean idle;
+    /**
+     * What killed this hub's loop, set by its {@link HubGroup} as the thread ends: the futures of
+     * greenlets then killed before they start complete with it rather than a bare cancellation.
+     */
+    Throwable died;
+    /** Set when {@link #died} completed a future: someone is told, so the thread need not print it. */
+    boolean diedDelivered;
     /** Set by the JUnit extension on the threads it starts: told of spawns and failures; null elsewhere. */
     final HubHooks.Observer observer = HubHooks.bound();
     /** The virtual clock under {@code @WeftTest(virtualTime = true)}; null for real time. */
@@ -684,7 +691,14 @@ public final class Hub {
                 // killed before it starts, the body that completes the future never runs
                 g.rawLink(() -> {
                     if (!future.isDone()) {
-                        future.completeExceptionally(new CancellationException("the greenlet was killed before it started"));
+                        Throwable why = died;
+                        if (why != null) {
+                            // the hub died (nothing is woven, say): that is the reason, not a cancellation
+                            diedDelivered = true;
+                            future.completeExceptionally(why);
+                        } else {
+                            future.completeExceptionally(new CancellationException("the greenlet was killed before it started"));
+                        }
                     }
                 });
             }

@@ -1,6 +1,7 @@
 package dev.weft;
 
 import dev.weft.internal.CarrierThread;
+import dev.weft.internal.NotWovenError;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +41,8 @@ public final class HubGroup implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Completed with the error that ended a hub's thread, should one end so. */
     private final CompletableFuture<Void> hubFailure = new CompletableFuture<>();
+    /** Set once a hub thread has let a {@link NotWovenError} be printed: the others of any group keep quiet. */
+    private static final AtomicBoolean NOT_WOVEN_REPORTED = new AtomicBoolean();
 
     private HubGroup(int n) {
         hubs = new Hub[n];
@@ -103,15 +106,19 @@ public final class HubGroup implements AutoCloseable {
         hubs[index] = hub;
         serving[index] = waiter;
         ready.countDown();
+        Throwable failure = null;
         try {
             try {
                 waiter.park(null);
             } catch (Throwable died) {
                 // the hub's loop could not go on (an error escaped it): its greenlets are lost for good
+                failure = died;
+                hub.died = died;
                 hubFailure.completeExceptionally(died);
-                throw died;
             }
-            killLive(hub);
+            if (failure == null) {
+                killLive(hub);
+            }
         } finally {
             try {
                 // a submit from now on is refused; one accepted before runs now, and its greenlets are killed unstarted
@@ -122,6 +129,15 @@ public final class HubGroup implements AutoCloseable {
                 alive.close();
                 hub.closeSelector();
             }
+        }
+        if (failure != null && !(failure instanceof NotWovenError
+                && (hub.diedDelivered || !NOT_WOVEN_REPORTED.compareAndSet(false, true)))) {
+            // the thread dies of it, and its uncaught-exception handler prints it; nothing being woven is
+            // said once in a JVM, and not at all when the future of a spawn carries it to its caller
+            if (failure instanceof Error) {
+                throw (Error) failure;
+            }
+            throw failure instanceof RuntimeException ? (RuntimeException) failure : new IllegalStateException(failure);
         }
     }
 

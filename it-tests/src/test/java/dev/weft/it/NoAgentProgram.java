@@ -4,6 +4,8 @@ import dev.weft.Coroutine;
 import dev.weft.Generator;
 import dev.weft.Greenlet;
 import dev.weft.Hub;
+import dev.weft.HubGroup;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Programs that use a switching API in a JVM started without the agent, one per argument; run by
@@ -18,7 +20,7 @@ public final class NoAgentProgram {
      * Runs one program.
      *
      * @param args the program's name: {@code sleep}, {@code spawnJoinAll}, {@code greenlet},
-     *     {@code generator} or {@code coroutine}
+     *     {@code generator}, {@code coroutine} or {@code group}
      * @throws Exception whatever the program throws
      */
     public static void main(String[] args) throws Exception {
@@ -69,6 +71,21 @@ public final class NoAgentProgram {
                 });
                 System.out.println(c.next());
                 System.out.println(c.send("x"));
+                break;
+            case "group":
+                try (HubGroup group = HubGroup.start(2)) {
+                    CompletableFuture<Integer> first = group.spawn(0, () -> {
+                        System.out.println("first");
+                        Hub.sleep(10);
+                        return 1;
+                    });
+                    CompletableFuture<Integer> second = group.spawn(1, () -> {
+                        System.out.println("second");
+                        Hub.sleep(10);
+                        return 2;
+                    });
+                    System.out.println(first.get() + second.get());
+                }
                 break;
             default:
                 throw new IllegalArgumentException("no program " + args[0]);
