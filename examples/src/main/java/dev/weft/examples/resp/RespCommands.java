@@ -2,6 +2,8 @@ package dev.weft.examples.resp;
 
 import static dev.weft.examples.resp.RespOutput.ascii;
 
+import dev.weft.Hub;
+import dev.weft.Suspendable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -33,6 +35,8 @@ public final class RespCommands {
     private static final byte[] OK = ascii("+OK\r\n");
     private static final byte[] PONG = ascii("+PONG\r\n");
     private static final byte[] ONE = ascii(":1\r\n");
+    /** Values this large are copied off the hub (see {@link #value}). */
+    private static final int BIG_VALUE = 1024 * 1024;
     /** Redis's reply to a write refused above maxmemory. */
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
     /** The longest part of a request quoted in an error, as Redis cuts it. */
@@ -56,6 +60,7 @@ public final class RespCommands {
      * @param out where the reply goes
      * @return false when the client asked to close the connection ({@code QUIT}), true otherwise
      */
+    @Suspendable
     public boolean execute(RespParser request, RespOutput out) {
         int argc = request.argCount();
         switch (request.argLength(0)) {
@@ -84,7 +89,7 @@ public final class RespCommands {
                         out.error(OOM);
                         return true;
                     }
-                    store.set(key(request, 1), request.argBytes(2));
+                    store.set(key(request, 1), value(request, 2));
                     out.raw(OK);
                     return true;
                 }
@@ -183,6 +188,19 @@ public final class RespCommands {
         }
         unknown(request, out);
         return true;
+    }
+
+    /**
+     * A copy of argument {@code i}, made on Weft's blocking threads when it is large: copying a value
+     * of hundreds of megabytes on the hub would hold up its other connections for as long.
+     */
+    @Suspendable
+    private static byte[] value(RespParser request, int i) {
+        if (request.argLength(i) < BIG_VALUE) {
+            return request.argBytes(i);
+        }
+        // this greenlet waits meanwhile, so nothing else touches the parser's buffer
+        return Hub.blocking(() -> request.argBytes(i));
     }
 
     private static RespStore.Key key(RespParser request, int i) {

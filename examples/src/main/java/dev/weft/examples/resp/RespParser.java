@@ -327,10 +327,19 @@ public final class RespParser {
      * @return a new array holding its bytes
      */
     public byte[] argBytes(int i) {
-        byte[] copy = new byte[lengths[i]];
-        buffer.get(argStart(i), copy);
+        int length = lengths[i];
+        byte[] copy = new byte[length];
+        int start = argStart(i);
+        // in pieces: one copy of hundreds of megabytes keeps the JVM from reaching a safepoint, and
+        // every other thread, the hub's included, waits for that at the next collection
+        for (int done = 0; done < length; done += COPY_PIECE) {
+            buffer.get(start + done, copy, done, Math.min(COPY_PIECE, length - done));
+        }
         return copy;
     }
+
+    /** The most bytes copied at once by {@link #argBytes}. */
+    static final int COPY_PIECE = 1024 * 1024;
 
     /**
      * Argument {@code i} decoded as UTF-8 (for messages and tests, not the fast path).

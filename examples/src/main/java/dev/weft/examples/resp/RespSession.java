@@ -1,5 +1,7 @@
 package dev.weft.examples.resp;
 
+import dev.weft.Hub;
+import dev.weft.Suspendable;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -26,7 +28,9 @@ import java.util.Objects;
  * buffering without bound. The receive buffer grows only to hold a request that does not fit (up to
  * the limits) and shrinks back afterwards; past 1 MB it grows only while the store is under its memory
  * limit, and a request that would take it over is answered with Redis's {@code -OOM} error and the
- * connection closed.
+ * connection closed. A buffer of 1 MB or more is allocated and filled on Weft's blocking threads
+ * ({@link Hub#blocking}): zeroing and copying hundreds of megabytes would otherwise hold up every other
+ * connection of the hub.
  */
 public final class RespSession {
     /** What the connection should do after {@link #process()} and writing the replies. */
@@ -86,6 +90,7 @@ public final class RespSession {
      *
      * @return what to do next, after writing {@link #replies()}
      */
+    @Suspendable
     public Next process() {
         if (closing) {
             return Next.CLOSE;
@@ -121,6 +126,7 @@ public final class RespSession {
     }
 
     /** Moves the unparsed bytes to the start of the receive buffer, making room as needed. */
+    @Suspendable
     private void keepUnparsed(ByteBuffer in) throws RespProtocolException {
         int unparsed = in.remaining();
         if (unparsed == 0) {
@@ -151,9 +157,27 @@ public final class RespSession {
             // the request cannot be received without going over the limit: refused, not a heap exhausted
             throw new OutOfMemory();
         }
-        ByteBuffer bigger = ByteBuffer.allocate((int) size);
-        bigger.put(in.flip());
-        inbox = bigger;
+        int capacity = (int) size;
+        ByteBuffer unparsedBytes = in.flip();
+        if (capacity < CHECKED_GROWTH) {
+            inbox = ByteBuffer.allocate(capacity).put(unparsedBytes);
+        } else {
+            // this greenlet waits meanwhile, so nothing else touches the buffers
+            inbox = Hub.blocking(() -> copyInPieces(unparsedBytes, ByteBuffer.allocate(capacity)));
+        }
+    }
+
+    /**
+     * Puts what remains of {@code from} into {@code to} a megabyte at a time: one copy of hundreds of
+     * megabytes keeps the JVM from reaching a safepoint, and every thread waits for that.
+     */
+    private static ByteBuffer copyInPieces(ByteBuffer from, ByteBuffer to) {
+        while (from.hasRemaining()) {
+            int n = Math.min(RespParser.COPY_PIECE, from.remaining());
+            to.put(from.slice(from.position(), n));
+            from.position(from.position() + n);
+        }
+        return to;
     }
 
     /** Replaces the input with the protocol error's reply; the connection is closed after it. */
