@@ -55,6 +55,19 @@ class StartedGeneratorsCloseTest {
         });
     }
 
+    /** Yields 1 and 2; its finally block logs, then throws. */
+    private Generator<Integer> failingOnClose() {
+        return Generator.of(() -> {
+            try {
+                Generator.yield(1);
+                Generator.yield(2);
+            } finally {
+                log.add("inner closed");
+                throw new IllegalStateException("inner's finally failed");
+            }
+        });
+    }
+
     private static <T> List<T> take(Iterator<T> it, int n) {
         List<T> got = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -137,32 +150,18 @@ class StartedGeneratorsCloseTest {
 
     @Test
     void whatAnInnerFinallyThrowsComesOutOfClose() {
-        Generator<Integer> failing = Generator.of(() -> {
-            try {
-                Generator.yield(1);
-                Generator.yield(2);
-            } finally {
-                throw new IllegalStateException("inner's finally failed");
-            }
-        });
+        Generator<Integer> failing = failingOnClose();
         Generator<Integer> outer = stage("outer", failing);
         take(outer.iterator(), 1);
         IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
         assertEquals("inner's finally failed", e.getMessage());
-        assertEquals(List.of("outer closed"), log);
+        assertEquals(List.of("inner closed", "outer closed"), log, "innermost first");
         outer.close();
     }
 
     @Test
     void anInnerFinallyThrowingAfterTheBodyReturnedComesOutOfHasNext() {
-        Generator<Integer> failing = Generator.of(() -> {
-            try {
-                Generator.yield(1);
-                Generator.yield(2);
-            } finally {
-                throw new IllegalStateException("inner's finally failed");
-            }
-        });
+        Generator<Integer> failing = failingOnClose();
         Generator<Integer> outer = Generator.of(() -> Generator.yield(failing.iterator().next()));
         Iterator<Integer> it = outer.iterator();
         assertEquals(1, it.next());
