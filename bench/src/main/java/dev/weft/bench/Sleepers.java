@@ -57,8 +57,8 @@ public class Sleepers {
     public static class Heap {
         /**
          * Heap in use while all tasks sleep, less the heap before they started, per task. JMH adds up
-         * an events counter over the measurement iterations, so each iteration adds its share: the
-         * figure printed is the mean.
+         * an events counter over the measurement iterations and over the forks, so each iteration adds
+         * its share: the figure printed is the mean.
          */
         public double heapBytesPerTask;
         private double share;
@@ -67,7 +67,7 @@ public class Sleepers {
         @Setup(Level.Iteration)
         public void iteration(BenchmarkParams params) {
             heapBytesPerTask = 0;
-            share = 1.0 / params.getMeasurement().getCount();
+            share = 1.0 / ((double) params.getMeasurement().getCount() * Math.max(1, params.getForks()));
         }
 
         void record(double bytesPerTask) {
