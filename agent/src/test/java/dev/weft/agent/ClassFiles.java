@@ -108,7 +108,8 @@ public final class ClassFiles {
         return cw.toByteArray();
     }
 
-    private static void constructor(ClassWriter cw, String superName) {
+    /** Adds the default constructor, {@code super()} and nothing else. */
+    public static void constructor(ClassWriter cw, String superName) {
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
         mv.visitCode();
         mv.visitVarInsn(Opcodes.ALOAD, 0);

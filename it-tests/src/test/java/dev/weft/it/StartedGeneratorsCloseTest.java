@@ -28,12 +28,20 @@ import org.junit.jupiter.api.Test;
 class StartedGeneratorsCloseTest {
     private final List<String> log = new ArrayList<>();
 
-    /** The lines of a pretend file: 1, 2, 3, ..., until it is closed; logs when it closes. */
+    /** The lines of a pretend file: 1, 2, 3, ..., until it is closed; logs when it opens and closes. */
     private Generator<Integer> reader(String name) {
+        return reader(name, 0);
+    }
+
+    /** {@link #reader(String)} on a slow disk: its greenlet sleeps {@code millis} before each line. */
+    private Generator<Integer> reader(String name, long millis) {
         return Generator.of(() -> {
             log.add(name + " opened");
             try {
                 for (int i = 1; ; i++) {
+                    if (millis > 0) {
+                        Hub.sleep(millis);
+                    }
                     Generator.yield(i);
                 }
             } finally {
@@ -272,17 +280,7 @@ class StartedGeneratorsCloseTest {
     void aPipelineAGreenletDrivesWhileItsSourceSleepsIsClosedWhenTheGreenletLeavesItEarly() {
         Hub hub = Hub.current();
         long start = hub.nanoTime();
-        Generator<Integer> slowSource = Generator.of(() -> {
-            log.add("source opened");
-            try {
-                for (int i = 1; ; i++) {
-                    Hub.sleep(10);
-                    Generator.yield(i);
-                }
-            } finally {
-                log.add("source closed");
-            }
-        });
+        Generator<Integer> slowSource = reader("source", 10);
         SpawnedGreenlet<List<Integer>> consumer = Hub.spawn(() -> {
             List<Integer> got = new ArrayList<>();
             try (Generator<Integer> outer = stage("outer", stage("middle", slowSource))) {
@@ -308,16 +306,7 @@ class StartedGeneratorsCloseTest {
 
     @Test
     void aGreenletKilledWhileTheSourceSleepsClosesThePipelineThroughTheKill() {
-        Generator<Integer> slowSource = Generator.of(() -> {
-            try {
-                for (int i = 1; ; i++) {
-                    Hub.sleep(10);
-                    Generator.yield(i);
-                }
-            } finally {
-                log.add("source closed");
-            }
-        });
+        Generator<Integer> slowSource = reader("source", 10);
         Generator<Integer> outer = stage("outer", stage("middle", slowSource));
         SpawnedGreenlet<?> consumer = Hub.spawn(() -> {
             for (int x : outer) {
@@ -328,7 +317,7 @@ class StartedGeneratorsCloseTest {
         consumer.kill();
         consumer.join();
         assertTrue(consumer.isDead());
-        assertEquals(List.of("got 100", "source closed", "middle closed", "outer closed"), log,
+        assertEquals(List.of("source opened", "got 100", "source closed", "middle closed", "outer closed"), log,
                 "the kill is raised at the source's sleep and unwinds the bodies from the inside out");
     }
 }

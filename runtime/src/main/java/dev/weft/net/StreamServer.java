@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
-// Long (over 900 lines): accepting on every hub, admission (pool, maxClients, back-off), the handlers'
+// Long because accepting on every hub, admission (pool, maxClients, back-off), the handlers'
 // bookkeeping across hubs and the bounded stop share this class's state; the next split is the
 // accepting side (acceptLoop to released) into a class of its own.
 /**
@@ -419,22 +419,7 @@ public final class StreamServer implements AutoCloseable {
             listener.close();
             stopped.complete(null);
         }
-        ServerSocketChannel ch = channel;
-        for (int i = 1; i < hubs.length; i++) {
-            int index = i;
-            try {
-                hubs[i].submit(() -> {
-                    // their waits are on this hub's selector: only this hub can end them
-                    Hub.Waiter.cancelChannelWaits(ch);
-                    Hub.Waiter w = paused.get(index);
-                    if (w != null) {
-                        w.wake();
-                    }
-                });
-            } catch (IllegalStateException ended) {
-                // that hub's thread has ended, and its accepting greenlet with it
-            }
-        }
+        endOtherAcceptors();
     }
 
     /**
@@ -445,6 +430,18 @@ public final class StreamServer implements AutoCloseable {
     @Suspendable
     private void awaitListenerReleased() {
         acceptingEnded = true;
+        for (CompletableFuture<Void> done : endOtherAcceptors()) {
+            CrossHub.await(done, "StreamServer.stop: the other hubs let the listener go", this);
+        }
+    }
+
+    /**
+     * On hub 0: has every other hub end its waits on the listening socket (they are on that hub's
+     * selector: only that hub can end them) and wake its accepting greenlet should it be pausing.
+     *
+     * @return per hub still running, a future completed once that hub has done so
+     */
+    private List<CompletableFuture<Void>> endOtherAcceptors() {
         ServerSocketChannel ch = channel;
         List<CompletableFuture<Void>> released = new ArrayList<>();
         for (int i = 1; i < hubs.length; i++) {
@@ -464,12 +461,10 @@ public final class StreamServer implements AutoCloseable {
                 });
                 released.add(done);
             } catch (IllegalStateException ended) {
-                // that hub's thread has ended, and its selector with it
+                // that hub's thread has ended, and its accepting greenlet and selector with it
             }
         }
-        for (CompletableFuture<Void> done : released) {
-            CrossHub.await(done, "StreamServer.stop: the other hubs let the listener go", this);
-        }
+        return released;
     }
 
     /**

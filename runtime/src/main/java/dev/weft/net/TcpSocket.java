@@ -171,20 +171,8 @@ public final class TcpSocket implements AutoCloseable {
 
     /** One read of at most {@link #CHUNK} bytes, without waiting; notes whether it emptied the kernel's buffer. */
     private int readNow(ByteBuffer dst) throws IOException {
-        int room = dst.remaining();
-        int n;
-        if (room > CHUNK) {
-            int limit = dst.limit();
-            dst.limit(dst.position() + CHUNK);
-            try {
-                n = channel.read(dst);
-            } finally {
-                dst.limit(limit);
-            }
-            room = CHUNK;
-        } else {
-            n = channel.read(dst);
-        }
+        int room = Math.min(dst.remaining(), CHUNK);
+        int n = transferNow(dst, false);
         drained = n < room;
         if (n > 0) {
             unyielded += n;
@@ -206,20 +194,25 @@ public final class TcpSocket implements AutoCloseable {
 
     /** One write of at most {@link #CHUNK} bytes, without waiting. */
     private int writeNow(ByteBuffer src) throws IOException {
-        int n;
-        if (src.remaining() > CHUNK) {
-            int limit = src.limit();
-            src.limit(src.position() + CHUNK);
-            try {
-                n = channel.write(src);
-            } finally {
-                src.limit(limit);
-            }
-        } else {
-            n = channel.write(src);
-        }
+        int n = transferNow(src, true);
         unyielded += n;
         return n;
+    }
+
+    /** One system call reading into or writing from {@code buffer}, moving at most {@link #CHUNK} bytes. */
+    private int transferNow(ByteBuffer buffer, boolean write) throws IOException {
+        int limit = buffer.limit();
+        boolean narrowed = buffer.remaining() > CHUNK;
+        if (narrowed) {
+            buffer.limit(buffer.position() + CHUNK);
+        }
+        try {
+            return write ? channel.write(buffer) : channel.read(buffer);
+        } finally {
+            if (narrowed) {
+                buffer.limit(limit);
+            }
+        }
     }
 
     /**

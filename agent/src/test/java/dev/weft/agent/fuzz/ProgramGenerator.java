@@ -1,5 +1,6 @@
 package dev.weft.agent.fuzz;
 
+import dev.weft.agent.ClassFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,14 +195,8 @@ final class ProgramGenerator {
         ClassWriter cw = writer();
         cw.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER | Opcodes.ACC_ABSTRACT, BASE,
                 "<T:Ljava/lang/Object;>Ljava/lang/Object;", "java/lang/Object", null);
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-        mv.visitInsn(Opcodes.RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-        mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "gen", BridgeShape.SUPERCLASS.erased, "(TT;)TT;", null);
+        ClassFiles.constructor(cw, "java/lang/Object");
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "gen", BridgeShape.SUPERCLASS.erased, "(TT;)TT;", null);
         mv.visitAnnotation(SUSPENDABLE, true).visitEnd();
         mv.visitEnd();
         cw.visitEnd();

@@ -35,8 +35,6 @@ public final class RespCommands {
     private static final byte[] OK = ascii("+OK\r\n");
     private static final byte[] PONG = ascii("+PONG\r\n");
     private static final byte[] ONE = ascii(":1\r\n");
-    /** Values this large are copied off the hub (see {@link #value}). */
-    private static final int BIG_VALUE = 1024 * 1024;
     /** Redis's reply to a write refused above maxmemory. */
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
     /** The longest part of a request quoted in an error, as Redis cuts it. */
@@ -196,7 +194,7 @@ public final class RespCommands {
      */
     @Suspendable
     private static byte[] value(RespParser request, int i) {
-        if (request.argLength(i) < BIG_VALUE) {
+        if (request.argLength(i) < RespParser.COPY_PIECE) {
             return request.argBytes(i);
         }
         // this greenlet waits meanwhile, so nothing else touches the parser's buffer

@@ -338,7 +338,10 @@ public final class RespParser {
         return copy;
     }
 
-    /** The most bytes copied at once by {@link #argBytes}. */
+    /**
+     * The most bytes copied at once by {@link #argBytes}; a value or buffer of this size or more is also
+     * allocated and copied off the hub, on its blocking threads.
+     */
     static final int COPY_PIECE = 1024 * 1024;
 
     /**

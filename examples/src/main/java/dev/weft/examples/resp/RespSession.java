@@ -159,7 +159,7 @@ public final class RespSession {
         }
         int capacity = (int) size;
         ByteBuffer unparsedBytes = in.flip();
-        if (capacity < CHECKED_GROWTH) {
+        if (capacity < RespParser.COPY_PIECE) {
             inbox = ByteBuffer.allocate(capacity).put(unparsedBytes);
         } else {
             // this greenlet waits meanwhile, so nothing else touches the buffers

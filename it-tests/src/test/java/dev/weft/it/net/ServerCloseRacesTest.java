@@ -40,16 +40,9 @@ class ServerCloseRacesTest {
         StreamServer server = new StreamServer(ANY, socket -> { }).start(group);
         FutureTask<Void> serving = new FutureTask<>(server::serveForever, null);
         new Thread(serving, "serving").start();
-        CountDownLatch closing = new CountDownLatch(1);
-        CountDownLatch stopSubmitted = new CountDownLatch(1);
-        // holds hub 0 in a callback while the close and then the stop are submitted to it, in that order:
-        // the hub ends serving before the stop's greenlet can start
-        group.hub(0).submit(() -> {
-            group.close();
-            closing.countDown();
-            await(stopSubmitted);
-        });
-        assertTrue(closing.await(60, TimeUnit.SECONDS));
+        // the close and then the stop are submitted to hub 0, in that order: the hub ends serving before
+        // the stop's greenlet can start
+        CountDownLatch stopSubmitted = closeHoldingHub0(group);
         server.close();
         stopSubmitted.countDown();
         FutureTask<Void> stopping = new FutureTask<>(() -> server.stop(Duration.ofSeconds(1)), null);
@@ -64,15 +57,8 @@ class ServerCloseRacesTest {
     void aServerStartedAsItsGroupClosesStopsAndReleasesItsPort() throws Throwable {
         List<String> before = NetFixture.openDescriptors();
         HubGroup group = HubGroup.start(1);
-        CountDownLatch closing = new CountDownLatch(1);
-        CountDownLatch startSubmitted = new CountDownLatch(1);
         // the start's callback reaches hub 0 behind the close: the accepting greenlet is killed before it starts
-        group.hub(0).submit(() -> {
-            group.close();
-            closing.countDown();
-            await(startSubmitted);
-        });
-        assertTrue(closing.await(60, TimeUnit.SECONDS));
+        CountDownLatch startSubmitted = closeHoldingHub0(group);
         StreamServer server = new StreamServer(ANY, socket -> { }).start(group);
         startSubmitted.countDown();
         FutureTask<Void> serving = new FutureTask<>(server::serveForever, null);
@@ -244,6 +230,22 @@ class ServerCloseRacesTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Closes {@code group} from a callback that then holds hub 0 until the returned latch is counted
+     * down: what is submitted to that hub meanwhile reaches it behind the close.
+     */
+    private static CountDownLatch closeHoldingHub0(HubGroup group) throws InterruptedException {
+        CountDownLatch closing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        group.hub(0).submit(() -> {
+            group.close();
+            closing.countDown();
+            await(release);
+        });
+        assertTrue(closing.await(60, TimeUnit.SECONDS));
+        return release;
     }
 
     private static void await(CountDownLatch latch) {
