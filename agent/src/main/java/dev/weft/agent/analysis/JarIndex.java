@@ -24,6 +24,10 @@ import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 import java.util.zip.ZipFile;
 
+// Long because the index's file format (writing, reading, the checks that make a damaged or stale
+// file ignored rather than trusted), the lookups the selector and the hierarchy make, and the set of
+// open indexes written at exit share one in-memory form; the format's reading and writing are the
+// part to move out should it grow.
 /**
  * The facts of a jar's class files ({@link ClassFacts}), kept between runs in a cache directory (agent
  * option {@code cache=DIR}): the next JVM over the same jar answers the selector and the hierarchy from
