@@ -123,8 +123,6 @@ public final class Hub {
      * greenlets then killed before they start complete with it rather than a bare cancellation.
      */
     Throwable died;
-    /** Set when {@link #died} completed a future: someone is told, so the thread need not print it. */
-    boolean diedDelivered;
     /** Set by the JUnit extension on the threads it starts: told of spawns and failures; null elsewhere. */
     final HubHooks.Observer observer = HubHooks.bound();
     /** The virtual clock under {@code @WeftTest(virtualTime = true)}; null for real time. */
@@ -693,8 +691,7 @@ public final class Hub {
                     if (!future.isDone()) {
                         Throwable why = died;
                         if (why != null) {
-                            // the hub died (nothing is woven, say): that is the reason, not a cancellation
-                            diedDelivered = true;
+                            // the hub died: that is the reason, not a cancellation
                             future.completeExceptionally(why);
                         } else {
                             future.completeExceptionally(new CancellationException("the greenlet was killed before it started"));

@@ -1,7 +1,7 @@
 package dev.weft;
 
 import dev.weft.internal.CarrierThread;
-import dev.weft.internal.NotWovenError;
+import dev.weft.internal.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,8 +41,6 @@ public final class HubGroup implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Completed with the error that ended a hub's thread, should one end so. */
     private final CompletableFuture<Void> hubFailure = new CompletableFuture<>();
-    /** Set once a hub thread has let a {@link NotWovenError} be printed: the others of any group keep quiet. */
-    private static final AtomicBoolean NOT_WOVEN_REPORTED = new AtomicBoolean();
 
     private HubGroup(int n) {
         hubs = new Hub[n];
@@ -62,6 +60,8 @@ public final class HubGroup implements AutoCloseable {
         if (n < 1) {
             throw new IllegalArgumentException("a HubGroup needs at least 1 hub, but " + n + " were asked for");
         }
+        // nothing woven: one error here, in the caller, rather than one per hub thread as each starts
+        Task.requireWoven();
         HubGroup group = new HubGroup(n);
         CountDownLatch ready = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
@@ -130,10 +130,8 @@ public final class HubGroup implements AutoCloseable {
                 hub.closeSelector();
             }
         }
-        if (failure != null && !(failure instanceof NotWovenError
-                && (hub.diedDelivered || !NOT_WOVEN_REPORTED.compareAndSet(false, true)))) {
-            // the thread dies of it, and its uncaught-exception handler prints it; nothing being woven is
-            // said once in a JVM, and not at all when the future of a spawn carries it to its caller
+        if (failure != null) {
+            // the thread dies of it, and its uncaught-exception handler prints it
             if (failure instanceof Error) {
                 throw (Error) failure;
             }

@@ -94,6 +94,19 @@ public final class Task extends Stack {
         closesStarted = true;
     }
 
+    /**
+     * Throws when this JVM runs no woven code, as a task's first start would: for a caller that starts
+     * threads before any task runs ({@code HubGroup.start}), so that the error reaches its caller
+     * rather than the threads. Checked once: after woven code has been seen, it costs a field read.
+     *
+     * @throws NotWovenError when nothing is woven (no agent, no weaving at build time)
+     */
+    public static void requireWoven() {
+        if (!Weaving.woven) {
+            Weaving.require(null);
+        }
+    }
+
     /** {@return the body, as given} */
     public Object body() {
         return body;
